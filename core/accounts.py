@@ -1,0 +1,135 @@
+"""Dealers and users: the operations behind the admin pages, CLI and demo."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from core import db
+from core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from core.context import ROLES
+from core.errors import ValidationFailed
+from core.i18n import _
+from core.tables import Dealer, User
+from core.timeutil import now
+
+LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+
+
+def parse_modules(value: str) -> frozenset[str]:
+    return frozenset(m for m in value.split(",") if m)
+
+
+def format_modules(modules: set[str] | frozenset[str]) -> str:
+    return ",".join(sorted(modules))
+
+
+async def create_dealer(
+    name: str, slug: str, city: str = "", language: str = "en", modules: list[str] | None = None
+) -> Dealer:
+    """Create a dealer with ``modules`` (already closed under ``requires``)."""
+    name, slug = name.strip(), slug.strip().lower()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Enter the dealer's name.")
+    if not SLUG_RE.match(slug):
+        errors["slug"] = _("Use 2-64 lower-case letters, digits and dashes.")
+    elif await Dealer.exists().where(Dealer.slug == slug):
+        errors["slug"] = _("A dealer with this short name already exists.")
+    if errors:
+        raise ValidationFailed(errors)
+    dealer = Dealer(
+        name=name,
+        slug=slug,
+        city=city.strip(),
+        language=language,
+        modules=format_modules(set(modules or [])),
+        created_at=now(),
+    )
+    await dealer.save()
+    return dealer
+
+
+async def create_user(
+    *,
+    login: str,
+    password: str,
+    role: str,
+    dealer_id: int | None,
+    full_name: str = "",
+    email: str | None = None,
+    must_change_password: bool = True,
+    language: str = "",
+) -> User:
+    """Create a user; raise :class:`ValidationFailed` with per-field messages."""
+    login = login.strip().lower()
+    email = (email or "").strip().lower() or None
+    errors: dict[str, str] = {}
+    if not LOGIN_RE.match(login):
+        errors["login"] = _("Use 2-100 letters, digits, dots, dashes or @ for the login.")
+    elif await User.exists().where(User.login == login):
+        errors["login"] = _("This login is already taken.")
+    if email is not None:
+        if not EMAIL_RE.match(email):
+            errors["email"] = _("Enter a valid e-mail address.")
+        elif await User.exists().where(User.email == email):
+            errors["email"] = _("This e-mail address is already used by another user.")
+    if role not in ROLES:
+        errors["role"] = _("Choose a role.")
+    elif role != "platform_admin" and dealer_id is None:
+        errors["dealer"] = _("Choose the user's dealer.")
+    if problem := password_problem(password, login):
+        errors["password"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        dealer_id=dealer_id,
+        login=login,
+        email=email,
+        full_name=full_name.strip() or login,
+        password_hash=hash_password(password),
+        role=role,
+        language=language,
+        must_change_password=must_change_password,
+        created_at=now(),
+    )
+    await user.save()
+    return user
+
+
+async def authenticate(identifier: str, password: str) -> User | None:
+    """The active user whose login or e-mail is ``identifier`` and password matches."""
+    ident = identifier.strip().lower()
+    if not ident or not password:
+        return None
+    column = User.email if "@" in ident and not LOGIN_RE.match(ident) else User.login
+    user = await User.objects().where((column == ident) & (User.active == True)).first()  # noqa: E712
+    if user is None and column is User.login and "@" in ident:
+        user = await User.objects().where((User.email == ident) & (User.active == True)).first()  # noqa: E712
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now()
+    await user.save([User.password_hash, User.last_login_at])
+    return user
+
+
+async def set_password(user_id: int, password: str, *, must_change: bool) -> None:
+    """Store a new password; ``must_change`` forces a change at the next login."""
+    user = await User.objects().get(User.id == user_id)
+    if user is None:
+        raise ValidationFailed({"user": _("No such user.")})
+    if problem := password_problem(password, user.login):
+        raise ValidationFailed({"password": problem})
+    async with db.transaction():
+        await User.update(
+            {User.password_hash: hash_password(password), User.must_change_password: must_change}
+        ).where(User.id == user_id)
+
+
+def temporary_password() -> str:
+    """A readable one-time password an admin hands over (must be changed)."""
+    return f"{secrets.token_hex(3)}-{secrets.token_hex(3)}"

@@ -1,0 +1,1 @@
+"""Admin pages: dealers and hook failures (platform), users and modules (dealer)."""

@@ -1,0 +1,105 @@
+"""``create_app(settings)``: the Litestar application with every installed plugin.
+
+Every plugin's routes are mounted at start-up under ``/<name>/`` behind a
+guard that answers 404 for dealers who have not enabled it; enabling or
+disabling needs no restart because the guard reads the dealer's modules from
+the per-request context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.static_files import create_static_files_router
+
+from core import builtin_hooks, db, i18n
+from core.admin import dealers
+from core.admin import modules as modules_views
+from core.admin import users as users_views
+from core.auth import views as auth_views
+from core.permissions import CORE_PERMISSIONS, Permission, plugin_enabled_guard, role_permissions
+from core.plugins import CORE, Registry, load_plugins, set_registry
+from core.settings import Settings
+from core.tables import CORE_TABLES
+from core.web import home
+from core.web.errors import handle_exception
+from core.web.guards import login_required
+from core.web.middleware import ContextMiddleware
+from core.web.templating import STATIC, build_env
+
+log = logging.getLogger("forecourt")
+
+
+def all_tables(registry: Registry) -> list[type]:
+    import importlib
+
+    tables: list[type] = list(CORE_TABLES)
+    for plugin in registry.plugins.values():
+        if plugin.manifest.piccolo_app:
+            module = importlib.import_module(plugin.manifest.piccolo_app)
+            tables.extend(module.APP_CONFIG.table_classes)
+    return tables
+
+
+def _plugin_routers(registry: Registry) -> list[Router]:
+    routers = []
+    for name in registry.plugins:
+        handlers = []
+        for impl in registry._impls("register_routes", frozenset({name})):
+            if impl.plugin_name == name:
+                handlers.extend(impl.function() or [])
+        if handlers:
+            routers.append(Router(path=f"/{name}", route_handlers=handlers,
+                                  guards=[plugin_enabled_guard], opt={"plugin": name}))
+    return routers
+
+
+def _permissions(registry: Registry) -> list[Permission]:
+    perms = list(CORE_PERMISSIONS)
+    for perm in registry.collect_sync("register_permissions"):
+        perms.append(perm)
+    return perms
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    registry = registry or load_plugins()
+    if registry.pm.get_plugin(CORE) is None:
+        registry.pm.register(builtin_hooks, name=CORE)
+    registry.hook_timeout = settings.hook_timeout
+    set_registry(registry)
+    db.configure(settings.database_url, all_tables(registry))
+    i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
+    env = build_env(registry, settings.debug)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        async with db.lifespan_pool():
+            yield
+
+    app = Litestar(
+        route_handlers=[
+            *auth_views.ROUTES, *home.ROUTES, *dealers.ROUTES, *users_views.ROUTES,
+            *modules_views.ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC],
+                                       opt={"public": True}, include_in_schema=False),
+            *_plugin_routers(registry),
+        ],
+        guards=[login_required],
+        middleware=[DefineMiddleware(ContextMiddleware)],
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="fc_csrf",
+                               header_name="x-csrftoken", cookie_samesite="lax"),
+        exception_handlers={Exception: handle_exception},
+        lifespan=[lifespan],
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.registry = registry
+    app.state.jinja_env = env
+    app.state.role_permissions = role_permissions(_permissions(registry))
+    return app

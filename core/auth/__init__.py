@@ -1,0 +1,1 @@
+"""Authentication: password hashing, login sessions, throttling, login views."""

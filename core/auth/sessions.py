@@ -1,0 +1,115 @@
+"""Login sessions kept in the database.
+
+The cookie carries a random 256-bit token; the table keeps only its SHA-256,
+so a leaked database does not leak live sessions. A new token is issued at
+every login (no session fixation: a planted cookie is never promoted), and a
+password change or reset ends the user's other sessions. Because sessions
+live in the database they survive restarts and are shared by all workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from core.tables import Dealer, Session, User
+from core.timeutil import now
+
+COOKIE = "fc_session"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """What one query returns for a session cookie: the user and their dealer."""
+
+    session_id: int
+    user_id: int
+    login: str
+    full_name: str
+    role: str
+    language: str
+    must_change_password: bool
+    dealer_id: int | None
+    dealer_name: str
+    dealer_modules: str
+
+
+async def create(user_id: int, dealer_id: int | None, days: int) -> str:
+    token = secrets.token_urlsafe(32)
+    moment = now()
+    await Session.insert(
+        Session(
+            token_hash=_hash(token),
+            user_id=user_id,
+            dealer_id=dealer_id,
+            created_at=moment,
+            expires_at=moment + dt.timedelta(days=days),
+        )
+    )
+    return token
+
+
+async def load(token: str | None) -> SessionUser | None:
+    """The live session for a cookie value, with user and dealer, in one query."""
+    if not token or len(token) > 100:
+        return None
+    row = (
+        await Session.select(
+            Session.id,
+            Session.expires_at,
+            Session.user_id.id.as_alias("user_id"),
+            Session.user_id.login.as_alias("login"),
+            Session.user_id.full_name.as_alias("full_name"),
+            Session.user_id.role.as_alias("role"),
+            Session.user_id.language.as_alias("language"),
+            Session.user_id.must_change_password.as_alias("must_change_password"),
+            Session.user_id.active.as_alias("active"),
+            Session.dealer_id.id.as_alias("dealer_id"),
+            Session.dealer_id.name.as_alias("dealer_name"),
+            Session.dealer_id.modules.as_alias("dealer_modules"),
+            Session.dealer_id.active.as_alias("dealer_active"),
+        )
+        .where(Session.token_hash == _hash(token))
+        .first()
+    )
+    if row is None or row["expires_at"] < now() or not row["active"]:
+        return None
+    if row["dealer_id"] is not None and not row["dealer_active"]:
+        return None
+    return SessionUser(
+        session_id=row["id"],
+        user_id=row["user_id"],
+        login=row["login"],
+        full_name=row["full_name"],
+        role=row["role"],
+        language=row["language"] or "",
+        must_change_password=bool(row["must_change_password"]),
+        dealer_id=row["dealer_id"],
+        dealer_name=row["dealer_name"] or "",
+        dealer_modules=row["dealer_modules"] or "",
+    )
+
+
+async def end(token: str | None) -> None:
+    if token:
+        await Session.delete().where(Session.token_hash == _hash(token))
+
+
+async def end_all_for_user(user_id: int, keep_token: str | None = None) -> None:
+    query = Session.delete().where(Session.user_id == user_id)
+    if keep_token:
+        query = query.where(Session.token_hash != _hash(keep_token))
+    await query
+
+
+async def purge_expired() -> None:
+    await Session.delete().where(Session.expires_at < now())
+
+
+__all__ = ["COOKIE", "Dealer", "SessionUser", "User", "create", "end", "load"]

@@ -1,0 +1,170 @@
+"""``forecourt demo | serve | migrate | createuser | plugins``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from core.errors import PluginError, ValidationFailed
+
+
+def _registry():
+    from core.plugins import load_plugins
+
+    try:
+        return load_plugins()
+    except PluginError as exc:
+        sys.exit(f"forecourt: cannot start: {exc}")
+
+
+def _setup(registry=None):
+    from core import db
+    from core.app import all_tables
+    from core.settings import Settings
+
+    settings = Settings.from_env()
+    registry = registry or _registry()
+    db.configure(settings.database_url, all_tables(registry))
+    return settings, registry
+
+
+def app_factory():
+    """Entry for uvicorn workers (``--factory``)."""
+    from core.app import create_app
+
+    return create_app()
+
+
+def cmd_plugins(_: argparse.Namespace) -> int:
+    registry = _registry()
+    if not registry.plugins:
+        print("No plugins installed.")
+        return 0
+    print(f"{'name':<14} {'version':<9} {'requires':<22} {'package':<22} hooks")
+    for name, plugin in registry.plugins.items():
+        m = plugin.manifest
+        print(f"{name:<14} {m.version:<9} {','.join(m.requires) or '-':<22} "
+              f"{plugin.distribution or '-':<22} {', '.join(plugin.hooks) or '-'}")
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from core.migrations import migrate, pending
+
+    _setup()
+
+    async def run() -> int:
+        todo = await pending()
+        await migrate()
+        print(f"Applied {len(todo)} migration(s)." if todo else "Nothing to migrate.")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run("core.cli:app_factory", factory=True, host=host, port=port, workers=workers,
+                log_level="info", proxy_headers=False)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from core.migrations import pending
+
+    _setup()
+    todo = asyncio.run(pending())
+    if todo:
+        print("forecourt: cannot serve: these migrations are not applied yet:", file=sys.stderr)
+        for name in todo:
+            print(f"  {name}", file=sys.stderr)
+        print("Run `forecourt migrate` first.", file=sys.stderr)
+        return 2
+    _serve(args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from core import demo
+    from core.migrations import migrate
+
+    settings, registry = _setup()
+
+    async def prepare():
+        await migrate()
+        return await demo.seed(registry, settings)
+
+    logins = asyncio.run(prepare())
+    print(f"\nForecourt demo on http://{args.host}:{args.port}  (database: {settings.database_url})")
+    print("Log in with any of these (password for all: " + demo.DEMO_PASSWORD + "):")
+    for login, _password, what in logins:
+        print(f"  {login:<22} {what}")
+    print()
+    _serve(args.host, args.port)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from core import accounts
+    from core.tables import Dealer
+
+    _setup()
+    password = args.password or os.environ.get("FORECOURT_PASSWORD") or getpass.getpass()
+
+    async def run() -> int:
+        dealer_id = None
+        if args.dealer:
+            row = await Dealer.select(Dealer.id).where(Dealer.slug == args.dealer).first()
+            if row is None:
+                print(f"forecourt: no dealer with short name {args.dealer!r}", file=sys.stderr)
+                return 2
+            dealer_id = row["id"]
+        try:
+            user = await accounts.create_user(
+                login=args.login, password=password, role=args.role, dealer_id=dealer_id,
+                email=args.email, full_name=args.name or "",
+                must_change_password=not args.no_change,
+            )
+        except ValidationFailed as exc:
+            for field, message in exc.errors.items():
+                print(f"forecourt: {field}: {message}", file=sys.stderr)
+            return 2
+        print(f"Created {user.role} {user.login}.")
+        return 0
+
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="forecourt", description="Forecourt CRM for car dealers")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="migrate, seed demo data and serve")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("serve", help="serve the app (refuses with pending migrations)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("createuser", help="create a user")
+    p.add_argument("login")
+    p.add_argument("--role", default="platform_admin",
+                   choices=["manager", "storekeeper", "dealer_admin", "platform_admin"])
+    p.add_argument("--dealer", help="dealer short name (not for platform admins)")
+    p.add_argument("--email")
+    p.add_argument("--name")
+    p.add_argument("--password", help="default: $FORECOURT_PASSWORD or a prompt")
+    p.add_argument("--no-change", action="store_true", help="do not force a change at first login")
+    p.set_defaults(func=cmd_createuser)
+    sub.add_parser("plugins", help="list installed plugins").set_defaults(func=cmd_plugins)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The database engine: SQLite by default, PostgreSQL when the URL says so.
+
+Piccolo's stock ``SQLiteEngine`` opens a new connection (and OS thread) for
+every query outside a transaction, and its DEFERRED transactions fail with
+"database is locked" under concurrent writers. :class:`PooledSQLiteEngine`
+fixes both once the app's lifespan has called ``start_connection_pool()``
+(the same call that opens PostgreSQL's pool):
+
+* a few long-lived reader connections serve plain SELECTs;
+* one writer connection, guarded by an in-process lock, serves every write
+  and every transaction (``BEGIN IMMEDIATE``), so writers queue instead of
+  failing; WAL lets the readers go on meanwhile.
+
+Outside a started pool (CLI commands, migrations) it behaves like the stock
+engine. Use :func:`transaction` for every write that spans queries: it picks
+the right transaction type for the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
+
+_READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+
+
+class PooledSQLiteTransaction(SQLiteTransaction):
+    """A transaction on the engine's single writer connection, under its lock."""
+
+    __slots__ = ("_pooled",)
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
+        self._pooled = engine._writer is not None
+        if not self._pooled:
+            return await engine.get_connection()
+        await engine._write_lock.acquire()
+        return engine._writer  # type: ignore[return-value]
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            if self._pooled:
+                self.engine._write_lock.release()  # type: ignore[attr-defined]
+            else:
+                await self.connection.close()
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """SQLite with long-lived connections and serialised writers (see module doc)."""
+
+    __slots__ = ("_all", "_reader_count", "_readers", "_write_lock", "_writer")
+
+    def __init__(self, path: str, readers: int = 4, **kwargs: Any) -> None:
+        super().__init__(path=path, timeout=15, **kwargs)
+        self._reader_count = readers
+        self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
+        self._writer: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._all: list[aiosqlite.Connection] = []
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    async def prep_database(self) -> None:
+        """WAL persists in the file: set it once."""
+        connection = await self.get_connection()
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+        finally:
+            await connection.close()
+
+    async def start_connection_pool(self, **_: Any) -> None:
+        if self._readers is not None:
+            return
+        await self.prep_database()
+        self._write_lock = asyncio.Lock()
+        self._writer = await self.get_connection()
+        readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all = [self._writer]
+        for _ in range(self._reader_count):
+            connection = await self.get_connection()
+            self._all.append(connection)
+            readers.put_nowait(connection)
+        self._readers = readers
+
+    async def close_connection_pool(self) -> None:
+        connections, self._all = self._all, []
+        self._readers = None
+        self._writer = None
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+    async def _run_in_existing_connection(
+        self, connection, query: str, args=None, query_type: str = "generic", table=None
+    ):
+        # The stock engine re-sends "PRAGMA foreign_keys" before every query;
+        # our connections set it once when opened.
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def _run(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        current = self.current_transaction.get()
+        if current is not None:
+            return await self._run_in_existing_connection(current.connection, query, args)
+        if self._readers is None:
+            return await self._run_in_new_connection(query, args)
+        if query.lstrip()[:7].upper().startswith(_READ_PREFIXES):
+            connection = await self._readers.get()
+            try:
+                return await self._run_in_existing_connection(connection, query, args)
+            finally:
+                self._readers.put_nowait(connection)
+        async with self._write_lock:
+            writer = self._writer
+            assert writer is not None
+            try:
+                result = await self._run_in_existing_connection(writer, query, args)
+                await writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await writer.rollback()
+                raise
+            return result
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=str(querystring))
+        return await self._run(query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False):
+        return await self._run(ddl, [])
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> PooledSQLiteTransaction:
+        return PooledSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def build_engine(url: str) -> Engine:
+    """Make the engine a database URL names (``sqlite:///path`` or ``postgresql://``)."""
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else "forecourt.sqlite"
+        return PooledSQLiteEngine(path=path or "forecourt.sqlite")
+    if url.startswith("postgresql"):
+        parts = urlsplit(url)
+        config = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or 5432,
+            "user": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "database": parts.path.lstrip("/"),
+        }
+        return PostgresEngine(config=config, extensions=())
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
+
+
+_engine: Engine | None = None
+
+
+def engine() -> Engine:
+    """The process's engine (set by :func:`configure`)."""
+    if _engine is None:
+        raise RuntimeError("the database is not configured: call core.db.configure() first")
+    return _engine
+
+
+def configure(url: str, tables: list[type] | None = None) -> Engine:
+    """Make ``url`` the process's database and bind every known table to it.
+
+    Piccolo binds tables to the engine of ``piccolo_conf``; we own that module
+    (:mod:`core.piccolo_conf`) and rebind so that tests and benchmarks can
+    switch databases inside one process.
+    """
+    global _engine
+    from core import piccolo_conf
+
+    _engine = build_engine(url)
+    piccolo_conf.DB = _engine
+    from piccolo.apps.migrations.tables import Migration
+
+    for table in [Migration, *(tables or [])]:
+        table._meta.db = _engine
+    return _engine
+
+
+def transaction() -> Any:
+    """A write transaction of the right kind for the engine.
+
+    ``async with transaction():`` — nested uses join the outer transaction.
+    """
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(TransactionType.immediate)
+    return db.transaction()
+
+
+def in_transaction() -> bool:
+    db = engine()
+    return db.current_transaction.get() is not None
+
+
+@contextlib.asynccontextmanager
+async def lifespan_pool() -> AsyncIterator[None]:
+    """Open the engine's connections for the app's lifetime."""
+    db = engine()
+    await db.start_connection_pool()
+    try:
+        yield
+    finally:
+        await db.close_connection_pool()
+
+
+def is_integrity_error(exc: BaseException) -> bool:
+    """True for a unique/foreign-key violation on either engine."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    try:
+        import asyncpg
+
+        return isinstance(exc, asyncpg.exceptions.IntegrityConstraintViolationError)
+    except ImportError:  # pragma: no cover
+        return False

@@ -1,0 +1,168 @@
+"""The contract between the core and every plugin.
+
+Each hookspec below says when the core calls it, in whose context, and what
+an implementation returns. Rules that hold for all of them:
+
+* Specs only ever gain arguments; an implementation may accept any subset of
+  them (pluggy passes by name), so a plugin written today keeps working.
+* *Dealer-scoped* hooks (those taking ``ctx``) are called only for plugins the
+  current dealer has enabled. Start-up hooks are called for every installed
+  plugin.
+* Contribution hooks return a value (usually a list); results are gathered
+  from every implementation, in plugin load order. A raising contribution is
+  logged, recorded for the platform admin and skipped: one broken plugin never
+  breaks a page.
+* The veto hook runs inside the write's transaction: raising
+  :class:`core.errors.Veto` refuses the write and nothing is saved.
+* Notification hooks (``on_*``) run after the commit, one implementation at a
+  time; a raising or hanging implementation is logged with plugin and hook
+  name, recorded for the platform admin, and never undoes or blocks the write.
+* Hooks never commit or open their own transaction around the caller's data.
+* Any implementation may be ``async def``; the core awaits it.
+
+Implement hooks with ``forecourt.hookimpl``::
+
+    from forecourt import hookimpl
+
+    @hookimpl
+    def nav_items(ctx):
+        return [NavItem(label=_("Notes"), href="/notes/")]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+PROJECT = "forecourt"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- start-up contributions -------------------------------------------------
+
+
+@hookspec
+def register_routes() -> list[Any]:
+    """Return the plugin's Litestar route handlers, controllers or routers.
+
+    Called once while the app is built, for every installed plugin. The core
+    mounts what is returned under ``/<plugin name>/`` behind a guard that
+    answers 404 to any dealer that has not enabled the plugin, and behind the
+    login guard (mark a handler ``opt={"public": True}`` to serve it without a
+    login, e.g. a public form). Paths are relative: ``@get("/")`` serves
+    ``/<name>/``.
+    """
+
+
+@hookspec
+def register_permissions() -> list[Any]:
+    """Return :class:`core.permissions.Permission` objects the plugin checks.
+
+    Called once at start-up. Keys must start with ``"<plugin name>."``; each
+    permission lists the roles that hold it by default. Platform admins hold
+    every permission. Guard a route with
+    ``guards=[requires("<plugin>.<perm>")]``.
+    """
+
+
+@hookspec
+def prepare_jinja_env(env: Any) -> None:
+    """Adjust the shared :class:`jinja2.Environment` (filters, globals, tests).
+
+    Called once at start-up after the core has set the environment up. Return
+    nothing. Plugins should prefix what they add with their name to avoid
+    clashes (``env.filters["leads_phone"] = ...``).
+    """
+
+
+@hookspec
+def demo_data(dealer: Any, users: dict[str, int], ctx: Any) -> None:
+    """Seed demo rows for one demo dealer that has the plugin enabled.
+
+    Called by ``forecourt demo`` once per demo dealer, in that dealer's
+    context (``ctx``), after the core has created the dealer and its users.
+    ``dealer`` is the :class:`core.tables.Dealer` row; ``users`` maps a role
+    name (``"manager"``, ``"storekeeper"``, ``"dealer_admin"``) to a user id.
+    Must be idempotent: ``demo`` may run again on the same database. Return
+    nothing.
+    """
+
+
+# --- per-request contributions (dealer-scoped) -------------------------------
+
+
+@hookspec
+def nav_items(ctx: Any) -> list[Any]:
+    """Return :class:`core.web.NavItem` entries for the main navigation.
+
+    Called on every full page render, in the logged-in user's context, only
+    for plugins the user's dealer has enabled. Filter by ``ctx.can(...)`` so a
+    user sees only what they may open. Items are sorted by ``order``.
+    """
+
+
+@hookspec
+def page_slots(slot: str, ctx: Any) -> list[Any]:
+    """Return :class:`core.web.SlotContent` blocks for a named page slot.
+
+    Called while a page that has the slot renders, in the viewer's context,
+    only for enabled plugins. Known slots: ``"home.widgets"`` (the home
+    dashboard). Plugins may define more (e.g. ``"customers.card.panels"``) and
+    must document them. Return ``[]`` for a slot you do not fill. A block
+    carries ready HTML, or a URL the page loads lazily with htmx.
+    """
+
+
+# --- veto, inside the transaction ---------------------------------------------
+
+
+@hookspec
+def validate_change(
+    ctx: Any, entity: str, action: str, values: dict[str, Any], entity_id: int | None
+) -> None:
+    """Refuse a write by raising :class:`core.errors.Veto`.
+
+    Called inside the transaction of every write made through
+    :mod:`core.entities` (``action`` is ``"create"``, ``"update"`` or
+    ``"delete"``), in the acting user's context, only for enabled plugins.
+    ``entity`` is ``"<plugin>.<kind>"``; ``values`` are the values about to
+    be written (for ``delete``, the row's current values); ``entity_id`` is
+    ``None`` on create. Raising ``Veto(message)`` rolls the transaction back
+    and shows the message to the user (HTTP 422). Any other exception is a
+    bug and also rolls back. Return nothing; do not write.
+    """
+
+
+# --- notifications, after commit ------------------------------------------------
+
+
+@hookspec
+def on_entity_created(ctx: Any, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+    """A row was created through :mod:`core.entities` and committed.
+
+    Called after the commit, in the creating user's context, only for
+    enabled plugins, each implementation isolated (see module doc). Return
+    value is ignored.
+    """
+
+
+@hookspec
+def on_plugin_enabled(ctx: Any, dealer_id: int, plugin: str) -> None:
+    """``plugin`` was switched on for ``dealer_id`` (committed).
+
+    Called once per plugin switched on (a ``requires`` closure gives one call
+    each), in the context of the admin who did it, for plugins enabled after
+    the change (so the plugin itself hears it). Return value is ignored.
+    """
+
+
+@hookspec
+def on_plugin_disabled(ctx: Any, dealer_id: int, plugin: str) -> None:
+    """``plugin`` was switched off for ``dealer_id`` (committed; no data dropped).
+
+    Called in the admin's context, for plugins enabled before the change (so
+    the plugin itself hears it). Return value is ignored.
+    """

@@ -1,0 +1,128 @@
+"""Translations (gettext catalogues read with Babel) and locale formatting.
+
+Catalogues are ``.po`` files (core's in ``core/locale``, each plugin's in its
+manifest's ``locale`` folder), compiled in memory at start-up: there are no
+binary ``.mo`` files to keep in step. The current request's language lives in
+a context variable, so ``gettext`` works anywhere in the request's code.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import LazyProxy, NullTranslations, Translations
+
+from core.settings import LANGUAGES
+
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale", default="en")
+_catalogues: dict[str, NullTranslations] = {}
+
+
+def _load_po(path: Path) -> Translations:
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf)
+
+
+def load_catalogues(extra_dirs: Iterable[Path] = ()) -> None:
+    """(Re)build the per-language catalogues from the core's and plugins' .po files."""
+    _catalogues.clear()
+    dirs = [CORE_LOCALE_DIR, *[d for d in extra_dirs if d]]
+    for lang in LANGUAGES:
+        merged: NullTranslations | None = None
+        for base in dirs:
+            po = Path(base) / lang / "LC_MESSAGES" / "messages.po"
+            if not po.exists():
+                continue
+            translations = _load_po(po)
+            if merged is None:
+                merged = translations
+            else:
+                merged.merge(translations)  # type: ignore[union-attr]
+        _catalogues[lang] = merged or NullTranslations()
+
+
+def set_locale(lang: str) -> contextvars.Token[str]:
+    return _current.set(lang if lang in LANGUAGES else "en")
+
+
+def get_locale() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    catalogue = _catalogues.get(_current.get())
+    return catalogue.gettext(message) if catalogue else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    catalogue = _catalogues.get(_current.get())
+    if catalogue is None:
+        return singular if n == 1 else plural
+    return catalogue.ngettext(singular, plural, n)
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """For strings defined at import time (labels), translated when shown."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+_ = gettext
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of our languages for an ``Accept-Language`` header."""
+    if not accept_language:
+        return "en"
+    wanted: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        bits = part.strip().split(";q=")
+        try:
+            q = float(bits[1]) if len(bits) > 1 else 1.0
+        except ValueError:
+            q = 0.0
+        wanted.append((q, bits[0].strip().replace("-", "_")))
+    wanted.sort(key=lambda item: -item[0])
+    best = Locale.negotiate([w for _, w in wanted], list(LANGUAGES), sep="_")
+    return str(best.language) if best else "en"
+
+
+def _locale() -> str:
+    return _current.get()
+
+
+def fmt_datetime(value: dt.datetime | None, format: str = "short") -> str:
+    if value is None:
+        return ""
+    try:
+        return format_datetime(value, format=format, locale=_locale())
+    except UnknownLocaleError:  # pragma: no cover
+        return value.isoformat(" ", "minutes")
+
+
+def fmt_date(value: dt.date | None, format: str = "medium") -> str:
+    return "" if value is None else format_date(value, format=format, locale=_locale())
+
+
+def fmt_money(value: Decimal | float | None, currency: str = "EUR") -> str:
+    return "" if value is None else format_currency(value, currency, locale=_locale())
+
+
+def fmt_number(value: Decimal | float | int | None) -> str:
+    return "" if value is None else format_decimal(value, locale=_locale())

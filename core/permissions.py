@@ -1,0 +1,62 @@
+"""Permissions: the core's own, plus those plugins declare through a hook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+
+@dataclass(frozen=True)
+class Permission:
+    """``key`` is ``"<plugin>.<what>"``; ``roles`` hold it by default."""
+
+    key: str
+    label: Any
+    roles: tuple[str, ...] = ("manager", "dealer_admin")
+
+
+CORE_PERMISSIONS = (
+    Permission("core.users", "Manage the dealer's users", ("dealer_admin",)),
+    Permission("core.modules", "Switch the dealer's modules on and off", ("dealer_admin",)),
+    Permission("core.platform", "Manage dealers and platform users", ()),
+)
+
+
+def role_permissions(perms: Iterable[Permission]) -> dict[str, frozenset[str]]:
+    """Map each role to the permission keys it holds."""
+    table: dict[str, set[str]] = {}
+    for perm in perms:
+        for role in perm.roles:
+            table.setdefault(role, set()).add(perm.key)
+    return {role: frozenset(keys) for role, keys in table.items()}
+
+
+def requires(permission: str):
+    """A Litestar guard: the user must hold ``permission`` (403 otherwise)."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        ctx = connection.scope.get("state", {}).get("ctx")
+        if ctx is None or not ctx.can(permission):
+            raise PermissionDeniedException(detail="You do not have access to this page.")
+
+    guard.__name__ = f"requires_{permission.replace('.', '_')}"
+    return guard
+
+
+def plugin_enabled_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """404 for every route of a plugin the current dealer has not enabled.
+
+    Public routes of a plugin (no login) name their dealer themselves and must
+    check it with :func:`core.plugins.dealer_has_module`.
+    """
+    plugin = handler.opt.get("plugin")
+    if plugin is None or handler.opt.get("public"):
+        return
+    ctx = connection.scope.get("state", {}).get("ctx")
+    if ctx is None or plugin not in ctx.modules:
+        raise NotFoundException()

@@ -1,0 +1,78 @@
+"""Per-request context: the session's user and dealer, and the language.
+
+One query (session ⋈ user ⋈ dealer) per request gives the user, their
+dealer and the dealer's enabled modules, so switching a module takes effect
+on the next request of every worker without a restart or a cache.
+"""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.accounts import parse_modules
+from core.auth import sessions
+from core.context import Context
+from core.i18n import _current, negotiate
+
+SKIP_PREFIXES = ("/static/", "/favicon.ico")
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return {}
+            return {k: m.value for k, m in jar.items()}
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+class ContextMiddleware:
+    """Puts ``ctx`` (a :class:`Context` or None) into ``request.state``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        user = await sessions.load(cookies.get(sessions.COOKIE))
+        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        ctx: Context | None = None
+        if user is not None:
+            app_state = scope["app"].state  # type: ignore[index]
+            role_perms: dict[str, frozenset[str]] = app_state.role_permissions
+            ctx = Context(
+                dealer_id=user.dealer_id,
+                user_id=user.user_id,
+                user_name=user.full_name or user.login,
+                role=user.role,
+                dealer_name=user.dealer_name,
+                modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
+                permissions=role_perms.get(user.role, frozenset()),
+                extra={"must_change_password": user.must_change_password, "login": user.login},
+            )
+        lang = (user.language if user else "") or cookies.get("lang") or negotiate(
+            _header(scope, b"accept-language")
+        )
+        token = _current.set(lang if lang in ("en", "ru", "cs", "zh") else "en")
+        if ctx is not None:
+            ctx = Context(**{**ctx.__dict__, "locale": _current.get()})
+        state["ctx"] = ctx
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(token)

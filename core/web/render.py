@@ -1,0 +1,89 @@
+"""Rendering pages: one call gives the template what every page needs.
+
+``page()`` returns the full page for a normal request and only the
+``{% block content %}`` fragment for an htmx request (unless the request
+targets the whole body), so every URL works without JavaScript too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, unquote
+
+from jinja2 import Environment
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.template.base import csrf_token
+
+from core.i18n import LANGUAGE_NAMES, get_locale
+
+FLASH_COOKIE = "fc_flash"
+
+
+def env_of(request: Request) -> Environment:
+    return request.app.state.jinja_env
+
+
+async def nav_for(request: Request) -> list[Any]:
+    ctx = request.state.get("ctx")
+    if ctx is None:
+        return []
+    reg = request.app.state.registry
+    items = await reg.collect("nav_items", ctx.modules, ctx=ctx)
+    return sorted(items, key=lambda item: (item.order, str(item.label)))
+
+
+def _read_flash(request: Request) -> list[dict[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        data = json.loads(unquote(raw))
+        return [m for m in data if isinstance(m, dict)][:5]
+    except ValueError:
+        return []
+
+
+def flash(response: Response, message: str, kind: str = "success") -> Response:
+    """Show ``message`` on the next page the browser loads (survives a redirect)."""
+    value = quote(json.dumps([{"kind": kind, "text": str(message)}]))
+    response.cookies.append(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True,
+                                   samesite="lax"))
+    return response
+
+
+async def base_context(request: Request) -> dict[str, Any]:
+    ctx = request.state.get("ctx")
+    return {
+        "request": request,
+        "ctx": ctx,
+        "nav": await nav_for(request),
+        "csrf_token": csrf_token({"request": request}),
+        "lang": get_locale(),
+        "languages": LANGUAGE_NAMES,
+        "flashes": _read_flash(request),
+        "path": request.url.path,
+    }
+
+
+async def render_string(request: Request, template: str, context: dict[str, Any]) -> str:
+    data = await base_context(request)
+    data.update(context)
+    return env_of(request).get_template(template).render(**data)
+
+
+async def page(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    """Render ``template`` as a page (or its content fragment for htmx)."""
+    context = dict(context or {})
+    htmx = request.headers.get("hx-request") == "true"
+    boosted = request.headers.get("hx-boosted") == "true"
+    context["fragment"] = htmx and not boosted
+    html = await render_string(request, template, context)
+    response = Response(content=html, media_type="text/html; charset=utf-8",
+                        status_code=status_code)
+    if request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response

@@ -1,0 +1,37 @@
+"""The one Jinja environment: core templates, then each plugin's folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from core import i18n
+from core.plugins import Registry
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+
+
+def build_env(registry: Registry, debug: bool = False) -> Environment:
+    folders = [TEMPLATES] + [
+        p.manifest.templates for p in registry.plugins.values() if p.manifest.templates
+    ]
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined if debug else Environment().undefined,
+        auto_reload=debug,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.filters.update(
+        datetime=i18n.fmt_datetime, date=i18n.fmt_date, money=i18n.fmt_money,
+        number=i18n.fmt_number,
+    )
+    env.globals["static"] = lambda path: f"/static/{path}"
+    registry.collect_sync("prepare_jinja_env", env=env)
+    return env
