@@ -62,6 +62,7 @@ class Settings:
             database_url=url,
             secret_key=_secret(Path(env.get("FORECOURT_SECRET_FILE", "forecourt.secret"))),
             debug=env.get("FORECOURT_DEBUG", "") == "1",
+            hook_timeout=float(env.get("FORECOURT_HOOK_TIMEOUT", "5")),
             default_modules=tuple(m for m in modules.split(",") if m)
             if modules is not None
             else DEFAULT_MODULES,

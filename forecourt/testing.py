@@ -1,0 +1,244 @@
+"""``forecourt.testing``: pytest fixtures for Forecourt and its plugins.
+
+Installed as a pytest plugin (entry point ``pytest11``), so a partner's test
+suite gets the same fixtures we use:
+
+* ``forecourt_server`` — the real app, served by ``forecourt serve`` in a
+  child process over real HTTP, on the database named by
+  ``FORECOURT_DATABASE_URL`` (default: a fresh SQLite file), migrated first.
+  Override the ``forecourt_plugins`` fixture to choose which installed
+  plugins it loads.
+* ``make_dealer(modules=[...])`` — a new dealer with those modules enabled and
+  one user per role; every test gets fresh dealers, so tests do not see each
+  other's rows.
+* ``login(user)`` / ``client_as(dealer, role)`` — an HTTP client logged in as
+  that user, sending the CSRF header on unsafe methods like htmx does.
+
+Async tests need pytest-asyncio with a session-scoped loop; put this in the
+project's pytest configuration::
+
+    asyncio_mode = "auto"
+    asyncio_default_fixture_loop_scope = "session"
+    asyncio_default_test_loop_scope = "session"
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+TEST_PASSWORD = "test-pass-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class TestUser:
+    id: int
+    login: str
+    password: str
+    role: str
+
+
+@dataclass
+class TestDealer:
+    id: int
+    slug: str
+    name: str
+    modules: list[str]
+    users: dict[str, TestUser] = field(default_factory=dict)
+
+
+class Client(httpx.AsyncClient):
+    """An HTTP client that sends the CSRF cookie back as ``x-csrftoken``."""
+
+    async def request(self, method: str, url: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            if "fc_csrf" not in self.cookies:
+                await super().request("GET", "/login")
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("x-csrftoken", self.cookies.get("fc_csrf", ""))
+            kwargs["headers"] = headers
+        return await super().request(method, url, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def forecourt_plugins() -> list[str] | None:
+    """Installed plugins the test app loads (None: all). Override to narrow."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def forecourt_env(forecourt_plugins: list[str] | None, tmp_path_factory) -> Iterator[dict[str, str]]:
+    """Environment shared by the test process and the server it starts."""
+    base = tmp_path_factory.mktemp("forecourt")
+    env = {
+        "FORECOURT_DATABASE_URL": os.environ.get("FORECOURT_DATABASE_URL")
+        or f"sqlite:///{base / 'forecourt.sqlite'}",
+        "FORECOURT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "FORECOURT_ARGON2_PROFILE": "test",
+        "FORECOURT_HOOK_TIMEOUT": os.environ.get("FORECOURT_HOOK_TIMEOUT", "1"),
+    }
+    if forecourt_plugins is not None:
+        env["FORECOURT_PLUGINS"] = ",".join(forecourt_plugins) or "-"
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+async def forecourt_registry(forecourt_env: dict[str, str]):
+    """The plugins as the test process loads them, with the database configured and migrated."""
+    from core import db
+    from core.app import all_tables
+    from core.migrations import migrate
+    from core.plugins import CORE, load_plugins, set_registry
+
+    registry = load_plugins()
+    from core import builtin_hooks
+
+    registry.pm.register(builtin_hooks, name=CORE)
+    registry.hook_timeout = float(forecourt_env["FORECOURT_HOOK_TIMEOUT"])
+    set_registry(registry)
+    db.configure(forecourt_env["FORECOURT_DATABASE_URL"], all_tables(registry))
+    await migrate()
+    from core import i18n
+
+    i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
+    return registry
+
+
+@pytest.fixture(scope="session")
+def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Iterator[str]:
+    """Base URL of the real app served by ``forecourt serve`` in a child process."""
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="forecourt-server-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
+        env={**os.environ, **forecourt_env}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"forecourt serve exited: {Path(log.name).read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"forecourt serve did not start: {Path(log.name).read_text()[-3000:]}")
+        time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    os.environ["FORECOURT_SERVER_LOG"] = log.name
+
+
+@pytest.fixture
+def make_dealer(forecourt_registry):
+    """``await make_dealer(modules=None, roles=...)``: a fresh dealer with users.
+
+    ``modules=None`` gives the install's defaults; the list is closed under
+    ``requires``. Users are created with ``TEST_PASSWORD`` and no forced change.
+    """
+    from core import accounts, modules as modules_service
+    from core.settings import DEFAULT_MODULES
+
+    async def make(
+        modules: list[str] | None = None,
+        roles: tuple[str, ...] = ("manager", "storekeeper", "dealer_admin"),
+        must_change_password: bool = False,
+    ) -> TestDealer:
+        suffix = uuid.uuid4().hex[:10]
+        names = (
+            modules_service.defaults(forecourt_registry, DEFAULT_MODULES)
+            if modules is None
+            else forecourt_registry.closure(modules)
+        )
+        row = await accounts.create_dealer(f"Dealer {suffix}", f"d-{suffix}", "Testville", "en",
+                                           names)
+        dealer = TestDealer(id=row.id, slug=row.slug, name=row.name, modules=names)
+        for role in roles:
+            login = f"{role}-{suffix}"
+            user = await accounts.create_user(
+                login=login, password=TEST_PASSWORD, role=role, dealer_id=row.id,
+                email=f"{login}@example.test", must_change_password=must_change_password,
+            )
+            dealer.users[role] = TestUser(user.id, login, TEST_PASSWORD, role)
+        return dealer
+
+    return make
+
+
+@pytest.fixture
+async def platform_admin(forecourt_registry) -> TestUser:
+    from core import accounts
+
+    login = f"padmin-{uuid.uuid4().hex[:10]}"
+    user = await accounts.create_user(login=login, password=TEST_PASSWORD, role="platform_admin",
+                                      dealer_id=None, must_change_password=False)
+    return TestUser(user.id, login, TEST_PASSWORD, "platform_admin")
+
+
+@pytest.fixture
+async def login(forecourt_server: str) -> AsyncIterator[Any]:
+    """``await login(user)`` -> a :class:`Client` with that user's session."""
+    clients: list[Client] = []
+
+    async def do_login(user: TestUser, expect_ok: bool = True) -> Client:
+        client = Client(base_url=forecourt_server, follow_redirects=False, timeout=30)
+        clients.append(client)
+        await client.get("/login")
+        response = await client.post("/login", data={"identifier": user.login,
+                                                     "password": user.password})
+        if expect_ok:
+            assert response.status_code == 302, response.text[:500]
+        return client
+
+    yield do_login
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def client_as(login):
+    """``await client_as(dealer, "manager")`` -> a client logged in as that role."""
+
+    async def make(dealer: TestDealer, role: str) -> Client:
+        return await login(dealer.users[role])
+
+    return make
+
+
+@pytest.fixture
+async def anon(forecourt_server: str) -> AsyncIterator[Client]:
+    """A client with no session."""
+    async with Client(base_url=forecourt_server, follow_redirects=False, timeout=30) as client:
+        yield client

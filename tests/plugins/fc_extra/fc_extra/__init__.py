@@ -1,0 +1,21 @@
+"""A test plugin that requires notes and misbehaves on purpose.
+
+Its ``on_entity_created`` raises and its ``on_plugin_enabled`` hangs: the
+core must keep the write, record the failure and go on.
+"""
+
+from forecourt import Manifest
+
+from fc_extra import hooks
+
+PLUGIN = Manifest(
+    name="extra",
+    title="Extra",
+    version="0.3.0",
+    core=">=0.1",
+    requires=("notes",),
+    hooks=hooks,
+    piccolo_app="fc_extra.piccolo_app",
+    description="Badges on notes (test plugin).",
+    default_enabled=False,
+)

@@ -1,0 +1,40 @@
+import asyncio
+
+from litestar import Response, get, post
+
+from forecourt import NavItem, hookimpl
+
+
+@get("/")
+async def extra_home() -> Response:
+    return Response("<p class='extra'>extra</p>", media_type="text/html")
+
+
+@post("/ping")
+async def ping() -> Response:
+    return Response("pong", media_type="text/plain")
+
+
+@hookimpl
+def register_routes():
+    return [extra_home, ping]
+
+
+@hookimpl
+def nav_items(ctx):
+    return [NavItem(label="Extra", href="/extra/", order=60)]
+
+
+@hookimpl
+def notes_badges(note):
+    return ["extra"]
+
+
+@hookimpl
+def on_entity_created(ctx, entity, entity_id):
+    raise RuntimeError(f"extra refuses to hear about {entity} {entity_id}")
+
+
+@hookimpl
+async def on_plugin_enabled(dealer_id, plugin):
+    await asyncio.sleep(60)  # hangs: the core must time it out and go on

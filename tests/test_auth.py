@@ -1,0 +1,125 @@
+"""Login, sessions, forced password change, reset and throttling."""
+
+import httpx
+
+from forecourt.testing import TEST_PASSWORD, Client
+
+
+async def test_login_by_login_and_by_email(make_dealer, login, forecourt_server):
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    client = await login(user)
+    home = await client.get("/")
+    assert home.status_code == 200
+    assert dealer.name in home.text
+    by_email = Client(base_url=forecourt_server, follow_redirects=False)
+    await by_email.get("/login")
+    r = await by_email.post("/login", data={"identifier": f"{user.login}@EXAMPLE.test".upper(),
+                                            "password": user.password})
+    assert r.status_code == 302 and r.headers["location"] == "/"
+    await by_email.aclose()
+
+
+async def test_wrong_password_is_refused_and_keeps_login(make_dealer, anon):
+    dealer = await make_dealer(modules=[])
+    await anon.get("/login")
+    r = await anon.post("/login", data={"identifier": dealer.users["manager"].login,
+                                        "password": "wrong-one-1"})
+    assert r.status_code == 401
+    assert "not correct" in r.text
+    assert dealer.users["manager"].login in r.text  # the form keeps the input
+    assert "fc_session" not in anon.cookies
+
+
+async def test_unknown_page_requires_login(anon):
+    r = await anon.get("/admin/dealers")
+    assert r.status_code == 302
+    assert r.headers["location"].startswith("/login?next=/admin/dealers")
+    api = await anon.get("/api/anything")
+    assert api.status_code in (401, 404)
+
+
+async def test_session_id_rotates_at_login(make_dealer, forecourt_server):
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    async with Client(base_url=forecourt_server, follow_redirects=False) as client:
+        await client.get("/login")
+        planted = "planted-session-token-0123456789"
+        client.cookies.set("fc_session", planted)
+        r = await client.post("/login", data={"identifier": user.login, "password": user.password})
+        assert r.status_code == 302
+        issued = [c.value for c in client.cookies.jar if c.name == "fc_session"]
+        assert any(v != planted for v in issued), "login must issue a new session id"
+    # the planted value does not open a session
+    async with Client(base_url=forecourt_server, follow_redirects=False) as attacker:
+        attacker.cookies.set("fc_session", planted)
+        assert (await attacker.get("/")).status_code == 302
+
+
+async def test_first_login_forces_password_change(make_dealer, login):
+    dealer = await make_dealer(modules=[], must_change_password=True)
+    user = dealer.users["manager"]
+    client = await login(user)
+    r = await client.get("/")
+    assert r.status_code == 302 and r.headers["location"] == "/account/password"
+    page = await client.get("/account/password")
+    assert "choose your own password" in page.text
+    bad = await client.post("/account/password",
+                            data={"current": user.password, "new": "short", "confirm": "short"})
+    assert bad.status_code == 422
+    assert "at least 8" in bad.text
+    ok = await client.post("/account/password", data={
+        "current": user.password, "new": "brand-new-77", "confirm": "brand-new-77"})
+    assert ok.status_code == 302
+    assert (await client.get("/")).status_code == 200
+
+
+async def test_dealer_admin_resets_password(make_dealer, client_as, login, forecourt_server):
+    dealer = await make_dealer(modules=[])
+    admin = await client_as(dealer, "dealer_admin")
+    manager = await client_as(dealer, "manager")
+    target = dealer.users["manager"]
+    r = await admin.post(f"/admin/dealers/{dealer.id}/users/{target.id}/reset-password")
+    assert r.status_code == 200
+    import re
+
+    temp = re.search(r'class="temp-password">([^<]+)<', r.text).group(1)
+    # the old session ended, the old password no longer works
+    assert (await manager.get("/")).status_code == 302
+    old = await login(target, expect_ok=False)
+    assert "fc_session" not in old.cookies
+    target.password = temp
+    fresh = await login(target)
+    assert (await fresh.get("/")).headers["location"] == "/account/password"
+
+
+async def test_failed_logins_are_throttled(make_dealer, anon):
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    await anon.get("/login")
+    for _ in range(5):
+        r = await anon.post("/login", data={"identifier": user.login, "password": "nope-nope-1"})
+        assert r.status_code == 401
+    r = await anon.post("/login", data={"identifier": user.login, "password": TEST_PASSWORD})
+    assert r.status_code == 429
+    assert "Too many failed attempts" in r.text
+
+
+async def test_logout_ends_session(make_dealer, login):
+    dealer = await make_dealer(modules=[])
+    client = await login(dealer.users["manager"])
+    token = client.cookies.get("fc_session")
+    r = await client.post("/logout")
+    assert r.status_code == 302
+    async with httpx.AsyncClient(base_url=str(client.base_url)) as other:
+        other.cookies.set("fc_session", token)
+        assert (await other.get("/", follow_redirects=False)).status_code == 302
+
+
+async def test_post_without_csrf_token_is_refused(make_dealer, login):
+    dealer = await make_dealer(modules=[])
+    client = await login(dealer.users["dealer_admin"])
+    r = await client.post(f"/admin/dealers/{dealer.id}/users", data={"login": "x"},
+                          headers={"x-csrftoken": "forged"})
+    assert r.status_code == 403
+    assert "form expired" in r.text
