@@ -1,0 +1,1 @@
+"""Deliberately broken plugin manifests: start-up must stop and name them."""
