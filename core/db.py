@@ -166,21 +166,33 @@ class PooledSQLiteEngine(SQLiteEngine):
         )
 
 
+MAX_ID = 2**63 - 1
+
+
+def valid_id(value: int) -> bool:
+    """True if ``value`` can be a primary key (anything else finds no row, not a 500)."""
+    return 0 < value <= MAX_ID
+
+
+def pg_config(url: str) -> dict[str, Any]:
+    """asyncpg connection settings from a ``postgresql://user:pw@host:port/db`` URL."""
+    parts = urlsplit(url)
+    return {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "database": parts.path.lstrip("/"),
+    }
+
+
 def build_engine(url: str) -> Engine:
     """Make the engine a database URL names (``sqlite:///path`` or ``postgresql://``)."""
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else "forecourt.sqlite"
         return PooledSQLiteEngine(path=path or "forecourt.sqlite")
     if url.startswith("postgresql"):
-        parts = urlsplit(url)
-        config = {
-            "host": parts.hostname or "localhost",
-            "port": parts.port or 5432,
-            "user": unquote(parts.username or ""),
-            "password": unquote(parts.password or ""),
-            "database": parts.path.lstrip("/"),
-        }
-        return PostgresEngine(config=config, extensions=())
+        return PostgresEngine(config=pg_config(url), extensions=())
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
 
 

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from piccolo.columns import ForeignKey, OnDelete
 from piccolo.table import Table
 
+from core.db import valid_id
 from core.tables import Dealer
 
 T = TypeVar("T", bound=Table)
@@ -66,6 +67,8 @@ class Scoped(Generic[T]):
         return row
 
     async def get(self, pk: int) -> T | None:
+        if not valid_id(pk):
+            return None
         return await self.objects().where(self.table._meta.primary_key == pk).first()
 
 

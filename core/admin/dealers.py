@@ -21,7 +21,7 @@ async def _dealers_page(request: Request, values=None, errors=None, status: int 
     dealers = await Dealer.select().order_by(Dealer.name)
     return await page(request, "core/admin/dealers.html", {
         "dealers": dealers, "values": values or {}, "errors": errors or {},
-        "languages": LANGUAGES,
+        "dealer_languages": LANGUAGES,
     }, status_code=status)
 
 

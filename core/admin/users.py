@@ -10,6 +10,7 @@ from litestar.response import Redirect
 from core import accounts
 from core.admin.access import dealer_for_admin
 from core.auth import sessions
+from core.db import valid_id
 from core.errors import ValidationFailed
 from core.i18n import _
 from core.i18n import lazy_gettext as _l
@@ -63,6 +64,8 @@ async def create_user(request: Request, dealer_id: FromPath[int]) -> Response:
 
 
 async def _user_of(dealer_id: int, user_id: int) -> User:
+    if not valid_id(user_id):
+        raise NotFoundException()
     user = await User.objects().where((User.id == user_id) & (User.dealer_id == dealer_id)).first()
     if user is None:
         raise NotFoundException()
