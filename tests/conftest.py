@@ -1,8 +1,12 @@
 """Fixtures come from ``forecourt.testing`` (the same ones partners get)."""
 
+import os
 import re
 
 import pytest
+
+# New dealers get these switched on (extra is not default_enabled, so it stays off).
+os.environ.setdefault("FORECOURT_DEFAULT_MODULES", "notes,extra")
 
 
 def csrf_field(html: str) -> str:

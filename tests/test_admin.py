@@ -19,6 +19,7 @@ async def test_platform_admin_creates_a_dealer_with_default_modules(login, platf
     assert r.status_code == 302
     dealer = await Dealer.objects().get(Dealer.slug == slug)
     assert dealer.city == "Brno"
+    assert dealer.modules == "notes"  # the default set: extra is not enabled by default
     again = await client.post("/admin/dealers", data={"name": "Again", "slug": slug})
     assert again.status_code == 422 and "already exists" in again.text
 

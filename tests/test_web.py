@@ -61,3 +61,12 @@ async def test_login_redirect_target_is_local_only(make_dealer, anon):
     r = await anon.post("/login", data={"identifier": user.login, "password": user.password,
                                         "next": "//evil.example/x"})
     assert r.status_code == 302 and r.headers["location"] == "/"
+
+
+async def test_a_bug_gives_a_friendly_500_without_details(make_dealer, client_as):
+    dealer = await make_dealer(modules=["extra"])
+    client = await client_as(dealer, "manager")
+    r = await client.get("/extra/boom")
+    assert r.status_code == 500
+    assert "Something went wrong on our side" in r.text
+    assert "a bug in a plugin view" not in r.text and "Traceback" not in r.text

@@ -15,9 +15,14 @@ async def ping() -> Response:
     return Response("pong", media_type="text/plain")
 
 
+@get("/boom")
+async def boom() -> Response:
+    raise RuntimeError("a bug in a plugin view")
+
+
 @hookimpl
 def register_routes():
-    return [extra_home, ping]
+    return [extra_home, ping, boom]
 
 
 @hookimpl
