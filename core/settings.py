@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MODULES = ("leads", "customers", "orders", "quicklinks", "reports")
@@ -41,7 +41,6 @@ class Settings:
     throttle_minutes: int = 15
     #: seconds a notification hook may run before it is abandoned
     hook_timeout: float = 5.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:

@@ -40,6 +40,21 @@ import httpx
 import pytest
 
 TEST_PASSWORD = "test-pass-2026"
+_server_logs: list[str] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the tail of the test server's log to a failing test's report."""
+    report = yield
+    if report.failed and _server_logs and "forecourt_server" in getattr(item, "fixturenames", ()):
+        try:
+            tail = Path(_server_logs[-1]).read_text(errors="replace")[-4000:]
+        except OSError:
+            tail = ""
+        if tail:
+            report.sections.append(("forecourt server log (tail)", tail))
+    return report
 
 
 def _free_port() -> int:
@@ -138,6 +153,7 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
         env={**os.environ, **forecourt_env}, stdout=log, stderr=subprocess.STDOUT,
     )
+    _server_logs.append(log.name)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -158,7 +174,6 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    os.environ["FORECOURT_SERVER_LOG"] = log.name
 
 
 @pytest.fixture

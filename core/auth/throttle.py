@@ -20,5 +20,10 @@ async def record_failure(login: str, remote: str) -> None:
     await LoginFailure.insert(LoginFailure(login=login.lower()[:254], remote=remote[:64], at=now()))
 
 
+async def purge_older_than(minutes: int) -> None:
+    """Forget failures that no longer count, so the table stays small."""
+    await LoginFailure.delete().where(LoginFailure.at < now() - dt.timedelta(minutes=minutes))
+
+
 async def clear(login: str) -> None:
     await LoginFailure.delete().where(LoginFailure.login == login.lower())

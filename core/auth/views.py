@@ -53,6 +53,8 @@ async def login(request: Request) -> Response:
         context["error"] = _("The login or password is not correct.")
         return await page(request, "core/login.html", context, status_code=401)
     await throttle.clear(identifier)
+    await throttle.purge_older_than(settings.throttle_minutes)
+    await sessions.purge_expired()
     # A new session id at every login: a cookie planted before login dies here.
     await sessions.end(request.cookies.get(sessions.COOKIE))
     token = await sessions.create(user.id, user.dealer_id, settings.session_days)
