@@ -5,7 +5,8 @@
 
 from core import __version__ as core_version
 from core.context import Context, system_context
-from core.entities import create as create_entity, update as update_entity
+from core.entities import create as create_entity
+from core.entities import update as update_entity
 from core.errors import Conflict, ValidationFailed, Veto
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import gettext, lazy_gettext, ngettext

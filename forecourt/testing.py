@@ -148,7 +148,9 @@ async def forecourt_registry(forecourt_env: dict[str, str]):
 def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Iterator[str]:
     """Base URL of the real app served by ``forecourt serve`` in a child process."""
     port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="forecourt-server-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the child writes to it until teardown
+        prefix="forecourt-server-", suffix=".log", delete=False
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
         env={**os.environ, **forecourt_env}, stdout=log, stderr=subprocess.STDOUT,
@@ -174,6 +176,7 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 @pytest.fixture
@@ -183,7 +186,8 @@ def make_dealer(forecourt_registry):
     ``modules=None`` gives the install's defaults; the list is closed under
     ``requires``. Users are created with ``TEST_PASSWORD`` and no forced change.
     """
-    from core import accounts, modules as modules_service
+    from core import accounts
+    from core import modules as modules_service
     from core.settings import DEFAULT_MODULES
 
     async def make(

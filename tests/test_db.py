@@ -2,8 +2,9 @@
 
 import asyncio
 
-from core.db import PooledSQLiteEngine, build_engine, pg_config
 from fc_notes.tables import Note
+
+from core.db import PooledSQLiteEngine, build_engine, pg_config
 
 
 class CountingEngine(PooledSQLiteEngine):
@@ -60,10 +61,11 @@ async def test_failed_transaction_leaves_nothing_and_frees_the_writer(tmp_path):
         await engine.close_connection_pool()
 
 
-def test_database_urls():
-    assert isinstance(build_engine("sqlite:///x.sqlite"), PooledSQLiteEngine)
-    assert pg_config("postgresql://u:p%40ss@db.example:5433/forecourt") == {"host": "db.example", "port": 5433, "user": "u", "password": "p@ss",
-                         "database": "forecourt"}
+def test_database_urls(tmp_path):
+    assert isinstance(build_engine(f"sqlite:///{tmp_path / 'x.sqlite'}"), PooledSQLiteEngine)
+    assert pg_config("postgresql://u:p%40ss@db.example:5433/forecourt") == {
+        "host": "db.example", "port": 5433, "user": "u", "password": "p@ss", "database": "forecourt",
+    }
 
 
 async def test_concurrent_writes_over_http_all_succeed(make_dealer, client_as):

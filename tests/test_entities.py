@@ -1,12 +1,12 @@
 """The plugin write path (core.entities): veto inside the transaction, notify after."""
 
 import pytest
+from fc_notes.tables import Event, Note
 
 from core.context import Context
 from core.entities import create, update
 from core.errors import Veto
 from core.timeutil import now
-from fc_notes.tables import Event, Note
 
 
 def ctx_for(dealer, modules=("notes",)) -> Context:

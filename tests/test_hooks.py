@@ -2,11 +2,12 @@
 
 import re
 
+from fc_notes.tables import Event, Note
+
 from core import demo
 from core.plugins import registry
 from core.settings import Settings
 from core.tables import Dealer, HookFailure
-from fc_notes.tables import Event, Note
 
 
 async def events(dealer_id: int) -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """The per-dealer module switchboard, over HTTP against the real server."""
 
-from core.tables import Dealer, ModuleChange
 from fc_notes.tables import Event, Note
+
+from core.tables import Dealer, ModuleChange
 
 
 async def modules_of(dealer_id: int) -> set[str]:
@@ -91,15 +92,28 @@ async def test_unknown_module_is_a_clear_404(make_dealer, client_as):
     assert r.status_code == 404 and "not installed" in r.text
 
 
-async def test_hook_on_plugin_enabled_and_disabled(make_dealer, client_as):
-    """test_hook_on_plugin_enabled / test_hook_on_plugin_disabled"""
+async def hook_events(dealer_id: int) -> list[tuple[str, str]]:
+    rows = await Event.scoped(dealer_id).select(Event.hook, Event.detail).order_by(Event.id)
+    return [(e["hook"], e["detail"]) for e in rows]
+
+
+async def test_hook_on_plugin_enabled(make_dealer, client_as):
     dealer = await make_dealer(modules=[])
     admin = await client_as(dealer, "dealer_admin")
+    r = await admin.post(f"/admin/dealers/{dealer.id}/modules/notes/enable")
+    assert r.status_code in (200, 302, 303)
+    assert await hook_events(dealer.id) == [("on_plugin_enabled", "notes")]
+    # enabling again changes nothing and fires nothing
     await admin.post(f"/admin/dealers/{dealer.id}/modules/notes/enable")
+    assert await hook_events(dealer.id) == [("on_plugin_enabled", "notes")]
+
+
+async def test_hook_on_plugin_disabled(make_dealer, client_as):
+    dealer = await make_dealer(modules=["notes"])
+    admin = await client_as(dealer, "dealer_admin")
     await admin.post(f"/admin/dealers/{dealer.id}/modules/notes/disable")
-    events = await Event.scoped(dealer.id).select(Event.hook, Event.detail).order_by(Event.id)
-    assert [(e["hook"], e["detail"]) for e in events] == [
-        ("on_plugin_enabled", "notes"), ("on_plugin_disabled", "notes")]
+    assert await hook_events(dealer.id) == [("on_plugin_disabled", "notes")]
     # once disabled, the plugin hears nothing more from this dealer
     await admin.post(f"/admin/dealers/{dealer.id}/modules/notes/disable")
-    assert await Event.scoped(dealer.id).count() == 2
+    await admin.post(f"/admin/dealers/{dealer.id}/modules/extra/disable")
+    assert await hook_events(dealer.id) == [("on_plugin_disabled", "notes")]

@@ -4,9 +4,8 @@ Its ``on_entity_created`` raises and its ``on_plugin_enabled`` hangs: the
 core must keep the write, record the failure and go on.
 """
 
-from forecourt import Manifest
-
 from fc_extra import hooks
+from forecourt import Manifest
 
 PLUGIN = Manifest(
     name="extra",

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from forecourt import Manifest, lazy_gettext as _l
-
 from fc_notes import hooks, hookspecs
+from forecourt import Manifest
+from forecourt import lazy_gettext as _l
 
 HERE = Path(__file__).parent
 

@@ -2,8 +2,8 @@
 
 from markupsafe import Markup
 
-from forecourt import NavItem, Permission, SlotContent, Veto, hookimpl, lazy_gettext as _l, now
-
+from forecourt import NavItem, Permission, SlotContent, Veto, hookimpl, now
+from forecourt import lazy_gettext as _l
 
 
 async def _record(dealer_id, hook, detail=""):

@@ -3,10 +3,20 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import (
-    ValidationFailed, Veto, create_entity, flash, gettext as _, now, page, registry, requires,
-)
 from fc_notes.tables import Note
+from forecourt import (
+    ValidationFailed,
+    Veto,
+    create_entity,
+    flash,
+    now,
+    page,
+    registry,
+    requires,
+)
+from forecourt import (
+    gettext as _,
+)
 
 
 async def _list(request: Request, values=None, errors=None, status=200) -> Response:
