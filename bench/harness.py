@@ -1,0 +1,142 @@
+"""What every bench script shares: a throwaway PostgreSQL, servers on pinned cores, wrk.
+
+Benchmarks measure, side by side in one run, Forecourt against a baseline on
+the same machine; absolute numbers vary by machine, ratios are what we quote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_CPU, LOAD_CPU = "0", "1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pinned(cpu: str, argv: list[str]) -> list[str]:
+    """``argv`` pinned to one core when taskset exists and the machine has two."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
+        return ["taskset", "-c", cpu, *argv]
+    return argv
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[str | None]:
+    """A PostgreSQL URL: ``$FORECOURT_BENCH_PG_URL``, else a server started for this run, else None."""
+    if url := os.environ.get("FORECOURT_BENCH_PG_URL"):
+        yield url
+        return
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: float(p.parent.name))
+    if not bins or os.geteuid() != 0:
+        print("(no PostgreSQL: set FORECOURT_BENCH_PG_URL, or run as root with Debian's postgresql)")
+        yield None
+        return
+    pgbin, tmp = bins[-1], Path(tempfile.mkdtemp(prefix="fc-bench-pg."))
+    shutil.chown(tmp, "postgres")
+    port = free_port()
+
+    def as_pg(*argv: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, stdout=subprocess.DEVNULL)
+
+    try:
+        as_pg(str(pgbin / "initdb"), "-D", f"{tmp}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
+              "--locale=C.UTF-8", "--no-sync")
+        as_pg(str(pgbin / "pg_ctl"), "-D", f"{tmp}/data", "-l", f"{tmp}/log", "-w", "-t", "30", "start",
+              "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp}")
+        as_pg("psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-qv", "ON_ERROR_STOP=1",
+              "-c", "CREATE ROLE app LOGIN PASSWORD 'app' SUPERUSER", "-c", "CREATE DATABASE app OWNER app")
+        yield f"postgresql://app:app@127.0.0.1:{port}/app"
+    finally:
+        subprocess.run(["runuser", "-u", "postgres", "--", str(pgbin / "pg_ctl"), "-D", f"{tmp}/data",
+                        "-m", "immediate", "-w", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], health: str = "/health") -> Iterator[str]:
+    """Run a uvicorn server (one worker, no access log) on the server core; yield its base URL."""
+    port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it until we stop it
+    cmd = pinned(SERVER_CPU, [sys.executable, "-m", "uvicorn", *argv, "--host", "127.0.0.1",
+                              "--port", str(port), "--no-access-log", "--log-level", "warning"])
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + health, timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict[str, str] | None = None) -> Load:
+    """Load ``url`` with wrk from the other core; warm up first, then measure."""
+    if not shutil.which("wrk"):
+        sys.exit("bench needs wrk: apt-get install wrk")
+    args = []
+    for key, value in (headers or {}).items():
+        args += ["-H", f"{key}: {value}"]
+    base = ["wrk", "-t1", f"-c{connections}", *args, "--latency"]
+    subprocess.run(pinned(LOAD_CPU, [*base, "-d2s", url]), check=True, capture_output=True)
+    out = subprocess.run(pinned(LOAD_CPU, [*base, f"-d{seconds}s", url]), check=True,
+                         capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return Load(rps, p50, p99, errors)
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
