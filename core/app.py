@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
@@ -22,6 +23,7 @@ from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import users as users_views
 from core.auth import views as auth_views
+from core.errors import PluginError
 from core.permissions import CORE_PERMISSIONS, Permission, plugin_enabled_guard, role_permissions
 from core.plugins import CORE, Registry, load_plugins, set_registry
 from core.settings import Settings
@@ -47,22 +49,24 @@ def all_tables(registry: Registry) -> list[type]:
 
 
 def _plugin_routers(registry: Registry) -> list[Router]:
-    routers = []
-    for name in registry.plugins:
-        handlers = []
-        for impl in registry._impls("register_routes", frozenset({name})):
-            if impl.plugin_name == name:
-                handlers.extend(impl.function() or [])
-        if handlers:
-            routers.append(Router(path=f"/{name}", route_handlers=handlers,
-                                  guards=[plugin_enabled_guard], opt={"plugin": name}))
-    return routers
+    handlers: dict[str, list[Any]] = {}
+    for name, values in registry.collect_sync_each("register_routes"):
+        handlers.setdefault(name, []).extend(values)
+    return [
+        Router(path=f"/{name}", route_handlers=routes, guards=[plugin_enabled_guard], opt={"plugin": name})
+        for name, routes in handlers.items() if routes and name in registry.plugins
+    ]
 
 
 def _permissions(registry: Registry) -> list[Permission]:
+    """The core's permissions and every plugin's, each key prefixed with its plugin's name."""
     perms = list(CORE_PERMISSIONS)
-    for perm in registry.collect_sync("register_permissions"):
-        perms.append(perm)
+    for name, values in registry.collect_sync_each("register_permissions"):
+        for perm in values:
+            key = str(getattr(perm, "key", perm))
+            if name != CORE and not key.startswith(f"{name}."):
+                raise PluginError(name, f"permission {key!r} must start with '{name}.'")
+            perms.append(perm)
     return perms
 
 
@@ -72,10 +76,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     if registry.pm.get_plugin(CORE) is None:
         registry.pm.register(builtin_hooks, name=CORE)
     registry.hook_timeout = settings.hook_timeout
+    # Plugins' start-up contributions first: a broken one stops here, before
+    # anything global (registry, database binding) has been touched.
+    plugin_routers = _plugin_routers(registry)
+    permissions = role_permissions(_permissions(registry))
+    env = build_env(registry, settings.debug)
     set_registry(registry)
     db.configure(settings.database_url, all_tables(registry))
     i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
-    env = build_env(registry, settings.debug)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -88,7 +96,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             *modules_views.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC],
                                        opt={"public": True}, include_in_schema=False),
-            *_plugin_routers(registry),
+            *plugin_routers,
         ],
         guards=[login_required],
         middleware=[DefineMiddleware(ContextMiddleware)],
@@ -101,5 +109,5 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.settings = settings
     app.state.registry = registry
     app.state.jinja_env = env
-    app.state.role_permissions = role_permissions(_permissions(registry))
+    app.state.role_permissions = permissions
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from core import accounts, modules
 from core.context import system_context
 from core.plugins import Registry
@@ -14,6 +16,14 @@ DEMO_DEALERS = [
     ("moskva", "АвтоЦентр Москва", "Москва", "ru"),
 ]
 ROLES = ("manager", "storekeeper", "dealer_admin")
+#: login prefix and what ``forecourt demo`` prints for each role
+ROLE_LOGINS = {"manager": ("manager", "sales manager"), "storekeeper": ("storekeeper", "storekeeper"),
+               "dealer_admin": ("admin", "dealer administrator")}
+PEOPLE = {
+    "praha": {"manager": "Petr Svoboda", "storekeeper": "Tomáš Dvořák", "dealer_admin": "Jana Nováková"},
+    "moskva": {"manager": "Сергей Петров", "storekeeper": "Андрей Смирнов",
+               "dealer_admin": "Ольга Иванова"},
+}
 
 
 async def _user(login: str, role: str, dealer_id: int | None, name: str, lang: str) -> int:
@@ -30,7 +40,7 @@ async def _user(login: str, role: str, dealer_id: int | None, name: str, lang: s
 async def seed(registry: Registry, settings: Settings) -> list[tuple[str, str, str]]:
     """Create (or find) the demo data; return (login, password, what) rows to print."""
     logins = [("admin", DEMO_PASSWORD, "platform admin")]
-    await _user("admin", "platform_admin", None, "Platform Admin", "en")
+    await _user("admin", "platform_admin", None, "Platform administrator", "en")
     for slug, name, city, lang in DEMO_DEALERS:
         dealer = await Dealer.objects().where(Dealer.slug == slug).first()
         if dealer is None:
@@ -39,11 +49,17 @@ async def seed(registry: Registry, settings: Settings) -> list[tuple[str, str, s
             )
         users = {}
         for role in ROLES:
-            login = f"{role.split('_')[-1] if role != 'dealer_admin' else 'admin'}.{slug}"
-            users[role] = await _user(login, role, dealer.id, f"{role.title()} {city}", lang)
-            logins.append((login, DEMO_PASSWORD, f"{role} at {name}"))
+            prefix, what = ROLE_LOGINS[role]
+            login = f"{prefix}.{slug}"
+            users[role] = await _user(login, role, dealer.id, PEOPLE[slug][role], lang)
+            logins.append((login, DEMO_PASSWORD, f"{what} at {name}"))
         enabled = accounts.parse_modules(dealer.modules)
         ctx = system_context(dealer.id, enabled, dealer.name)
+        kwargs = {"dealer": dealer, "users": users, "ctx": ctx}
         for impl in registry._impls("demo_data", enabled):
-            await registry._call(impl, {"dealer": dealer, "users": users, "ctx": ctx})
+            # No timeout and no isolation: seeding may take a while, and a
+            # failure must stop `forecourt demo` loudly rather than half-seed.
+            result = impl.function(*[kwargs[name] for name in impl.argnames])
+            if inspect.isawaitable(result):
+                await result
     return logins

@@ -18,7 +18,10 @@ an implementation returns. Rules that hold for all of them:
   time; a raising or hanging implementation is logged with plugin and hook
   name, recorded for the platform admin, and never undoes or blocks the write.
 * Hooks never commit or open their own transaction around the caller's data.
-* Any implementation may be ``async def``; the core awaits it.
+* Start-up hooks (``register_routes``, ``register_permissions``,
+  ``prepare_jinja_env``) must be plain ``def``: they run while the app is
+  built, and a failure there stops start-up naming the plugin. Every other
+  implementation may be ``async def``; the core awaits it.
 
 Implement hooks with ``forecourt.hookimpl``::
 
@@ -52,8 +55,9 @@ def register_routes() -> list[Any]:
     mounts what is returned under ``/<plugin name>/`` behind a guard that
     answers 404 to any dealer that has not enabled the plugin, and behind the
     login guard (mark a handler ``opt={"public": True}`` to serve it without a
-    login, e.g. a public form). Paths are relative: ``@get("/")`` serves
-    ``/<name>/``.
+    login, e.g. a public form; such a handler names its dealer itself and must
+    check with :func:`core.modules.enabled_modules` that the dealer has the
+    plugin on). Paths are relative: ``@get("/")`` serves ``/<name>/``.
     """
 
 
@@ -61,7 +65,8 @@ def register_routes() -> list[Any]:
 def register_permissions() -> list[Any]:
     """Return :class:`core.permissions.Permission` objects the plugin checks.
 
-    Called once at start-up. Keys must start with ``"<plugin name>."``; each
+    Called once at start-up. Keys must start with ``"<plugin name>."`` (a
+    foreign prefix stops start-up); each
     permission lists the roles that hold it by default. Platform admins hold
     every permission. Guard a route with
     ``guards=[requires("<plugin>.<perm>")]``.

@@ -52,7 +52,7 @@ def plugin_enabled_guard(connection: ASGIConnection, handler: BaseRouteHandler) 
     """404 for every route of a plugin the current dealer has not enabled.
 
     Public routes of a plugin (no login) name their dealer themselves and must
-    check it with :func:`core.plugins.dealer_has_module`.
+    check it with :func:`core.modules.enabled_modules`.
     """
     plugin = handler.opt.get("plugin")
     if plugin is None or handler.opt.get("public"):

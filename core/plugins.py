@@ -240,19 +240,31 @@ class Registry:
                 results.append(value)
         return results
 
-    def collect_sync(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Start-up contributions from every plugin; failures stop start-up."""
-        results: list[Any] = []
+    def collect_sync_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, list[Any]]]:
+        """Start-up contributions, per plugin: ``[(plugin name, [values...]), ...]``.
+
+        Start-up hooks run before the event loop serves anything, so their
+        implementations must be plain ``def``. Any failure stops start-up with
+        a :class:`PluginError` naming the plugin.
+        """
+        results: list[tuple[str, list[Any]]] = []
         for impl in self._impls(hook_name, None):
+            if inspect.iscoroutinefunction(impl.function):
+                raise PluginError(impl.plugin_name, f"start-up hook {hook_name} must be a plain def, "
+                                                    "not async def")
             try:
                 value = impl.function(*[kwargs[n] for n in impl.argnames])
             except Exception as exc:
                 raise PluginError(impl.plugin_name, f"hook {hook_name} raised {exc!r}") from exc
             if isinstance(value, (list, tuple)):
-                results.extend(value)
+                results.append((impl.plugin_name, list(value)))
             elif value is not None:
-                results.append(value)
+                results.append((impl.plugin_name, [value]))
         return results
+
+    def collect_sync(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Start-up contributions from every plugin, flattened; failures stop start-up."""
+        return [value for _, values in self.collect_sync_each(hook_name, **kwargs) for value in values]
 
     async def veto(self, hook_name: str, modules: frozenset[str], **kwargs: Any) -> None:
         """Run a veto hook: the first exception propagates (and rolls back)."""

@@ -10,6 +10,7 @@ from core.entities import update as update_entity
 from core.errors import Conflict, ValidationFailed, Veto
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import gettext, lazy_gettext, ngettext
+from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
 from core.tenancy import DealerScoped
@@ -28,6 +29,7 @@ __all__ = [
     "Veto",
     "core_version",
     "create_entity",
+    "enabled_modules",
     "flash",
     "gettext",
     "hookimpl",

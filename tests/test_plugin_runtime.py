@@ -103,3 +103,19 @@ def test_cli_refuses_to_start_with_a_partner_package_that_misspells_a_hook(tmp_p
         assert result.returncode != 0
         assert "plugin 'misspelt'" in result.stderr
         assert "on_entity_creatd" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("entry", "needle"),
+    [
+        (ep("foreign", "broken_plugins.bad_startup:FOREIGN"), "'notes.delete_all' must start with"),
+        (ep("asyncroutes", "broken_plugins.bad_startup:ASYNC"), "must be a plain def"),
+        (ep("raising", "broken_plugins.bad_startup:RAISING"), "route table not ready"),
+    ],
+)
+def test_wrong_startup_contribution_stops_the_app_naming_the_plugin(entry, needle, forecourt_env):
+    from core.app import create_app
+
+    with pytest.raises(PluginError) as info:
+        create_app(registry=load_plugins([*installed(), entry]))
+    assert info.value.plugin == entry.name and needle in str(info.value)
