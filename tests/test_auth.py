@@ -1,5 +1,7 @@
 """Login, sessions, forced password change, reset and throttling."""
 
+import re
+
 import httpx
 
 from forecourt.testing import TEST_PASSWORD, Client
@@ -103,6 +105,20 @@ async def test_failed_logins_are_throttled(make_dealer, anon):
     r = await anon.post("/login", data={"identifier": user.login, "password": TEST_PASSWORD})
     assert r.status_code == 429
     assert "Too many failed attempts" in r.text
+
+
+async def test_password_reset_lifts_the_lockout(make_dealer, anon, client_as):
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    await anon.get("/login")
+    for _ in range(5):
+        await anon.post("/login", data={"identifier": user.login, "password": "nope-nope-1"})
+    assert (await anon.post("/login", data={"identifier": user.login, "password": "x"})).status_code == 429
+    admin = await client_as(dealer, "dealer_admin")
+    r = await admin.post(f"/admin/dealers/{dealer.id}/users/{user.id}/reset-password")
+    temporary = re.search(r'<code[^>]*>([^<]+)</code>', r.text).group(1)
+    r = await anon.post("/login", data={"identifier": user.login, "password": temporary})
+    assert r.status_code == 302 and r.headers["location"].startswith("/account/password")
 
 
 async def test_logout_ends_session(make_dealer, login):

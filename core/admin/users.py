@@ -9,7 +9,7 @@ from litestar.response import Redirect
 
 from core import accounts
 from core.admin.access import dealer_for_admin
-from core.auth import sessions
+from core.auth import sessions, throttle
 from core.db import valid_id
 from core.errors import ValidationFailed
 from core.i18n import _
@@ -80,6 +80,10 @@ async def reset_password(request: Request, dealer_id: FromPath[int],
     password = accounts.temporary_password()
     await accounts.set_password(user.id, password, must_change=True)
     await sessions.end_all_for_user(user.id)
+    # A user locked out by failed attempts is why a reset is asked for: the new
+    # temporary password must work at once.
+    for identifier in filter(None, (user.login, user.email)):
+        await throttle.clear(identifier)
     return await _users_page(request, dealer, created={"login": user.login, "password": password,
                                                        "reset": True})
 
