@@ -18,7 +18,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import builtin_hooks, db, i18n
+from core import builtin_hooks, db, i18n, machine
 from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import users as users_views
@@ -70,6 +70,16 @@ def _permissions(registry: Registry) -> list[Permission]:
     return perms
 
 
+def _install_machines(registry: Registry) -> None:
+    pairs = [(name, m) for name, values in registry.collect_sync_each("register_status_machines")
+             for m in values]
+    for name, m in pairs:
+        for t in getattr(m, "transitions", ()):
+            if t.notify and not hasattr(registry.pm.hook, t.notify):
+                raise PluginError(name, f"transition {t.key!r} of {m.key} notifies unknown hook {t.notify!r}")
+    machine.set_machines(pairs)
+
+
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     registry = registry or load_plugins()
@@ -80,6 +90,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     # anything global (registry, database binding) has been touched.
     plugin_routers = _plugin_routers(registry)
     permissions = role_permissions(_permissions(registry))
+    _install_machines(registry)
     env = build_env(registry, settings.debug)
     set_registry(registry)
     db.configure(settings.database_url, all_tables(registry))

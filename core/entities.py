@@ -1,9 +1,11 @@
 """The write path plugins use for their rows: veto inside, notify after commit.
 
-``create`` runs the ``validate_change`` veto hook inside the transaction
-(a :class:`core.errors.Veto` rolls everything back), commits, and only then
-fires ``on_entity_created`` — isolated, so a broken listener cannot undo the
-write. Plugins may add their own writes inside the same transaction by
+Columns a status machine drives (its state field and stamped timestamps) are
+refused here: only :func:`core.machine.apply` writes them. ``create`` runs
+the ``validate_change`` veto hook inside the transaction (a
+:class:`core.errors.Veto` rolls everything back), commits, and only then
+fires ``on_entity_created`` — isolated, so a broken listener cannot undo
+the write. Plugins may add their own writes inside the same transaction by
 passing ``extra``; all of it commits or none does.
 """
 
@@ -12,9 +14,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core import db
+from core import db, machine
 from core.context import Context
+from core.errors import ValidationFailed
+from core.i18n import gettext as _
 from core.plugins import registry
+
+
+def _refuse_workflow_fields(entity: str, values: dict[str, Any], allowed: dict[str, Any]) -> None:
+    """Status fields and stamped timestamps are the machine engine's alone.
+
+    ``allowed`` maps a protected column to the one value a write may carry
+    (a new row may state its machine's initial state).
+    """
+    errors = {
+        key: _("This is set by the workflow and cannot be changed here.")
+        for key in machine.protected_fields(entity) & values.keys()
+        if not (key in allowed and values[key] == allowed[key])
+    }
+    if errors:
+        raise ValidationFailed(errors)
 
 
 async def create(
@@ -27,6 +46,9 @@ async def create(
     """Insert a dealer-scoped row for ``ctx``'s dealer and return it."""
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to create business rows")
+    initial = {m.field: m.initial for m in machine.for_entity(entity)}
+    _refuse_workflow_fields(entity, values, initial)
+    values = {**initial, **values}
     reg = registry()
     async with db.transaction():
         await reg.veto(
@@ -48,6 +70,7 @@ async def update(ctx: Context, table: Any, entity: str, entity_id: int, values: 
     """Update one of ``ctx``'s dealer's rows after the veto hook allowed it."""
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to change business rows")
+    _refuse_workflow_fields(entity, values, {})
     reg = registry()
     async with db.transaction():
         row = await table.scoped(ctx.dealer_id).get(entity_id)

@@ -19,7 +19,8 @@ an implementation returns. Rules that hold for all of them:
   name, recorded for the platform admin, and never undoes or blocks the write.
 * Hooks never commit or open their own transaction around the caller's data.
 * Start-up hooks (``register_routes``, ``register_permissions``,
-  ``prepare_jinja_env``) must be plain ``def``: they run while the app is
+  ``register_status_machines``, ``register_jobs``, ``prepare_jinja_env``)
+  must be plain ``def``: they run while the app is
   built, and a failure there stops start-up naming the plugin. Every other
   implementation may be ``async def``; the core awaits it.
 
@@ -74,6 +75,19 @@ def register_permissions() -> list[Any]:
 
 
 @hookspec
+def register_status_machines() -> list[Any]:
+    """Return the plugin's :class:`core.machine.Machine` declarations.
+
+    Called once at start-up, for every installed plugin. Each machine's key
+    and entity must start with ``"<plugin name>."`` and its table must carry
+    ``dealer_id``; a declaration naming unknown states or columns stops
+    start-up with a message naming the plugin. The engine
+    (:func:`core.machine.apply`) is then the only writer of the machine's
+    field and stamped columns.
+    """
+
+
+@hookspec
 def prepare_jinja_env(env: Any) -> None:
     """Adjust the shared :class:`jinja2.Environment` (filters, globals, tests).
 
@@ -121,6 +135,19 @@ def page_slots(slot: str, ctx: Any) -> list[Any]:
     """
 
 
+@hookspec
+def timeline_entries(ctx: Any, entity: str, entity_id: int) -> list[Any]:
+    """Return :class:`core.history.TimelineEntry` items for one entity's timeline.
+
+    Called when a card renders its timeline (``core/_timeline.html``), in the
+    viewer's context, only for enabled plugins. ``entity`` is
+    ``"<plugin>.<kind>"`` (e.g. ``"customers.customer"``): return entries of
+    your own records about it — a customer card merges leads, orders and
+    follow-ups this way — or ``[]``. The core adds the entity's own history
+    and comments. Entries are sorted by ``at``, newest first.
+    """
+
+
 # --- veto, inside the transaction ---------------------------------------------
 
 
@@ -141,6 +168,23 @@ def validate_change(
     """
 
 
+@hookspec
+def validate_transition(
+    ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
+    inputs: dict[str, Any],
+) -> None:
+    """Refuse a status transition by raising :class:`core.errors.Veto`.
+
+    Called inside the transaction of :func:`core.machine.apply`, after the
+    row, its history row and stamps are written, in the acting user's
+    context, only for plugins the dealer has enabled: any plugin may guard
+    another plugin's machine (``machine`` is its key) without editing it.
+    ``inputs`` are the transition's cleaned inputs. Raising ``Veto(message)``
+    rolls everything back and shows the message (HTTP 422). Return nothing;
+    do not write.
+    """
+
+
 # --- notifications, after commit ------------------------------------------------
 
 
@@ -151,6 +195,21 @@ def on_entity_created(ctx: Any, entity: str, entity_id: int, values: dict[str, A
     Called after the commit, in the creating user's context, only for
     enabled plugins, each implementation isolated (see module doc). Return
     value is ignored.
+    """
+
+
+@hookspec
+def on_status_change(
+    ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
+    inputs: dict[str, Any],
+) -> None:
+    """A status transition was applied and committed.
+
+    Called after the commit, in the acting user's context (a system context
+    for jobs), only for enabled plugins, each implementation isolated: a
+    raising one is recorded and never undoes the transition. A transition
+    with ``notify="on_..."`` fires that hook too, with the same arguments.
+    Return value is ignored.
     """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -90,4 +91,75 @@ class ModuleChange(Table, tablename="core_module_change"):
     at = Timestamptz()
 
 
-CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, HookFailure, ModuleChange]
+class History(Table, tablename="core_history"):
+    """Append-only history of any entity: the core writes rows and never changes them.
+
+    ``kind``: ``transition``, ``change`` (before/after in ``payload``),
+    ``comment``, ``comment_edit``, ``contact`` or ``event``. ``user_name`` is a
+    snapshot, so the history reads the same after a user is renamed.
+    """
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict)
+    entity = Varchar(length=100)
+    entity_id = BigInt()
+    at = Timestamptz()
+    user_id = Integer(null=True, default=None)
+    user_name = Varchar(length=200, default="")
+    kind = Varchar(length=32)
+    summary = Text(default="")
+    payload = Text(default="{}")
+
+
+class Comment(Table, tablename="core_comment"):
+    """A comment on an entity; its text may be edited, each edit goes to the history."""
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict)
+    entity = Varchar(length=100)
+    entity_id = BigInt()
+    user_id = Integer(null=True, default=None)
+    user_name = Varchar(length=200, default="")
+    text = Text()
+    created_at = Timestamptz()
+    edited_at = Timestamptz(null=True, default=None)
+
+
+class Reason(Table, tablename="core_reason"):
+    """One entry of a dealer's reason list (e.g. refusal reasons of a transition input)."""
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.cascade)
+    list_key = Varchar(length=200)
+    label = Varchar(length=200)
+    position = Integer(default=0)
+    active = Boolean(default=True)
+
+
+class Reminder(Table, tablename="core_reminder"):
+    """Something to do at ``due_at``: for one user, or for the dealer's queue (``user_id`` null)."""
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.cascade)
+    user_id = Integer(null=True, default=None)
+    due_at = Timestamptz()
+    text = Text()
+    entity = Varchar(length=100, default="")
+    entity_id = BigInt(null=True, default=None)
+    url = Varchar(length=500, default="")
+    source = Varchar(length=100, default="")
+    created_at = Timestamptz()
+    done_at = Timestamptz(null=True, default=None)
+    done_by = Integer(null=True, default=None)
+
+
+class JobSlot(Table, tablename="core_job_slot"):
+    """When a registered job runs next for one dealer; claimed atomically by one worker."""
+
+    job = Varchar(length=200)
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.cascade)
+    next_at = Timestamptz()
+    last_started_at = Timestamptz(null=True, default=None)
+    last_finished_at = Timestamptz(null=True, default=None)
+    last_result = Text(default="")
+    runs = Integer(default=0)
+
+
+CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, HookFailure, ModuleChange,
+                                  History, Comment, Reason, Reminder, JobSlot]

@@ -1,0 +1,78 @@
+"""Comments on any entity. A comment may be edited many times; every edit is kept in the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import db, history
+from core.context import Context
+from core.errors import ValidationFailed
+from core.i18n import gettext as _
+from core.tables import Comment
+from core.tenancy import Scoped
+from core.timeutil import now
+
+MAX_LENGTH = 4000
+
+
+def _clean(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed({"text": _("Write the comment first.")})
+    if len(text) > MAX_LENGTH:
+        message = _("A comment can have at most %(n)d characters.") % {"n": MAX_LENGTH}
+        raise ValidationFailed({"text": message})
+    return text
+
+
+async def add(ctx: Context, entity: str, entity_id: int, text: str) -> int:
+    assert ctx.dealer_id is not None
+    text = _clean(text)
+    async with db.transaction():
+        comment = await Scoped(Comment, ctx.dealer_id).insert(
+            entity=entity, entity_id=entity_id, user_id=ctx.user_id, user_name=ctx.user_name,
+            text=text, created_at=now())
+        await history.append(ctx, entity, entity_id, "comment", summary=text[:200],
+                             payload={"comment_id": comment.id})
+    return comment.id
+
+
+async def edit(ctx: Context, comment_id: int, text: str) -> dict[str, Any] | None:
+    """Change a comment's text; the old and new text go to the entity's history. None if not found."""
+    assert ctx.dealer_id is not None
+    text = _clean(text)
+    async with db.transaction():
+        row = await Scoped(Comment, ctx.dealer_id).select().where(Comment.id == comment_id).first()
+        if row is None:
+            return None
+        if row["text"] != text:
+            moment = now()
+            await (Scoped(Comment, ctx.dealer_id).update({Comment.text: text, Comment.edited_at: moment})
+                   .where(Comment.id == comment_id))
+            await history.append(ctx, row["entity"], row["entity_id"], "comment_edit", summary=text[:200],
+                                 payload={"comment_id": comment_id, "before": row["text"], "after": text},
+                                 at=moment)
+    return row
+
+
+async def for_entity(dealer_id: int, entity: str, entity_id: int) -> list[dict[str, Any]]:
+    return await (
+        Scoped(Comment, dealer_id).select()
+        .where((Comment.entity == entity) & (Comment.entity_id == entity_id))
+        .order_by(Comment.created_at, ascending=False)
+    )
+
+
+async def edits(dealer_id: int, entity: str, entity_id: int) -> dict[int, list[dict[str, Any]]]:
+    """Earlier versions of an entity's comments, oldest first.
+
+    Returns comment id -> ``[{at, user_name, before, after}]``.
+    """
+    result: dict[int, list[dict[str, Any]]] = {}
+    for row in reversed(await history.rows(dealer_id, entity, entity_id)):
+        if row["kind"] == "comment_edit":
+            payload = row["payload"]
+            result.setdefault(payload["comment_id"], []).append(
+                {"at": row["at"], "user_name": row["user_name"], "before": payload["before"],
+                 "after": payload["after"]})
+    return result

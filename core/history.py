@@ -1,0 +1,97 @@
+"""Append-only history of any entity, and the merged timeline a card shows.
+
+The core only ever inserts history rows: this module has no update or delete,
+and no route changes them. Transitions, comment edits and plugins' own events
+(``append``) all land here; ``timeline`` merges them with what plugins
+contribute through the ``timeline_entries`` hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from core.context import Context
+from core.tables import History
+from core.tenancy import Scoped
+from core.timeutil import now
+
+KINDS = ("transition", "change", "comment", "comment_edit", "contact", "event")
+
+
+async def append(
+    ctx: Context,
+    entity: str,
+    entity_id: int,
+    kind: str,
+    summary: str = "",
+    payload: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    """Add one row to ``entity``'s history, as ``ctx``'s user (inside the caller's transaction, if any)."""
+    if ctx.dealer_id is None:
+        raise ValueError("history rows belong to a dealer")
+    if kind not in KINDS:
+        raise ValueError(f"unknown history kind {kind!r}; use one of {KINDS}")
+    await History.insert(History(
+        dealer_id=ctx.dealer_id, entity=entity, entity_id=entity_id, at=at or now(),
+        user_id=ctx.user_id, user_name=ctx.user_name, kind=kind, summary=summary[:2000],
+        payload=json.dumps(payload or {}, ensure_ascii=False, default=str),
+    ))
+
+
+async def rows(dealer_id: int, entity: str, entity_id: int, limit: int = 500) -> list[dict[str, Any]]:
+    """The newest ``limit`` history rows of one entity, newest first, payload decoded."""
+    found = await (
+        Scoped(History, dealer_id).select()
+        .where((History.entity == entity) & (History.entity_id == entity_id))
+        .order_by(History.at, ascending=False).order_by(History.id, ascending=False)
+        .limit(limit)
+    )
+    for row in found:
+        row["payload"] = json.loads(row["payload"] or "{}")
+    return found
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a card's timeline. ``html`` (Markup) is shown below ``title`` when given."""
+
+    at: dt.datetime
+    title: Any
+    kind: str = "event"
+    author: str = ""
+    body: str = ""
+    html: Any = None
+    plugin: str = ""
+    comment_id: int | None = None
+    edited: bool = False
+
+
+async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEntry]:
+    """History, comments and the ``timeline_entries`` of enabled plugins, newest first."""
+    from core import comments
+    from core.registry import registry
+
+    assert ctx.dealer_id is not None
+    entries: list[TimelineEntry] = []
+    for row in await rows(ctx.dealer_id, entity, entity_id):
+        if row["kind"] in ("comment", "comment_edit"):
+            continue  # shown through the comment itself, which keeps its edit history
+        payload = row["payload"]
+        body = ""
+        if row["kind"] == "transition":
+            body = "; ".join(f"{v}" for v in (payload.get("inputs") or {}).values() if v)
+        elif row["kind"] == "change":
+            body = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (payload.get("changes") or {}).items())
+        entries.append(TimelineEntry(at=row["at"], title=row["summary"], kind=row["kind"],
+                                     author=row["user_name"], body=body))
+    for comment in await comments.for_entity(ctx.dealer_id, entity, entity_id):
+        entries.append(TimelineEntry(at=comment["created_at"], title="", kind="comment",
+                                     author=comment["user_name"], body=comment["text"],
+                                     comment_id=comment["id"], edited=comment["edited_at"] is not None))
+    entries += await registry().collect("timeline_entries", ctx.modules, ctx=ctx, entity=entity,
+                                        entity_id=entity_id)
+    return sorted(entries, key=lambda e: e.at, reverse=True)
