@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from core import builtin_hooks, db, i18n, machine
 from core.admin import dealers
 from core.admin import modules as modules_views
+from core.admin import reasons as reasons_views
 from core.admin import users as users_views
 from core.auth import views as auth_views
 from core.errors import PluginError
@@ -28,7 +29,7 @@ from core.permissions import CORE_PERMISSIONS, Permission, plugin_enabled_guard,
 from core.plugins import CORE, Registry, load_plugins, set_registry
 from core.settings import Settings
 from core.tables import CORE_TABLES
-from core.web import home
+from core.web import home, workflow
 from core.web.errors import handle_exception
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app = Litestar(
         route_handlers=[
             *auth_views.ROUTES, *home.ROUTES, *dealers.ROUTES, *users_views.ROUTES,
-            *modules_views.ROUTES,
+            *modules_views.ROUTES, *reasons_views.ROUTES, *workflow.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC],
                                        opt={"public": True}, include_in_schema=False),
             *plugin_routers,

@@ -37,12 +37,14 @@ async def add(ctx: Context, entity: str, entity_id: int, text: str) -> int:
     return comment.id
 
 
-async def edit(ctx: Context, comment_id: int, text: str) -> dict[str, Any] | None:
+async def edit(ctx: Context, entity: str, entity_id: int, comment_id: int, text: str) -> dict[str, Any] | None:
     """Change a comment's text; the old and new text go to the entity's history. None if not found."""
     assert ctx.dealer_id is not None
     text = _clean(text)
     async with db.transaction():
-        row = await Scoped(Comment, ctx.dealer_id).select().where(Comment.id == comment_id).first()
+        row = await Scoped(Comment, ctx.dealer_id).select().where(
+            (Comment.id == comment_id) & (Comment.entity == entity) & (Comment.entity_id == entity_id)
+        ).first()
         if row is None:
             return None
         if row["text"] != text:

@@ -23,6 +23,7 @@ class Permission:
 CORE_PERMISSIONS = (
     Permission("core.users", "Manage the dealer's users", ("dealer_admin",)),
     Permission("core.modules", "Switch the dealer's modules on and off", ("dealer_admin",)),
+    Permission("core.reasons", "Edit the dealer's reason lists", ("dealer_admin",)),
     Permission("core.platform", "Manage dealers and platform users", ()),
 )
 

@@ -8,25 +8,37 @@ from core.context import Context, system_context
 from core.entities import create as create_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, ValidationFailed, Veto
+from core.history import TimelineEntry
+from core.history import append as append_history
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import gettext, lazy_gettext, ngettext
+from core.machine import Input, Machine, State, Transition
+from core.machine import apply as apply_transition
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
 from core.tenancy import DealerScoped
 from core.timeutil import now
 from core.web import NavItem, SlotContent, flash, page
+from core.web.workflow import timeline_panel, workflow_panel
 
 __all__ = [
     "Conflict",
     "Context",
     "DealerScoped",
+    "Input",
+    "Machine",
     "Manifest",
     "NavItem",
     "Permission",
     "SlotContent",
+    "State",
+    "TimelineEntry",
+    "Transition",
     "ValidationFailed",
     "Veto",
+    "append_history",
+    "apply_transition",
     "core_version",
     "create_entity",
     "enabled_modules",
@@ -41,5 +53,7 @@ __all__ = [
     "registry",
     "requires",
     "system_context",
+    "timeline_panel",
     "update_entity",
+    "workflow_panel",
 ]

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from core import i18n
+from core import i18n, machine
 from core.plugins import Registry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
+
+
+def _workflow_state(machine_key: str, state: str) -> Any:
+    """``{% set s = workflow_state("deals.deal", row.status) %}`` -> ``s.label``, ``s.colour``."""
+    found = machine.get(machine_key)
+    return found.state(state) if found else machine.State(state, state)
+
+
+def _workflow_states(machine_key: str) -> list[Any]:
+    """The states of a machine, for a list's status filter."""
+    found = machine.get(machine_key)
+    return list(found.states) if found else []
 
 
 def build_env(registry: Registry, debug: bool = False) -> Environment:
@@ -33,5 +46,8 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
         number=i18n.fmt_number,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
+    # Status machines in any template: a state's badge data and a list filter's options.
+    env.globals["workflow_state"] = _workflow_state
+    env.globals["workflow_states"] = _workflow_states
     registry.collect_sync("prepare_jinja_env", env=env)
     return env

@@ -1,0 +1,184 @@
+"""Pages and fragments every status machine gets from its declaration.
+
+* the actions panel a card embeds (``await workflow_panel(request, key, row)``):
+  the current state and one form per transition allowed now;
+* ``POST /workflow/<machine>/<id>/<transition>``: applies it (the form
+  carries the state it was shown in ``_state``); errors come back on the
+  transition's own page with the input kept;
+* ``GET /workflow/<machine>``: the machine drawn as a diagram;
+* the timeline panel (``await timeline_panel(request, entity, id)``) with
+  comments that can be edited, and its htmx fragment ``GET /timeline/...``.
+
+Every route answers 404 unless the machine's plugin is enabled for the
+user's dealer and the row belongs to that dealer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+from markupsafe import Markup
+
+from core import comments, history, machine, reasons
+from core.errors import Conflict, ValidationFailed, Veto
+from core.i18n import gettext as _
+from core.web.diagram import draw
+from core.web.forms import form, local_path
+from core.web.render import flash, page, render_string
+
+
+def _machine_for(request: Request, key: str) -> machine.Machine:
+    found = machine.get(key)
+    ctx = request.state.ctx
+    if found is None or ctx is None or not ctx.has_module(found.plugin):
+        raise NotFoundException()
+    return found
+
+
+async def _row(request: Request, m: machine.Machine, entity_id: int) -> dict[str, Any]:
+    table = m.table
+    row = await table.scoped(request.state.ctx.dealer_id).select().where(
+        table._meta.primary_key == entity_id).first()
+    if row is None:
+        raise NotFoundException()
+    return row
+
+
+def _card_url(m: machine.Machine, entity_id: int) -> str:
+    return m.url(entity_id) if m.url else f"/{m.plugin}/"
+
+
+async def _reason_choices(request: Request, m: machine.Machine, t: machine.Transition) -> dict[str, list[str]]:
+    dealer_id = request.state.ctx.dealer_id
+    return {inp.name: await reasons.labels(dealer_id, machine.reason_list_key(m, t, inp), inp.reasons)
+            for inp in t.inputs if inp.kind == "reason"}
+
+
+async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_url: str = "") -> Markup:
+    """The state badge and the allowed transitions of ``row``, ready to put on a card."""
+    m = _machine_for(request, key)
+    ctx = request.state.ctx
+    offered = machine.available(ctx, m, row)
+    choices = {t.key: await _reason_choices(request, m, t) for t in offered}
+    html = await render_string(request, "core/workflow/_actions.html", {
+        "machine": m, "row": row, "state": m.state(row[m.field]), "transitions": offered,
+        "choices": choices, "next": next_url or request.url.path, "values": {}, "errors": {},
+        "other": machine.OTHER,
+    })
+    return Markup(html)
+
+
+async def _transition_page(request: Request, m: machine.Machine, row: dict[str, Any], t: machine.Transition,
+                           values: dict[str, str], errors: dict[str, str], status: int) -> Response:
+    return await page(request, "core/workflow/transition.html", {
+        "machine": m, "row": row, "t": t, "state": m.state(row[m.field]), "values": values,
+        "errors": errors, "choices": await _reason_choices(request, m, t), "other": machine.OTHER,
+        "next": local_path(values.get("next"), _card_url(m, row["id"])),
+    }, status_code=status)
+
+
+@get("/workflow/{key:str}/{entity_id:int}/{transition:str}")
+async def transition_form(
+    request: Request, key: FromPath[str], entity_id: FromPath[int], transition: FromPath[str]
+) -> Response:
+    m = _machine_for(request, key)
+    t = m.transition(transition)
+    if t is None:
+        raise NotFoundException()
+    row = await _row(request, m, entity_id)
+    why_not = machine.refusal(request.state.ctx, m, t, row)
+    if why_not:
+        raise Conflict(why_not)
+    return await _transition_page(request, m, row, t, {"_state": row[m.field],
+                                                        "next": request.query_params.get("next", "")}, {}, 200)
+
+
+@post("/workflow/{key:str}/{entity_id:int}/{transition:str}")
+async def apply_transition(
+    request: Request, key: FromPath[str], entity_id: FromPath[int], transition: FromPath[str]
+) -> Response:
+    m = _machine_for(request, key)
+    t = m.transition(transition)
+    if t is None:
+        raise NotFoundException()
+    data = await form(request)
+    back = local_path(data.get("next"), _card_url(m, entity_id))
+    if not data.get("_state"):
+        raise ValidationFailed({"_state": _("The form is incomplete. Reload the page and try again.")})
+    try:
+        await machine.apply(request.state.ctx, m, entity_id, t.key, data["_state"], data)
+    except LookupError:
+        raise NotFoundException() from None
+    except (ValidationFailed, Veto) as exc:
+        row = await _row(request, m, entity_id)
+        errors = exc.errors if isinstance(exc, ValidationFailed) else {"_": exc.message}
+        return await _transition_page(request, m, row, t, data, errors, 422)
+    return flash(Redirect(back, status_code=303),
+                 _("Done: %(action)s → %(state)s") % {"action": t.label, "state": m.state(t.target).label})
+
+
+@get("/workflow/{key:str}")
+async def diagram(request: Request, key: FromPath[str]) -> Response:
+    m = _machine_for(request, key)
+    return await page(request, "core/workflow/diagram.html",
+                      {"machine": m, "svg": Markup(draw(m)), "described": machine.describe(m)})
+
+
+# --- timeline and comments --------------------------------------------------------------------------
+
+
+def _entity_machine(request: Request, entity: str) -> machine.Machine:
+    """The machine that knows ``entity``'s table (and so whether the dealer may see it)."""
+    for m in machine.for_entity(entity):
+        if request.state.ctx is not None and request.state.ctx.has_module(m.plugin):
+            return m
+    raise NotFoundException()
+
+
+async def timeline_panel(request: Request, entity: str, entity_id: int) -> Markup:
+    """The entity's merged timeline with a comment box, ready to put on a card."""
+    ctx = request.state.ctx
+    entries = await history.timeline(ctx, entity, entity_id)
+    edits = await comments.edits(ctx.dealer_id, entity, entity_id)
+    html = await render_string(request, "core/_timeline.html", {
+        "entity": entity, "entity_id": entity_id, "entries": entries, "edits": edits,
+        "next": request.url.path if request.headers.get("hx-request") != "true" else "",
+        "editing": int(request.query_params.get("edit", "0") or 0),
+    })
+    return Markup(html)
+
+
+@get("/timeline/{entity:str}/{entity_id:int}")
+async def timeline_fragment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
+    m = _entity_machine(request, entity)
+    await _row(request, m, entity_id)
+    return Response(await timeline_panel(request, entity, entity_id), media_type="text/html; charset=utf-8")
+
+
+@post("/timeline/{entity:str}/{entity_id:int}/comments")
+async def add_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
+    m = _entity_machine(request, entity)
+    await _row(request, m, entity_id)
+    data = await form(request)
+    await comments.add(request.state.ctx, entity, entity_id, data.get("text", ""))
+    return flash(Redirect(local_path(data.get("next"), _card_url(m, entity_id)), status_code=303),
+                 _("Comment added."))
+
+
+@post("/timeline/{entity:str}/{entity_id:int}/comments/{comment_id:int}")
+async def edit_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int],
+                       comment_id: FromPath[int]) -> Response:
+    m = _entity_machine(request, entity)
+    await _row(request, m, entity_id)
+    data = await form(request)
+    if await comments.edit(request.state.ctx, entity, entity_id, comment_id, data.get("text", "")) is None:
+        raise NotFoundException()
+    return flash(Redirect(local_path(data.get("next"), _card_url(m, entity_id)), status_code=303),
+                 _("Comment saved. Its earlier text is kept in the history."))
+
+
+ROUTES = [transition_form, apply_transition, diagram, timeline_fragment, add_comment, edit_comment]

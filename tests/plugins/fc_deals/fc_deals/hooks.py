@@ -1,0 +1,57 @@
+from fc_deals import views
+from fc_deals.machine import DEAL
+from fc_deals.tables import Deal, Heard
+from forecourt import NavItem, Permission, TimelineEntry, Veto, hookimpl, now
+from forecourt import lazy_gettext as _l
+
+
+@hookimpl
+def register_routes():
+    return views.ROUTES
+
+
+@hookimpl
+def register_permissions():
+    return [Permission("deals.close", _l("Close delivered deals"), ("dealer_admin",))]
+
+
+@hookimpl
+def register_status_machines():
+    return [DEAL]
+
+
+@hookimpl
+def nav_items(ctx):
+    return [NavItem(label=_l("Deals"), href="/deals/", order=30)]
+
+
+async def _heard(ctx, hook, detail):
+    await Heard.scoped(ctx.dealer_id).insert(hook=hook, detail=detail, at=now())
+
+
+@hookimpl
+async def validate_transition(ctx, machine, transition, entity_id, inputs):
+    if machine == "deals.deal" and transition == "refuse" and inputs.get("note") == "veto me":
+        raise Veto("The deals plugin refuses this refusal.")
+
+
+@hookimpl
+async def on_status_change(ctx, machine, transition, entity_id, from_state, to_state):
+    await _heard(ctx, "on_status_change", f"{entity_id}:{from_state}->{to_state}")
+    deal = await Deal.scoped(ctx.dealer_id).get(entity_id)
+    if deal is not None and deal.title == "explode on change":
+        raise RuntimeError("listener failed on purpose")
+
+
+@hookimpl
+async def on_deal_signed(ctx, entity_id):
+    await _heard(ctx, "on_deal_signed", str(entity_id))
+
+
+@hookimpl
+async def timeline_entries(ctx, entity, entity_id):
+    if entity != "deals.deal":
+        return []
+    heard = await Heard.scoped(ctx.dealer_id).select().where(Heard.detail.like(f"{entity_id}:%"))
+    return [TimelineEntry(at=h["at"], title=f"Deals plugin heard {h['detail']}", kind="event", plugin="deals")
+            for h in heard]
