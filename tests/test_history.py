@@ -47,8 +47,9 @@ async def test_no_route_edits_or_deletes_history(make_dealer, client_as, forecou
     assert tried > 30
     after = {r["id"]: r for r in await History.select().where(History.dealer_id == dealer.id)}
     for row in before:
+        assert row["id"] in after, f"history row {row['id']} was deleted"
         assert after[row["id"]] == row, f"history row {row['id']} was changed"
-    assert all(r["summary"] != "forged" for r in after.values())
+    assert len(after) > len(before)  # the routes did append (comments, transitions): only appending is allowed
 
 
 def test_history_service_has_no_way_to_change_rows():
