@@ -8,6 +8,8 @@ the per-request context.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +20,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import builtin_hooks, db, i18n, machine
+from core import builtin_hooks, db, i18n, jobs, machine
 from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import reasons as reasons_views
@@ -79,6 +81,7 @@ def _install_machines(registry: Registry) -> None:
             if t.notify and not hasattr(registry.pm.hook, t.notify):
                 raise PluginError(name, f"transition {t.key!r} of {m.key} notifies unknown hook {t.notify!r}")
     machine.set_machines(pairs)
+    jobs.set_jobs([(name, job) for name, values in registry.collect_sync_each("register_jobs") for job in values])
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
@@ -100,7 +103,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         async with db.lifespan_pool():
-            yield
+            ticker = asyncio.create_task(jobs.loop(settings.jobs_interval)) if settings.jobs_interval > 0 else None
+            try:
+                yield
+            finally:
+                if ticker is not None:
+                    ticker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await ticker
 
     app = Litestar(
         route_handlers=[

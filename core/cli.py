@@ -141,6 +141,27 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from core import db, jobs
+    from core.app import create_app
+
+    create_app()  # installs plugins, their machines and jobs, and binds the database
+
+    async def run() -> int:
+        async with db.lifespan_pool():
+            if args.action == "list":
+                for key, job in jobs.jobs().items():
+                    print(f"{key:<32} every {job.every}  {job.title}")
+                return 0
+            ran = await jobs.run_due()
+            for key, dealer_id, result in ran:
+                print(f"{key} for dealer {dealer_id}: {result}")
+            print(f"{len(ran)} job run(s).")
+            return 0
+
+    return asyncio.run(run())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="forecourt", description="Forecourt CRM for car dealers")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-change", action="store_true", help="do not force a change at first login")
     p.set_defaults(func=cmd_createuser)
     sub.add_parser("plugins", help="list installed plugins").set_defaults(func=cmd_plugins)
+    p = sub.add_parser("jobs", help="scheduled jobs: run the due ones once (for cron), or list them")
+    p.add_argument("action", choices=["run-due", "list"])
+    p.set_defaults(func=cmd_jobs)
     args = parser.parse_args(argv)
     return args.func(args)
 

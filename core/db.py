@@ -236,6 +236,10 @@ def transaction() -> Any:
     return db.transaction()
 
 
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
 def in_transaction() -> bool:
     db = engine()
     return db.current_transaction.get() is not None

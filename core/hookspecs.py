@@ -88,6 +88,19 @@ def register_status_machines() -> list[Any]:
 
 
 @hookspec
+def register_jobs() -> list[Any]:
+    """Return the plugin's scheduled :class:`core.jobs.Job` objects.
+
+    Called once at start-up, for every installed plugin. Keys must start with
+    ``"<plugin name>."``. Each job runs every ``every``, once per dealer that
+    has the plugin enabled (never for one that switched it off), in a system
+    context for that dealer, exactly once per due time however many app
+    processes share the database. A raising run is logged and recorded for
+    the platform admin; the next run happens on schedule.
+    """
+
+
+@hookspec
 def prepare_jinja_env(env: Any) -> None:
     """Adjust the shared :class:`jinja2.Environment` (filters, globals, tests).
 

@@ -41,6 +41,8 @@ class Settings:
     throttle_minutes: int = 15
     #: seconds a notification hook may run before it is abandoned
     hook_timeout: float = 5.0
+    #: seconds between two looks for due scheduled jobs in each app process (0: only `forecourt jobs run-due`)
+    jobs_interval: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,6 +64,7 @@ class Settings:
             secret_key=_secret(Path(env.get("FORECOURT_SECRET_FILE", "forecourt.secret"))),
             debug=env.get("FORECOURT_DEBUG", "") == "1",
             hook_timeout=float(env.get("FORECOURT_HOOK_TIMEOUT", "5")),
+            jobs_interval=float(env.get("FORECOURT_JOBS_INTERVAL", "60")),
             default_modules=tuple(m for m in modules.split(",") if m)
             if modules is not None
             else DEFAULT_MODULES,

@@ -12,11 +12,13 @@ from core.history import TimelineEntry
 from core.history import append as append_history
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import gettext, lazy_gettext, ngettext
+from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
+from core.reminders import create as create_reminder
 from core.tenancy import DealerScoped
 from core.timeutil import now
 from core.web import NavItem, SlotContent, flash, page
@@ -27,6 +29,7 @@ __all__ = [
     "Context",
     "DealerScoped",
     "Input",
+    "Job",
     "Machine",
     "Manifest",
     "NavItem",
@@ -41,6 +44,7 @@ __all__ = [
     "apply_transition",
     "core_version",
     "create_entity",
+    "create_reminder",
     "enabled_modules",
     "flash",
     "gettext",

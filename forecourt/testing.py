@@ -109,6 +109,8 @@ def forecourt_env(forecourt_plugins: list[str] | None, tmp_path_factory) -> Iter
         "FORECOURT_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "FORECOURT_ARGON2_PROFILE": "test",
         "FORECOURT_HOOK_TIMEOUT": os.environ.get("FORECOURT_HOOK_TIMEOUT", "1"),
+        # tests run scheduled jobs when they choose (`forecourt jobs run-due`, or a server of their own)
+        "FORECOURT_JOBS_INTERVAL": "0",
     }
     if forecourt_plugins is not None:
         env["FORECOURT_PLUGINS"] = ",".join(forecourt_plugins) or "-"

@@ -1,21 +1,37 @@
-"""The home page: a dashboard whose widgets come from the ``page_slots`` hook."""
+"""The home page: the user's due reminders, then widgets from the ``page_slots`` hook."""
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
 
-from core.web.render import page
+from core import reminders
+from core.i18n import gettext as _
+from core.web.forms import is_htmx
+from core.web.render import flash, page
 
 
 @get("/", name="home")
 async def home(request: Request) -> Response:
     ctx = request.state.ctx
     reg = request.app.state.registry
-    widgets = []
+    widgets, due = [], []
     if ctx.dealer_id is not None:
+        due = await reminders.open_for(ctx.dealer_id, ctx.user_id)
         widgets = await reg.collect("page_slots", ctx.modules, slot="home.widgets", ctx=ctx)
         widgets.sort(key=lambda w: (w.order, str(w.title)))
-    return await page(request, "core/home.html", {"widgets": widgets})
+    return await page(request, "core/home.html", {"widgets": widgets, "reminders": due})
+
+
+@post("/reminders/{reminder_id:int}/done")
+async def reminder_done(request: Request, reminder_id: FromPath[int]) -> Response:
+    if not await reminders.complete(request.state.ctx, reminder_id):
+        raise NotFoundException()
+    if is_htmx(request):
+        return Response("", media_type="text/html", status_code=200)  # the row is swapped out
+    return flash(Redirect("/", status_code=303), _("Reminder done."))
 
 
 @get("/health", opt={"public": True}, media_type="application/json")
@@ -23,4 +39,4 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-ROUTES = [home, health]
+ROUTES = [home, reminder_done, health]

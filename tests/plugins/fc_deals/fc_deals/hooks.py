@@ -1,7 +1,20 @@
+import datetime as dt
+
 from fc_deals import views
 from fc_deals.machine import DEAL
 from fc_deals.tables import Deal, Heard
-from forecourt import NavItem, Permission, TimelineEntry, Veto, hookimpl, now
+from forecourt import (
+    Conflict,
+    Job,
+    NavItem,
+    Permission,
+    TimelineEntry,
+    Veto,
+    apply_transition,
+    create_reminder,
+    hookimpl,
+    now,
+)
 from forecourt import lazy_gettext as _l
 
 
@@ -36,8 +49,12 @@ async def validate_transition(ctx, machine, transition, entity_id, inputs):
 
 
 @hookimpl
-async def on_status_change(ctx, machine, transition, entity_id, from_state, to_state):
+async def on_status_change(ctx, machine, transition, entity_id, from_state, to_state, inputs):
     await _heard(ctx, "on_status_change", f"{entity_id}:{from_state}->{to_state}")
+    if to_state == "postponed":
+        due = dt.datetime.combine(inputs["until"], dt.time(8), tzinfo=dt.UTC)
+        await create_reminder(ctx, f"Deal {entity_id} is back from its pause", due, url=f"/deals/{entity_id}",
+                              entity="deals.deal", entity_id=entity_id, source="deals")
     deal = await Deal.scoped(ctx.dealer_id).get(entity_id)
     if deal is not None and deal.title == "explode on change":
         raise RuntimeError("listener failed on purpose")
@@ -55,3 +72,23 @@ async def timeline_entries(ctx, entity, entity_id):
     heard = await Heard.scoped(ctx.dealer_id).select().where(Heard.detail.like(f"{entity_id}:%"))
     return [TimelineEntry(at=h["at"], title=f"Deals plugin heard {h['detail']}", kind="event", plugin="deals")
             for h in heard]
+
+
+async def wake_postponed(ctx):
+    """Postponed deals whose date has come go back to New (idempotent)."""
+    due = await Deal.scoped(ctx.dealer_id).select(Deal.id).where(
+        (Deal.status == "postponed") & (Deal.postponed_until <= now().date()))
+    woken = 0
+    for row in due:
+        try:
+            await apply_transition(ctx, DEAL, row["id"], "wake", "postponed")
+            woken += 1
+        except Conflict:  # moved meanwhile by a user: nothing to do
+            pass
+    await _heard(ctx, "job", f"woke {woken}")
+    return f"{woken} deal(s) back to New"
+
+
+@hookimpl
+def register_jobs():
+    return [Job("deals.wake_postponed", _l("Postponed deals return to New"), dt.timedelta(hours=1), wake_postponed)]

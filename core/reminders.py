@@ -1,0 +1,82 @@
+"""Reminders: something to do at a time, for a user or for the dealer's queue.
+
+Plugins create them through :func:`create` (follow-up dates, the next contact
+attempt, a postponed lead coming back); the home page shows each user's
+overdue and today's reminders, and one click marks one done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.context import Context
+from core.errors import ValidationFailed
+from core.i18n import gettext as _
+from core.tables import Reminder
+from core.tenancy import Scoped
+from core.timeutil import now
+
+
+async def create(
+    ctx: Context,
+    text: str,
+    due_at: dt.datetime,
+    *,
+    user_id: int | None = None,
+    queue: bool = False,
+    entity: str = "",
+    entity_id: int | None = None,
+    url: str = "",
+    source: str = "",
+) -> int:
+    """Remind ``user_id`` (default: the acting user; ``queue=True``: the whole dealer) at ``due_at``.
+
+    ``url`` is where the reminder leads (a card); ``source`` names the plugin.
+    Joins the caller's transaction if there is one. Returns the reminder's id.
+    """
+    if ctx.dealer_id is None:
+        raise ValueError("reminders belong to a dealer")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed({"text": _("Say what to be reminded of.")})
+    if due_at.tzinfo is None:
+        raise ValueError("due_at must be timezone-aware")
+    owner = None if queue else (user_id if user_id is not None else ctx.user_id)
+    row = await Scoped(Reminder, ctx.dealer_id).insert(
+        user_id=owner, due_at=due_at, text=text[:2000], entity=entity, entity_id=entity_id,
+        url=url if url.startswith("/") else "", source=source, created_at=now())
+    return row.id
+
+
+def end_of_today(moment: dt.datetime | None = None) -> dt.datetime:
+    moment = moment or now()
+    return dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time(), tzinfo=moment.tzinfo)
+
+
+async def open_for(dealer_id: int, user_id: int | None, until: dt.datetime | None = None,
+                   limit: int = 50) -> list[dict[str, Any]]:
+    """Open reminders of a user and of the dealer's queue due before ``until`` (default: end of today)."""
+    owner = (Reminder.user_id == user_id) | Reminder.user_id.is_null() if user_id else Reminder.user_id.is_null()
+    rows = await (
+        Scoped(Reminder, dealer_id).select()
+        .where(Reminder.done_at.is_null() & (Reminder.due_at < (until or end_of_today())) & owner)
+        .order_by(Reminder.due_at).limit(limit)
+    )
+    moment = now()
+    for row in rows:
+        row["overdue"] = row["due_at"] < moment
+    return rows
+
+
+async def complete(ctx: Context, reminder_id: int) -> bool:
+    """Mark one of the user's (or the queue's) reminders done; False if there is none to mark."""
+    if ctx.dealer_id is None:
+        return False
+    mine = (Reminder.user_id == ctx.user_id) | Reminder.user_id.is_null()
+    done = await (
+        Scoped(Reminder, ctx.dealer_id).update({Reminder.done_at: now(), Reminder.done_by: ctx.user_id})
+        .where((Reminder.id == reminder_id) & Reminder.done_at.is_null() & mine)
+        .returning(Reminder.id)
+    )
+    return bool(done)
