@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from core.machine import Machine
 
-BOX_W, BOX_H, COL_W, ROW_H, PAD = 170, 44, 250, 96, 30
+BOX_W, BOX_H, COL_W, ROW_H, PAD = 170, 44, 290, 96, 40
 FILL = {"grey": "#eef0f3", "blue": "#dbeafe", "green": "#dcfce7", "amber": "#fef3c7", "red": "#fee2e2",
         "purple": "#ede9fe"}
 
@@ -41,7 +41,7 @@ def draw(machine: Machine) -> str:
         columns.setdefault(layer[s.key], []).append(s.key)
     pos = {key: (PAD + col * COL_W, PAD + row * ROW_H)
            for col, keys in columns.items() for row, key in enumerate(keys)}
-    width = PAD * 2 + (max(columns) + 1) * COL_W - (COL_W - BOX_W)
+    width = PAD * 2 + (max(columns) + 1) * COL_W - (COL_W - BOX_W) + 80  # room for same-column arcs
     height = PAD * 2 + max(len(k) for k in columns.values()) * ROW_H
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="machine-diagram" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="{escape(str(machine.title))}">',
@@ -54,20 +54,25 @@ def draw(machine: Machine) -> str:
             if source == t.target:
                 cx, cy = x1 + BOX_W / 2, y1
                 path = f"M{cx - 20},{cy} C{cx - 30},{cy - 38} {cx + 30},{cy - 38} {cx + 20},{cy}"
-                lx, ly = cx, cy - 34
+                lx, ly, anchor = cx, cy - 34, "middle"
+            elif x2 == x1:  # same column: an arc to the right, wider the further apart
+                sx, sy, ex, ey = x1 + BOX_W, y1 + BOX_H / 2, x2 + BOX_W, y2 + BOX_H / 2
+                bulge = 30 + 12 * abs(y2 - y1) / ROW_H
+                path = f"M{sx},{sy} C{sx + bulge},{sy} {ex + bulge},{ey} {ex},{ey}"
+                lx, ly, anchor = sx + bulge * 0.75 + 4, (sy + ey) / 2 + 4, "start"
             elif x2 > x1:
                 sx, sy, ex, ey = x1 + BOX_W, y1 + BOX_H / 2, x2, y2 + BOX_H / 2
                 path = f"M{sx},{sy} L{ex},{ey}"
-                lx, ly = (sx + ex) / 2, (sy + ey) / 2 - 6
+                lx, ly, anchor = (sx + ex) / 2, (sy + ey) / 2 - 6, "middle"
             else:
                 sx, sy, ex, ey = x1 + BOX_W / 2, y1 + BOX_H, x2 + BOX_W / 2, y2 + BOX_H
                 bend = max(sy, ey) + 40
                 path = f"M{sx},{sy} C{sx},{bend} {ex},{bend} {ex},{ey}"
-                lx, ly = (sx + ex) / 2, bend - 4
+                lx, ly, anchor = (sx + ex) / 2, bend - 4, "middle"
             parts.append(f'<path d="{path}" fill="none" stroke="#475569" stroke-width="1.4" '
                          f'marker-end="url(#arrow)" data-transition="{escape(t.key)}"/>')
-            parts.append(f'<text x="{lx}" y="{ly}" text-anchor="middle" font-size="11" fill="#334155">'
-                         f'{label}</text>')
+            parts.append(f'<text x="{lx}" y="{ly}" text-anchor="{anchor}" font-size="11" fill="#334155" '
+                         f'paint-order="stroke" stroke="#fff" stroke-width="4">{label}</text>')
     for s in machine.states:
         x, y = pos[s.key]
         fill = FILL.get(s.colour, FILL["grey"])

@@ -41,6 +41,7 @@ async def page(browser: Browser, forecourt_server: str, request) -> AsyncIterato
                                         locale="en-GB")
     context.set_default_timeout(10_000)
     page = await context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
     yield page
     if getattr(request.node, "rep_call_failed", False):
         ARTIFACTS.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 import re
 
+from conftest import ARTIFACTS
 from playwright.async_api import Page, expect
 
 
@@ -69,3 +70,46 @@ async def test_new_password_is_required_and_wrong_login_is_refused(page: Page, m
     await expect(page.get_by_role("heading", name=re.compile("Good to see you"))).to_be_visible()
     await page.get_by_role("button", name="Log out").click()
     await expect(page).to_have_url(re.compile(r"/login"))
+
+
+async def test_deal_moves_through_its_workflow_and_the_diagram_shows_it(page: Page, make_dealer):
+    dealer = await make_dealer(modules=["deals"], roles=("manager",))
+    manager = dealer.users["manager"]
+    await log_in(page, manager.login, manager.password)
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals").click()
+    await page.get_by_label("Title").fill("Octavia Combi for Dvořák")
+    await page.get_by_role("button", name="Add deal").click()
+    await expect(page.get_by_role("heading", name="Octavia Combi for Dvořák")).to_be_visible()
+    workflow = page.locator(".workflow")
+    await expect(workflow.locator("[data-state]")).to_have_text("New")
+
+    # a one-click transition
+    await workflow.get_by_role("button", name="Contact succeeded").click()
+    await expect(page.get_by_text("Done: Contact succeeded → Contacted")).to_be_visible()
+    await expect(workflow.locator("[data-state]")).to_have_text("Contacted")
+    await expect(page.locator(".contacted-at")).not_to_be_empty()
+
+    # a transition with inputs: a missing reason is explained and the note is kept
+    await workflow.locator("summary", has_text="Refuse").click()
+    refuse = workflow.locator('details[data-transition="refuse"]')
+    await refuse.get_by_label("Note").fill("Wants to wait for the facelift")
+    await refuse.get_by_label("Reason", exact=True).evaluate("el => el.removeAttribute('required')")
+    await refuse.get_by_role("button", name="Refuse").click()
+    await expect(page.get_by_text("Fill in “Reason”.")).to_be_visible()
+    await expect(page.get_by_label("Note")).to_have_value("Wants to wait for the facelift")
+    await page.get_by_label("Reason", exact=True).select_option("Bought elsewhere")
+    await page.get_by_role("button", name="Refuse").click()
+    await expect(workflow.locator("[data-state]")).to_have_text("Refused")
+    await expect(page.get_by_text("This is a final status.")).to_be_visible()
+    await expect(page.locator(".timeline")).to_contain_text("Bought elsewhere")
+
+    # the diagram of the machine
+    await workflow.get_by_role("link", name="How this works").click()
+    await expect(page.get_by_role("heading", name="Deal workflow")).to_be_visible()
+    diagram = page.locator("svg.machine-diagram")
+    await expect(diagram).to_be_visible()
+    await expect(diagram.locator("g.state")).to_have_count(6)
+    await expect(diagram.locator('g.state[data-terminal="true"]')).to_have_count(2)
+    box = await diagram.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 100
+    await page.screenshot(path=str(ARTIFACTS / "workflow-diagram.png"), full_page=True)

@@ -41,7 +41,7 @@ async def list_deals(request: Request, status: FromQuery[str] = "") -> Response:
 
 @post("/")
 async def create_deal(request: Request) -> Response:
-    data = dict(await request.form())
+    data = {k: v for k, v in (await request.form()).items() if k in COLUMNS}  # naive on purpose, as edit_deal
     title = (data.pop("title", "") or "").strip()
     if not title:
         raise ValidationFailed({"title": _("Enter a title.")})
