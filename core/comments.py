@@ -6,7 +6,7 @@ from typing import Any
 
 from core import db, history
 from core.context import Context
-from core.errors import ValidationFailed
+from core.errors import Forbidden, ValidationFailed
 from core.i18n import gettext as _
 from core.tables import Comment
 from core.tenancy import Scoped
@@ -37,8 +37,15 @@ async def add(ctx: Context, entity: str, entity_id: int, text: str) -> int:
     return comment.id
 
 
+def may_edit(ctx: Context, comment: dict[str, Any]) -> bool:
+    return comment["user_id"] == ctx.user_id or ctx.role in ("dealer_admin", "platform_admin")
+
+
 async def edit(ctx: Context, entity: str, entity_id: int, comment_id: int, text: str) -> dict[str, Any] | None:
-    """Change a comment's text; the old and new text go to the entity's history. None if not found."""
+    """Change a comment's text; the old and new text go to the entity's history. None if not found.
+
+    Only its author or the dealer's administrator may edit a comment.
+    """
     assert ctx.dealer_id is not None
     text = _clean(text)
     async with db.transaction():
@@ -47,6 +54,8 @@ async def edit(ctx: Context, entity: str, entity_id: int, comment_id: int, text:
         ).first()
         if row is None:
             return None
+        if not may_edit(ctx, row):
+            raise Forbidden(_("Only the author or the dealer's administrator may edit this comment."))
         if row["text"] != text:
             moment = now()
             await (Scoped(Comment, ctx.dealer_id).update({Comment.text: text, Comment.edited_at: moment})

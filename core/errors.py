@@ -30,6 +30,12 @@ class ValidationFailed(ForecourtError):
         self.errors = errors
 
 
+class Forbidden(ForecourtError):
+    """The user may not do this (e.g. edit someone else's comment)."""
+
+    status_code = 403
+
+
 class Conflict(ForecourtError):
     """The request clashes with the current state (e.g. a dependent plugin)."""
 

@@ -68,6 +68,7 @@ class TimelineEntry:
     plugin: str = ""
     comment_id: int | None = None
     edited: bool = False
+    editable: bool = False
 
 
 async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEntry]:
@@ -91,7 +92,8 @@ async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEn
     for comment in await comments.for_entity(ctx.dealer_id, entity, entity_id):
         entries.append(TimelineEntry(at=comment["created_at"], title="", kind="comment",
                                      author=comment["user_name"], body=comment["text"],
-                                     comment_id=comment["id"], edited=comment["edited_at"] is not None))
+                                     comment_id=comment["id"], edited=comment["edited_at"] is not None,
+                                     editable=comments.may_edit(ctx, comment)))
     entries += await registry().collect("timeline_entries", ctx.modules, ctx=ctx, entity=entity,
                                         entity_id=entity_id)
     return sorted(entries, key=lambda e: e.at, reverse=True)

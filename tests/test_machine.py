@@ -256,6 +256,13 @@ async def test_comments_keep_their_edit_history(make_dealer, client_as):
     assert "Wants a blue one, 4x4" in card.text and "edited" in card.text
     assert "<s>Wants a red one</s>" in card.text and "<s>Wants a blue one</s>" in card.text
     assert (await manager.post(f"/timeline/deals.deal/{deal_id}/comments", data={"text": "  "})).status_code == 422
+    # someone else's comment: only its author or the dealer's administrator may edit it
+    storekeeper = await client_as(dealer, "storekeeper")
+    r = await storekeeper.post(f"/timeline/deals.deal/{deal_id}/comments/{comment_id}", data={"text": "mine now"})
+    assert r.status_code == 403 and "Only the author" in r.text
+    admin = await client_as(dealer, "dealer_admin")
+    r = await admin.post(f"/timeline/deals.deal/{deal_id}/comments/{comment_id}", data={"text": "Blue, 4x4, LPG"})
+    assert r.status_code == 303
 
 
 async def test_dealer_admin_edits_the_reason_list(make_dealer, client_as):
