@@ -7,7 +7,7 @@ from core import __version__ as core_version
 from core.context import Context, system_context
 from core.entities import create as create_entity
 from core.entities import update as update_entity
-from core.errors import Conflict, ValidationFailed, Veto
+from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.history import TimelineEntry
 from core.history import append as append_history
 from core.hookspecs import hookimpl, hookspec
@@ -26,6 +26,7 @@ from core.web.workflow import timeline_panel, workflow_panel
 
 __all__ = [
     "Conflict",
+    "Forbidden",
     "Context",
     "DealerScoped",
     "Input",
