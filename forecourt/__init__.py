@@ -26,9 +26,9 @@ from core.web.workflow import timeline_panel, workflow_panel
 
 __all__ = [
     "Conflict",
-    "Forbidden",
     "Context",
     "DealerScoped",
+    "Forbidden",
     "Input",
     "Job",
     "Machine",
