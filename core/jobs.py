@@ -73,9 +73,10 @@ def jobs() -> dict[str, Job]:
 
 async def _ensure_slots(dealers: list[dict[str, Any]], moment: dt.datetime) -> None:
     """A slot, due now, for every (job, dealer with its plugin) pair that has none yet."""
+    existing = {(r["job"], r["dealer_id"]) for r in await JobSlot.select(JobSlot.job, JobSlot.dealer_id)}
     for job in _jobs.values():
         for dealer in dealers:
-            if job.plugin in parse_modules(dealer["modules"]):
+            if (job.key, dealer["id"]) not in existing and job.plugin in parse_modules(dealer["modules"]):
                 await JobSlot.raw(
                     "INSERT INTO core_job_slot (job, dealer_id, next_at, last_result, runs) "
                     "VALUES ({}, {}, {}, '', 0) ON CONFLICT (job, dealer_id) DO NOTHING",
