@@ -137,14 +137,17 @@ def nav_items(ctx: Any) -> list[Any]:
 
 
 @hookspec
-def page_slots(slot: str, ctx: Any) -> list[Any]:
+def page_slots(slot: str, ctx: Any, subject: dict[str, Any] | None) -> list[Any]:
     """Return :class:`core.web.SlotContent` blocks for a named page slot.
 
     Called while a page that has the slot renders, in the viewer's context,
-    only for enabled plugins. Known slots: ``"home.widgets"`` (the home
-    dashboard). Plugins may define more (e.g. ``"customers.card.panels"``) and
-    must document them. Return ``[]`` for a slot you do not fill. A block
-    carries ready HTML, or a URL the page loads lazily with htmx.
+    only for enabled plugins. ``subject`` says what the page is about —
+    ``{"entity": "customers.customer", "id": 42}`` on a customer card, ``None``
+    on the home page. Known slots: ``"home.widgets"`` (the home dashboard) and
+    ``"customers.card.panels"`` (the customer card, from the customers
+    plugin). Plugins may define more and must document them. Return ``[]``
+    for a slot you do not fill. A block carries ready HTML, or a URL the page
+    loads lazily with htmx.
     """
 
 

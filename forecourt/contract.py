@@ -36,8 +36,8 @@ __all__ = [
 ]
 
 #: hooks called with a dealer's context (the rest run at start-up for all)
-DEALER_SCOPED = ("nav_items", "page_slots", "validate_change", "on_entity_created",
-                 "on_plugin_enabled", "on_plugin_disabled")
+DEALER_SCOPED = ("nav_items", "page_slots", "timeline_entries", "validate_change", "validate_transition",
+                 "on_entity_created", "on_status_change", "on_plugin_enabled", "on_plugin_disabled")
 
 
 def _tables(manifest) -> list:
