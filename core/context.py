@@ -23,6 +23,8 @@ class Context:
     modules: frozenset[str] = frozenset()
     permissions: frozenset[str] = frozenset()
     locale: str = "en"
+    #: the dealer's own language (its country: e.g. how local phone numbers are read)
+    dealer_language: str = ""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -37,6 +39,8 @@ class Context:
         return plugin in self.modules
 
 
-def system_context(dealer_id: int, modules: frozenset[str], dealer_name: str = "") -> Context:
+def system_context(dealer_id: int, modules: frozenset[str], dealer_name: str = "",
+                   dealer_language: str = "") -> Context:
     """A context for work no user triggered (jobs, seeding)."""
-    return Context(dealer_id=dealer_id, modules=modules, dealer_name=dealer_name, role="system")
+    return Context(dealer_id=dealer_id, modules=modules, dealer_name=dealer_name, role="system",
+                   dealer_language=dealer_language)

@@ -54,7 +54,7 @@ async def seed(registry: Registry, settings: Settings) -> list[tuple[str, str, s
             users[role] = await _user(login, role, dealer.id, PEOPLE[slug][role], lang)
             logins.append((login, DEMO_PASSWORD, f"{what} at {name}"))
         enabled = accounts.parse_modules(dealer.modules)
-        ctx = system_context(dealer.id, enabled, dealer.name)
+        ctx = system_context(dealer.id, enabled, dealer.name, dealer.language)
         kwargs = {"dealer": dealer, "users": users, "ctx": ctx}
         for impl in registry._impls("demo_data", enabled):
             # No timeout and no isolation: seeding may take a while, and a

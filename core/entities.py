@@ -42,8 +42,14 @@ async def create(
     entity: str,
     values: dict[str, Any],
     extra: Callable[[Any], Awaitable[None]] | None = None,
+    complete: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]] | None = None,
 ) -> Any:
-    """Insert a dealer-scoped row for ``ctx``'s dealer and return it."""
+    """Insert a dealer-scoped row for ``ctx``'s dealer and return it.
+
+    ``complete(values)`` runs inside the transaction before the veto hooks and
+    returns values to add (e.g. a per-dealer sequence number, which then can
+    never be given out twice); ``extra(row)`` runs after the insert.
+    """
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to create business rows")
     initial = {m.field: m.initial for m in machine.for_entity(entity)}
@@ -51,6 +57,8 @@ async def create(
     values = {**initial, **values}
     reg = registry()
     async with db.transaction():
+        if complete is not None:
+            values = {**values, **await complete(values)}
         await reg.veto(
             "validate_change", ctx.modules,
             ctx=ctx, entity=entity, action="create", values=values, entity_id=None,

@@ -100,7 +100,7 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
     from core.registry import registry
 
     moment = moment or now()
-    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules).where(Dealer.active == True)  # noqa: E712
+    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules, Dealer.language).where(Dealer.active == True)  # noqa: E712
     by_id = {d["id"]: d for d in dealers}
     await _ensure_slots(dealers, moment)
     ran: list[tuple[str, int, str]] = []
@@ -111,7 +111,7 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
             if job.plugin not in modules:  # switched off (or the dealer deactivated) since: skip
                 result = "skipped: module off"
             else:
-                ctx = system_context(dealer["id"], modules, dealer["name"])
+                ctx = system_context(dealer["id"], modules, dealer["name"], dealer["language"])
                 try:
                     result = str(await job.run(ctx))[:500]
                 except Exception as exc:

@@ -5,6 +5,7 @@
 
 from core import __version__ as core_version
 from core.context import Context, system_context
+from core.db import transaction
 from core.entities import create as create_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
@@ -59,6 +60,7 @@ __all__ = [
     "requires",
     "system_context",
     "timeline_panel",
+    "transaction",
     "update_entity",
     "workflow_panel",
 ]

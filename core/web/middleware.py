@@ -61,6 +61,7 @@ class ContextMiddleware:
                 user_name=user.full_name or user.login,
                 role=user.role,
                 dealer_name=user.dealer_name,
+                dealer_language=user.dealer_language,
                 modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
                 permissions=role_perms.get(user.role, frozenset()),
                 extra={"must_change_password": user.must_change_password, "login": user.login},

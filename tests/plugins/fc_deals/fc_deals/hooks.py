@@ -1,5 +1,7 @@
 import datetime as dt
 
+from markupsafe import Markup, escape
+
 from fc_deals import views
 from fc_deals.machine import DEAL
 from fc_deals.tables import Deal, Heard
@@ -8,6 +10,7 @@ from forecourt import (
     Job,
     NavItem,
     Permission,
+    SlotContent,
     TimelineEntry,
     Veto,
     apply_transition,
@@ -92,3 +95,26 @@ async def wake_postponed(ctx):
 @hookimpl
 def register_jobs():
     return [Job("deals.wake_postponed", _l("Postponed deals return to New"), dt.timedelta(hours=1), wake_postponed)]
+
+
+# --- the customers plugin's hooks: optional, deals works without customers ---------------
+
+
+@hookimpl(optionalhook=True)
+async def customers_held_records(ctx, customer_id):
+    count = await Deal.scoped(ctx.dealer_id).count().where(Deal.customer_id == customer_id)
+    return [{"plugin": "deals", "label": _l("Deals"), "count": count, "url": "/deals/"}] if count else []
+
+
+@hookimpl(optionalhook=True)
+async def customers_delete_records(ctx, customer_id):
+    await Deal.scoped(ctx.dealer_id).delete().where(Deal.customer_id == customer_id)
+
+
+@hookimpl
+async def page_slots(slot, ctx, subject):
+    if slot != "customers.card.panels":
+        return []
+    deals = await Deal.scoped(ctx.dealer_id).select(Deal.id, Deal.title).where(Deal.customer_id == subject["id"])
+    items = "".join(f'<li><a href="/deals/{d["id"]}">{escape(d["title"])}</a></li>' for d in deals)
+    return [SlotContent(title=_l("Deals"), html=Markup(f'<ul class="deals-panel">{items}</ul>'), plugin="deals")]

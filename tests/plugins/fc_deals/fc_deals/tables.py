@@ -1,4 +1,4 @@
-from piccolo.columns import Date, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from forecourt import DealerScoped
@@ -12,6 +12,7 @@ class Deal(DealerScoped, Table, tablename="deals_deal"):
     contacted_at = Timestamptz(null=True, default=None)
     signed_at = Timestamptz(null=True, default=None)
     postponed_until = Date(null=True, default=None)
+    customer_id = BigInt(null=True, default=None)  #: a customer of the customers plugin, if any
 
 
 class Heard(DealerScoped, Table, tablename="deals_heard"):

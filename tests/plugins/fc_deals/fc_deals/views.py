@@ -43,6 +43,8 @@ async def list_deals(request: Request, status: FromQuery[str] = "") -> Response:
 async def create_deal(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if k in COLUMNS}  # naive on purpose, as edit_deal
     title = (data.pop("title", "") or "").strip()
+    if str(data.get("customer_id", "")).isdigit():
+        data["customer_id"] = int(data["customer_id"])
     if not title:
         raise ValidationFailed({"title": _("Enter a title.")})
     row = await create_entity(request.state.ctx, Deal, "deals.deal",

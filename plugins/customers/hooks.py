@@ -1,0 +1,59 @@
+"""The customers plugin's face to the core: routes, permissions, machine, menu, timeline, demo data."""
+
+from __future__ import annotations
+
+from forecourt import NavItem, Permission, TimelineEntry, hookimpl
+from forecourt import lazy_gettext as _l
+from plugins.customers import card, demo, views
+from plugins.customers.fields import METHODS
+from plugins.customers.machine import CUSTOMER
+from plugins.customers.tables import FollowUp
+
+
+@hookimpl
+def register_routes():
+    return [*views.ROUTES, *card.ROUTES]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("customers.view", _l("See customers"), ("manager", "storekeeper", "dealer_admin")),
+        Permission("customers.edit", _l("Add and edit customers, notes and follow-ups"), ("manager", "dealer_admin")),
+        Permission("customers.blacklist", _l("Put customers on the blacklist"), ("manager", "dealer_admin")),
+        Permission("customers.delete", _l("Delete customers"), ("dealer_admin",)),
+    ]
+
+
+@hookimpl
+def register_status_machines():
+    return [CUSTOMER]
+
+
+@hookimpl
+def nav_items(ctx):
+    if not ctx.can("customers.view"):
+        return []
+    return [NavItem(label=_l("Customers"), href="/customers/", order=20)]
+
+
+@hookimpl
+async def timeline_entries(ctx, entity, entity_id):
+    if entity != "customers.customer":
+        return []
+    rows = await FollowUp.scoped(ctx.dealer_id).select().where(FollowUp.customer_id == entity_id)
+    entries = []
+    for row in rows:
+        body = row["content"]
+        if row["next_at"]:
+            body += "\n" + str(_l("Next: %(plan)s")) % {"plan": row["plan"] or "—"}
+        entries.append(TimelineEntry(at=row["at"], kind="contact", author=row["author"], body=body,
+                                     title=str(_l("Follow-up by %(method)s")) % {
+                                         "method": METHODS.get(row["method"], row["method"])},
+                                     plugin="customers"))
+    return entries
+
+
+@hookimpl
+async def demo_data(dealer, users, ctx):
+    await demo.seed(dealer, users, ctx)

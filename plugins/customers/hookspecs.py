@@ -1,0 +1,39 @@
+"""Hooks the customers plugin offers to other plugins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecourt import hookspec
+
+
+@hookspec
+def customers_held_records(ctx: Any, customer_id: int) -> list[Any]:
+    """Return what you keep about a customer: ``{"plugin", "label", "count", "url"}`` dicts (or
+    :class:`plugins.customers.services.HeldRecords`).
+
+    Called, in the acting user's context and only for plugins the dealer has
+    enabled, before a customer is deleted: while any plugin returns records,
+    the delete is refused and the list is shown (a dealer admin may confirm a
+    cascade, see ``customers_delete_records``). Return ``[]`` when you hold
+    nothing for ``customer_id``.
+    """
+
+
+@hookspec
+def customers_delete_records(ctx: Any, customer_id: int) -> None:
+    """Delete (or detach) your records about a customer that is being deleted.
+
+    Called inside the delete's transaction after a dealer administrator
+    confirmed the cascade listed by ``customers_held_records``, in their
+    context, only for enabled plugins. Raising rolls the whole delete back.
+    """
+
+
+@hookspec
+def customers_blacklist_changed(ctx: Any, customer_id: int, blacklisted: bool, reason: str) -> None:
+    """A customer was put on or taken off the blacklist (committed).
+
+    Called after the commit, isolated, only for enabled plugins — e.g. the
+    orders plugin re-marks the customer's orders.
+    """

@@ -1,0 +1,22 @@
+"""Current vs potential, as a status machine: the change is one click and goes to the history."""
+
+from forecourt import Machine, State, Transition
+from forecourt import lazy_gettext as _l
+from plugins.customers.tables import Customer
+
+CUSTOMER = Machine(
+    key="customers.customer",
+    title=_l("Customer status"),
+    entity="customers.customer",
+    table=Customer,
+    field="status",
+    url=lambda customer_id: f"/customers/{customer_id}",
+    states=(
+        State("potential", _l("Potential"), "blue"),
+        State("current", _l("Current"), "green"),
+    ),
+    transitions=(
+        Transition("convert", _l("Became a customer"), ("potential",), "current", style="primary"),
+        Transition("back", _l("Back to potential"), ("current",), "potential"),
+    ),
+)

@@ -1,0 +1,375 @@
+"""The customers plugin's operations — its views use them, and so may other plugins.
+
+This is the public service API of the plugin: a plugin whose manifest
+requires ``customers`` may call these functions; every other access to
+customers goes through hooks. All functions take the dealer (or a context)
+and never see another dealer's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from forecourt import (
+    Conflict,
+    Context,
+    Forbidden,
+    ValidationFailed,
+    append_history,
+    apply_transition,
+    create_entity,
+    create_reminder,
+    now,
+    registry,
+    transaction,
+    update_entity,
+)
+from forecourt import gettext as _
+from plugins.customers.fields import METHODS, clean
+from plugins.customers.machine import CUSTOMER
+from plugins.customers.search import digits, fold, parse_phone, upper_bound
+from plugins.customers.tables import Counter, Customer, FollowUp, Note
+
+ENTITY = "customers.customer"
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HeldRecords:
+    """What another plugin keeps about a customer (shown before a delete)."""
+
+    plugin: str
+    label: Any
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a customer's orders and quick link use."""
+
+    discount_pct: Any
+    currency: str
+    language: str
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def get(dealer_id: int, customer_id: int) -> dict[str, Any] | None:
+    return await Customer.scoped(dealer_id).select().where(Customer.id == customer_id).first()
+
+
+async def terms(dealer_id: int, customer_id: int) -> Terms | None:
+    row = await get(dealer_id, customer_id)
+    return None if row is None else Terms(row["discount_pct"], row["currency"], row["language"])
+
+
+async def is_blacklisted(dealer_id: int, customer_id: int) -> bool:
+    return bool(await Customer.scoped(dealer_id).exists().where(
+        (Customer.id == customer_id) & (Customer.blacklisted == True)))  # noqa: E712
+
+
+async def find_matches(dealer_id: int, *, phone: str = "", email: str = "", name: str = "",
+                       language: str = "", exclude_id: int | None = None, limit: int = 5) -> list[dict[str, Any]]:
+    """Customers whose phone, e-mail or full name equals what was typed (duplicate check), any formatting."""
+    conditions = []
+    parsed = parse_phone(phone, language) if phone else None
+    if parsed:
+        conditions.append(Customer.phone_rev == parsed.digits[::-1])
+    if email.strip():
+        conditions.append(Customer.email_key == email.strip().lower())
+    if fold(name):
+        conditions.append(Customer.name_key == fold(name))
+    if not conditions:
+        return []
+    where = conditions[0]
+    for condition in conditions[1:]:
+        where = where | condition
+    query = Customer.scoped(dealer_id).select(
+        Customer.id, Customer.number, Customer.name, Customer.phone, Customer.email, Customer.status,
+        Customer.blacklisted, Customer.invalid).where(where)
+    if exclude_id:
+        query = query.where(Customer.id != exclude_id)
+    return await query.order_by(Customer.id).limit(limit)
+
+
+def _text_condition(q: str) -> Any:
+    """Name prefix (either word order), e-mail prefix, phone-ending fragment or customer number."""
+    q = q.strip()
+    key = fold(q)
+    condition = ((Customer.name_key >= key) & (Customer.name_key < upper_bound(key))) | (
+        (Customer.name_key2 >= key) & (Customer.name_key2 < upper_bound(key)))
+    if "@" in q or "." in q:
+        email = q.lower()
+        condition = condition | ((Customer.email_key >= email) & (Customer.email_key < upper_bound(email)))
+    numbers = digits(q)
+    if len(numbers) >= 4 and len(numbers) >= len(q.replace(" ", "")) - 4:
+        rev = numbers[::-1]
+        # "89161234567" typed the Russian way: match on the subscriber part as well
+        condition = condition | ((Customer.phone_rev >= rev) & (Customer.phone_rev < upper_bound(rev)))
+        if len(numbers) == 11 and numbers[0] == "8":
+            alt = ("7" + numbers[1:])[::-1]
+            condition = condition | (Customer.phone_rev == alt)
+    if numbers and numbers == q.lstrip("#").strip() and len(numbers) <= 9:
+        condition = condition | (Customer.number == int(numbers))
+    return condition
+
+
+SORTS = {
+    "newest": (Customer.created_at, False), "oldest": (Customer.created_at, True),
+    "name": (Customer.name_key, True), "number": (Customer.number, True),
+}
+
+
+async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: str = "", source: str = "",
+                 model: str = "", followup: str = "", created_from: dt.date | None = None,
+                 created_to: dt.date | None = None, invalid: bool = False, sort: str = "newest",
+                 after: str = "", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
+    """One page of the dealer's customers and the token of the next page ("" at the end).
+
+    Keyset pagination on (sort column, id): every page costs the same at
+    hundreds of thousands of customers, and no page counts the whole table.
+    """
+    column, ascending = SORTS.get(sort, SORTS["newest"])
+    query = Customer.scoped(dealer_id).select().where(Customer.invalid == invalid)
+    if q.strip():
+        query = query.where(_text_condition(q))
+    if status:
+        query = query.where(Customer.status == status)
+    if temperature:
+        query = query.where(Customer.temperature == temperature)
+    if source:
+        query = query.where(Customer.source == source)
+    if model.strip():
+        query = query.where(Customer.intended_model.ilike(f"%{model.strip()}%"))
+    moment = now()
+    if followup == "overdue":
+        query = query.where(Customer.next_followup_at < moment)
+    elif followup == "planned":
+        query = query.where(Customer.next_followup_at >= moment)
+    elif followup == "none":
+        query = query.where(Customer.next_followup_at.is_null())
+    if created_from:
+        query = query.where(Customer.created_at >= dt.datetime.combine(created_from, dt.time(), dt.UTC))
+    if created_to:
+        query = query.where(Customer.created_at < dt.datetime.combine(created_to + dt.timedelta(days=1),
+                                                                     dt.time(), dt.UTC))
+    if after:
+        value, _sep, last_id = after.rpartition("|")
+        try:
+            key: Any = int(value) if column is Customer.number else (
+                dt.datetime.fromisoformat(value) if column is Customer.created_at else value)
+            last = int(last_id)
+        except ValueError:
+            key, last = None, None
+        if key is not None:
+            if ascending:
+                query = query.where((column > key) | ((column == key) & (Customer.id > last)))
+            else:
+                query = query.where((column < key) | ((column == key) & (Customer.id < last)))
+    query = query.order_by(column, ascending=ascending).order_by(Customer.id, ascending=ascending)
+    rows = await query.limit(limit + 1)
+    token = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last_row = rows[-1]
+        value = last_row[column._meta.name]
+        token = f"{value.isoformat() if isinstance(value, dt.datetime) else value}|{last_row['id']}"
+    return rows, token
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+async def _next_number(dealer_id: int) -> int:
+    """The dealer's next customer number; inside the caller's write transaction, so numbers never repeat."""
+    await Counter.raw("INSERT INTO customers_counter (dealer_id, last) VALUES ({}, 0) "
+                      "ON CONFLICT (dealer_id) DO NOTHING", dealer_id)
+    rows = await Counter.raw("UPDATE customers_counter SET last = last + 1 WHERE dealer_id = {} RETURNING last",
+                             dealer_id)
+    return rows[0]["last"]
+
+
+async def create(ctx: Context, raw: dict[str, Any], language: str = "") -> Customer:
+    """Validate and create a customer (raises :class:`ValidationFailed`); its number is unique per dealer."""
+    values, errors = clean(raw, language, creating=True)
+    if errors:
+        raise ValidationFailed(errors)
+    status = values.pop("status")
+    moment = now()
+    values.update(created_at=moment, updated_at=moment, owner_id=ctx.user_id)
+
+    async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
+        return {"number": await _next_number(ctx.dealer_id)}
+
+    row = await create_entity(ctx, Customer, ENTITY, values, complete=numbered)
+    if status == "current":
+        await apply_transition(ctx, CUSTOMER, row.id, "convert", "potential")
+        row.status = "current"
+    return row
+
+
+async def create_from_lead(ctx: Context, lead: dict[str, Any], language: str = "") -> Customer:
+    """A potential customer from a lead's contact data (``name``, ``phone``, ``email``, ``model``)."""
+    return await create(ctx, {"name": lead.get("name", ""), "phone": lead.get("phone", ""),
+                              "email": lead.get("email", ""), "intended_model": lead.get("model", ""),
+                              "source": "lead", "status": "potential", "temperature": "warm"}, language)
+
+
+async def update(ctx: Context, customer_id: int, raw: dict[str, Any], language: str = "") -> Customer | None:
+    values, errors = clean(raw, language, creating=False)
+    if errors:
+        raise ValidationFailed(errors)
+    values["updated_at"] = now()
+    before = await get(ctx.dealer_id, customer_id)
+    if before is None:
+        return None
+    row = await update_entity(ctx, Customer, ENTITY, customer_id, values)
+    changed = {k: [str(before[k] or ""), str(v or "")] for k, v in values.items()
+               if k in ("name", "phone", "email", "temperature", "discount_pct", "source", "tax_id")
+               and str(before[k] or "") != str(v or "")}
+    if changed:
+        await append_history(ctx, ENTITY, customer_id, "change", _("Details changed"), {"changes": changed})
+    return row
+
+
+async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, reason: str = "") -> None:
+    reason = reason.strip()
+    if blacklisted and not reason:
+        raise ValidationFailed({"reason": _("Say why the customer is blacklisted.")})
+    if await get(ctx.dealer_id, customer_id) is None:
+        raise LookupError(customer_id)
+    await Customer.scoped(ctx.dealer_id).update(
+        {Customer.blacklisted: blacklisted, Customer.blacklist_reason: reason[:2000] if blacklisted else "",
+         Customer.updated_at: now()}).where(Customer.id == customer_id)
+    await append_history(ctx, ENTITY, customer_id, "event",
+                         _("Put on the blacklist") if blacklisted else _("Taken off the blacklist"),
+                         {"reason": reason})
+    await registry().notify("customers_blacklist_changed", ctx.modules, ctx=ctx, customer_id=customer_id,
+                            blacklisted=blacklisted, reason=reason)
+
+
+async def set_invalid(ctx: Context, customer_id: int, invalid: bool) -> None:
+    if await get(ctx.dealer_id, customer_id) is None:
+        raise LookupError(customer_id)
+    await Customer.scoped(ctx.dealer_id).update({Customer.invalid: invalid, Customer.updated_at: now()}).where(
+        Customer.id == customer_id)
+    await append_history(ctx, ENTITY, customer_id, "event",
+                         _("Marked invalid") if invalid else _("Marked valid again"), {})
+
+
+async def held_records(ctx: Context, customer_id: int) -> list[HeldRecords]:
+    """What enabled plugins hold for the customer (they may answer with HeldRecords or a plain dict)."""
+    found = await registry().collect("customers_held_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+    held = [h if isinstance(h, HeldRecords) else HeldRecords(**h) for h in found]
+    return [h for h in held if h.count]
+
+
+async def delete(ctx: Context, customer_id: int, cascade: bool = False) -> None:
+    """Delete a customer for good. Refused while other plugins hold records, unless a dealer admin cascades."""
+    held = await held_records(ctx, customer_id)
+    if held and not cascade:
+        raise Conflict(_("Other modules still hold records for this customer: %(list)s.") % {
+            "list": ", ".join(f"{h.label} ({h.count})" for h in held)})
+    if held and ctx.role not in ("dealer_admin", "platform_admin"):
+        raise Forbidden(_("Only the dealer's administrator may delete a customer together with other records."))
+    async with transaction():
+        if held:
+            await registry().veto("customers_delete_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+        await Note.scoped(ctx.dealer_id).delete().where(Note.customer_id == customer_id)
+        await FollowUp.scoped(ctx.dealer_id).delete().where(FollowUp.customer_id == customer_id)
+        await Customer.scoped(ctx.dealer_id).delete().where(Customer.id == customer_id)
+
+
+# --- notes and follow-ups ---------------------------------------------------------------------------
+
+
+async def notes(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:
+    """Highest priority first, then newest."""
+    return await (Note.scoped(dealer_id).select().where(Note.customer_id == customer_id)
+                  .order_by(Note.priority, ascending=False).order_by(Note.created_at, ascending=False)
+                  .order_by(Note.id, ascending=False))
+
+
+def _note_values(text: str, priority: str) -> tuple[str, int]:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed({"text": _("Write the note first.")})
+    try:
+        level = int(priority or 0)
+    except ValueError:
+        level = -1
+    if level not in (0, 1, 2):
+        raise ValidationFailed({"priority": _("Choose a priority.")})
+    return text[:4000], level
+
+
+async def add_note(ctx: Context, customer_id: int, text: str, priority: str) -> int:
+    text, level = _note_values(text, priority)
+    if await get(ctx.dealer_id, customer_id) is None:
+        raise LookupError(customer_id)
+    moment = now()
+    row = await Note.scoped(ctx.dealer_id).insert(customer_id=customer_id, text=text, priority=level,
+                                                  author=ctx.user_name, created_at=moment, updated_at=moment)
+    return row.id
+
+
+async def edit_note(ctx: Context, customer_id: int, note_id: int, text: str, priority: str) -> bool:
+    text, level = _note_values(text, priority)
+    changed = await Note.scoped(ctx.dealer_id).update(
+        {Note.text: text, Note.priority: level, Note.updated_at: now()}).where(
+        (Note.id == note_id) & (Note.customer_id == customer_id)).returning(Note.id)
+    return bool(changed)
+
+
+async def delete_note(ctx: Context, customer_id: int, note_id: int) -> bool:
+    gone = await Note.scoped(ctx.dealer_id).delete().where(
+        (Note.id == note_id) & (Note.customer_id == customer_id)).returning(Note.id)
+    return bool(gone)
+
+
+async def add_followup(ctx: Context, customer_id: int, raw: dict[str, Any]) -> int:
+    """Record a contact; a next follow-up time becomes a reminder for the customer's owner."""
+    errors = {}
+    method = str(raw.get("method") or "")
+    content = str(raw.get("content") or "").strip()
+    plan = str(raw.get("plan") or "").strip()
+    if method not in METHODS:
+        errors["method"] = _("Choose how you were in touch.")
+    if not content:
+        errors["content"] = _("Describe what was said or done.")
+    next_at = None
+    if raw.get("next_at"):
+        try:
+            next_at = dt.datetime.fromisoformat(str(raw["next_at"]))
+        except ValueError:
+            errors["next_at"] = _("Enter a date and time like 2026-12-31 14:30.")
+        else:
+            next_at = next_at if next_at.tzinfo else next_at.replace(tzinfo=dt.UTC)
+    if next_at is None and plan:
+        errors["next_at"] = _("A plan needs a time for the next follow-up.")
+    if errors:
+        raise ValidationFailed(errors)
+    customer = await get(ctx.dealer_id, customer_id)
+    if customer is None:
+        raise LookupError(customer_id)
+    async with transaction():
+        row = await FollowUp.scoped(ctx.dealer_id).insert(
+            customer_id=customer_id, method=method, content=content[:4000], at=now(), next_at=next_at,
+            plan=plan[:2000], author_id=ctx.user_id, author=ctx.user_name)
+        await Customer.scoped(ctx.dealer_id).update({Customer.next_followup_at: next_at}).where(
+            Customer.id == customer_id)
+        if next_at is not None:
+            await create_reminder(
+                ctx, _("Follow up with %(name)s: %(plan)s") % {"name": customer["name"], "plan": plan or content},
+                next_at, user_id=customer["owner_id"] or ctx.user_id, url=f"/customers/{customer_id}",
+                entity=ENTITY, entity_id=customer_id, source="customers")
+    return row.id
+
+
+async def followups(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:
+    return await (FollowUp.scoped(dealer_id).select().where(FollowUp.customer_id == customer_id)
+                  .order_by(FollowUp.at, ascending=False))
