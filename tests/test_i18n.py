@@ -1,4 +1,8 @@
-"""Translations: Russian complete, Czech and Chinese consistent, catalogues in step with the code."""
+"""Translations: Russian complete, Czech and Chinese consistent, catalogues in step with the code.
+
+Covers the core's catalogues (core/locale, from core/ and templates/) and each
+built-in plugin's (plugins/<name>/locale, from plugins/<name>/).
+"""
 
 import re
 import subprocess
@@ -9,39 +13,46 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALE = ROOT / "core" / "locale"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
+CATALOGUES = {"core": (ROOT / "core" / "locale", ROOT / "babel.cfg")} | {
+    p.name: (p / "locale", None) for p in sorted((ROOT / "plugins").iterdir()) if (p / "__init__.py").exists()
+}
 
 
-def catalogue(lang: str):
-    with (LOCALE / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        return read_po(fh)
-
-
-def template_ids() -> set[str]:
-    with (LOCALE / "messages.pot").open("rb") as fh:
+def ids_of(path: Path) -> set[str]:
+    with path.open("rb") as fh:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
 
 
-def test_template_is_in_step_with_the_code(tmp_path):
-    """Every gettext string in core/ and templates/ is in messages.pot (run scripts/i18n when this fails)."""
+def catalogue(name: str, lang: str):
+    with (CATALOGUES[name][0] / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh)
+
+
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_template_is_in_step_with_the_code(name, tmp_path):
+    """Every gettext string of the code is in messages.pot (run scripts/i18n when this fails)."""
+    locale, cfg = CATALOGUES[name]
+    if cfg is None:
+        cfg = tmp_path / "babel.cfg"
+        cfg.write_text(f"[python: plugins/{name}/**.py]\n[jinja2: plugins/{name}/templates/**.html]\n")
     out = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(cfg),
          "-k", "lazy_gettext", "-k", "_l", "-k", "_", "-k", "ngettext:1,2", "--no-location",
          "-o", str(out), "."],
         cwd=ROOT, check=True,
     )
-    with out.open("rb") as fh:
-        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
-    assert fresh - template_ids() == set(), "new UI strings: run scripts/i18n and translate them"
-    assert template_ids() - fresh == set(), "strings no longer used: run scripts/i18n"
+    fresh, known = ids_of(out), ids_of(locale / "messages.pot")
+    assert fresh - known == set(), "new UI strings: run scripts/i18n and translate them"
+    assert known - fresh == set(), "strings no longer used: run scripts/i18n"
 
 
 @pytest.mark.parametrize("lang", ["ru", "cs", "zh"])
-def test_translations_keep_placeholders_and_are_not_fuzzy(lang):
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_translations_keep_placeholders_and_are_not_fuzzy(name, lang):
     problems = []
-    for message in catalogue(lang):
+    for message in catalogue(name, lang):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -55,23 +66,26 @@ def test_translations_keep_placeholders_and_are_not_fuzzy(lang):
     assert not problems, "\n".join(problems)
 
 
-def test_russian_is_complete():
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_russian_is_complete(name):
     untranslated = [
-        m.id for m in catalogue("ru")
+        m.id for m in catalogue(name, "ru")
         if m.id and not all(m.string if isinstance(m.string, tuple) else (m.string,))
     ]
-    assert not untranslated, f"untranslated in ru: {untranslated}"
-    ru_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue("ru") if m.id}
-    assert template_ids() <= ru_ids, "ru/messages.po lacks strings: run scripts/i18n"
+    assert not untranslated, f"untranslated in {name} ru: {untranslated}"
+    ru_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue(name, "ru") if m.id}
+    assert ids_of(CATALOGUES[name][0] / "messages.pot") <= ru_ids, "ru lacks strings: run scripts/i18n"
 
 
 async def test_pages_speak_the_users_language(make_dealer, client_as, anon):
     r = await anon.get("/login", headers={"accept-language": "ru"})
     assert 'lang="ru"' in r.text and "Войти" in r.text
-    dealer = await make_dealer(modules=[], roles=("dealer_admin",))
+    dealer = await make_dealer(modules=["customers"], roles=("dealer_admin",))
     admin = await client_as(dealer, "dealer_admin")
     await admin.post("/lang", data={"lang": "ru", "next": "/"})
     home = await admin.get("/")
-    assert "Модули" in home.text and "Выйти" in home.text
+    assert "Модули" in home.text and "Выйти" in home.text and "Клиенты" in home.text
     bad = await admin.post(f"/admin/dealers/{dealer.id}/users", data={"login": "", "role": "manager"})
     assert bad.status_code == 422 and 'lang="ru"' in bad.text
+    form = await admin.post("/customers/", data={"name": ""})
+    assert form.status_code == 422 and "Введите" in form.text
