@@ -9,6 +9,7 @@ and never see another dealer's rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,26 +98,48 @@ async def find_matches(dealer_id: int, *, phone: str = "", email: str = "", name
 
 
 def _text_condition(q: str) -> Any:
-    """Name prefix (either word order), e-mail prefix, phone-ending fragment or customer number."""
+    """Name prefix (either word order), e-mail prefix, phone-ending fragment or customer number.
+
+    What was typed decides which indexed columns are searched: digits (and
+    phone punctuation) only search phones and numbers, anything else names
+    and e-mails — each branch is an index range, so a search costs the same
+    at any size.
+    """
     q = q.strip()
+    if re.fullmatch(r"[#+\d\s()./-]+", q):
+        return _number_condition(q)
     key = fold(q)
     condition = ((Customer.name_key >= key) & (Customer.name_key < upper_bound(key))) | (
         (Customer.name_key2 >= key) & (Customer.name_key2 < upper_bound(key)))
     if "@" in q or "." in q:
         email = q.lower()
         condition = condition | ((Customer.email_key >= email) & (Customer.email_key < upper_bound(email)))
-    numbers = digits(q)
-    if len(numbers) >= 4 and len(numbers) >= len(q.replace(" ", "")) - 4:
-        rev = numbers[::-1]
-        # "89161234567" typed the Russian way: match on the subscriber part as well
-        condition = condition | ((Customer.phone_rev >= rev) & (Customer.phone_rev < upper_bound(rev)))
-        if len(numbers) == 11 and numbers[0] == "8":
-            alt = ("7" + numbers[1:])[::-1]
-            condition = condition | (Customer.phone_rev == alt)
-    if numbers and numbers == q.lstrip("#").strip() and len(numbers) <= 9:
-        condition = condition | (Customer.number == int(numbers))
     return condition
 
+
+def _number_condition(q: str) -> Any:
+    numbers = digits(q)
+    branches = []
+    if len(numbers) >= 4:
+        rev = numbers[::-1]
+        branches.append((Customer.phone_rev >= rev) & (Customer.phone_rev < upper_bound(rev)))
+        if len(numbers) == 11 and numbers[0] == "8":  # "89161234567", the Russian way of writing +7 916…
+            branches.append(Customer.phone_rev == ("7" + numbers[1:])[::-1])
+    if numbers and numbers == q.lstrip("#").strip() and len(numbers) <= 9:
+        branches.append(Customer.number == int(numbers))
+    if not branches:
+        return Customer.id < 0  # nothing can match
+    condition = branches[0]
+    for branch in branches[1:]:
+        condition = condition | branch
+    return condition
+
+
+#: what lists and cards show (a list page converts only these)
+LIST_COLUMNS = (Customer.id, Customer.number, Customer.name, Customer.phone, Customer.email, Customer.address,
+                Customer.city, Customer.status, Customer.temperature, Customer.source, Customer.discount_pct,
+                Customer.blacklisted, Customer.blacklist_reason, Customer.invalid, Customer.created_at,
+                Customer.name_key)
 
 SORTS = {
     "newest": (Customer.created_at, False), "oldest": (Customer.created_at, True),
@@ -134,7 +157,7 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
     hundreds of thousands of customers, and no page counts the whole table.
     """
     column, ascending = SORTS.get(sort, SORTS["newest"])
-    query = Customer.scoped(dealer_id).select().where(Customer.invalid == invalid)
+    query = Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(Customer.invalid == invalid)
     if q.strip():
         query = query.where(_text_condition(q))
     if status:

@@ -72,7 +72,7 @@ async def list_customers(request: Request) -> Response:
     else:
         rows, token = await services.search(ctx.dealer_id, status=f["status"], after=after, **args)
     every = [r for s in sections for r in s["rows"]] + rows
-    notes = await _latest_notes(ctx.dealer_id, [r["id"] for r in every])
+    notes = await _latest_notes(ctx.dealer_id, [r["id"] for r in every]) if f["view"] != "list" else {}
     return await page(request, "customers/list.html", {
         "f": f, "rows": rows, "sections": sections, "next_after": token, "after": after, "notes": notes,
         "fields": fields, "can_edit": ctx.can("customers.edit"), "can_admin": ctx.can("customers.delete"),
