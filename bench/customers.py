@@ -83,6 +83,7 @@ async def _seed(count: int) -> None:
             await Counter.insert(Counter(dealer_id=dealer.id, last=count))
         if not Settings.from_env().is_sqlite:
             await Customer.raw("ANALYZE")  # what autovacuum does soon after a bulk load in production
+        # (on SQLite the app analyses at start-up and hourly)
 
 
 def _login(url: str) -> str:

@@ -106,6 +106,23 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._all.append(connection)
             readers.put_nowait(connection)
         self._readers = readers
+        await self.optimize()
+
+    async def optimize(self) -> None:
+        """Refresh the query planner's statistics (sampled, cheap).
+
+        Without statistics SQLite may pick an index that serves the ORDER BY
+        and scan a whole dealer's rows for a rare search term; run at start-up
+        and hourly by the app. ``analysis_limit`` makes ANALYZE sample each
+        index instead of reading it whole, so this stays in the milliseconds
+        at millions of rows.
+        """
+        if self._writer is None:
+            return
+        async with self._write_lock:
+            await self._writer.execute("PRAGMA analysis_limit = 1000")
+            await self._writer.execute("ANALYZE")
+            await self._writer.commit()
 
     async def close_connection_pool(self) -> None:
         connections, self._all = self._all, []

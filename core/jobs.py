@@ -125,10 +125,19 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
 
 
 async def loop(interval: float) -> None:
-    """Run due jobs every ``interval`` seconds until cancelled (started in the app's lifespan)."""
+    """Run due jobs every ``interval`` seconds until cancelled (started in the app's lifespan).
+
+    On SQLite it also refreshes the planner's statistics hourly (see
+    :meth:`core.db.PooledSQLiteEngine.optimize`).
+    """
+    optimized = asyncio.get_running_loop().time()
     while True:
         try:
             await run_due()
+            engine = db.engine()
+            if hasattr(engine, "optimize") and asyncio.get_running_loop().time() - optimized > 3600:
+                optimized = asyncio.get_running_loop().time()
+                await engine.optimize()
         except asyncio.CancelledError:
             raise
         except Exception:
