@@ -257,6 +257,11 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+def engine_kind() -> str:
+    """``"sqlite"`` or ``"postgres"``: for the rare query a plugin must write per dialect."""
+    return "sqlite" if is_sqlite() else "postgres"
+
+
 def in_transaction() -> bool:
     db = engine()
     return db.current_transaction.get() is not None

@@ -5,7 +5,7 @@
 
 from core import __version__ as core_version
 from core.context import Context, system_context
-from core.db import transaction
+from core.db import engine_kind, transaction
 from core.entities import create as create_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
@@ -48,6 +48,7 @@ __all__ = [
     "create_entity",
     "create_reminder",
     "enabled_modules",
+    "engine_kind",
     "flash",
     "gettext",
     "hookimpl",

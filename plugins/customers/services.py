@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from forecourt import (
     Conflict,
     Context,
@@ -22,6 +24,7 @@ from forecourt import (
     apply_transition,
     create_entity,
     create_reminder,
+    engine_kind,
     now,
     registry,
     transaction,
@@ -120,7 +123,7 @@ def _text_condition(q: str) -> Any:
 def _number_condition(q: str) -> Any:
     numbers = digits(q)
     branches = []
-    if len(numbers) >= 4:
+    if len(numbers) >= 4 and not q.startswith("#"):
         rev = numbers[::-1]
         branches.append((Customer.phone_rev >= rev) & (Customer.phone_rev < upper_bound(rev)))
         if len(numbers) == 11 and numbers[0] == "8":  # "89161234567", the Russian way of writing +7 916…
@@ -132,6 +135,32 @@ def _number_condition(q: str) -> Any:
     condition = branches[0]
     for branch in branches[1:]:
         condition = condition | branch
+    return condition
+
+
+#: a search term matching at most this many customers is looked up through its own index first
+NARROW = 1000
+
+
+async def _matching(dealer_id: int, q: str) -> Any:
+    """The search condition, planned so that neither a rare nor a common term scans a dealer's customers.
+
+    The term's indexes are asked first, without any ORDER BY to tempt the
+    planner elsewhere: a narrow term (at most ``NARROW`` customers) becomes
+    an ``id IN (...)`` list whose rows are then sorted cheaply; a broad term
+    keeps its condition, and the list's sort index finds a page of it fast.
+    """
+    condition = _text_condition(q)
+    ids = await Customer.scoped(dealer_id).select(Customer.id).where(condition).limit(NARROW + 1).output(
+        as_list=True)
+    if len(ids) <= NARROW:
+        return Customer.id.is_in(ids)
+    if engine_kind() == "sqlite" and not re.fullmatch(r"[#+\d\s()./-]+", q.strip()):
+        # SQLite would range over the (broad) name index and sort thousands of rows; the unary "+"
+        # keeps it on the list's sort index, where a page of a common name is found within a few rows
+        key, bound = fold(q), upper_bound(fold(q))
+        return WhereRaw("((+name_key >= {} AND +name_key < {}) OR (+name_key2 >= {} AND +name_key2 < {}))",
+                        key, bound, key, bound)
     return condition
 
 
@@ -159,7 +188,7 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
     column, ascending = SORTS.get(sort, SORTS["newest"])
     query = Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(Customer.invalid == invalid)
     if q.strip():
-        query = query.where(_text_condition(q))
+        query = query.where(await _matching(dealer_id, q))
     if status:
         query = query.where(Customer.status == status)
     if temperature:

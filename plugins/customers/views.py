@@ -61,10 +61,7 @@ async def list_customers(request: Request) -> Response:
     invalid = f["invalid"] == "1" and ctx.can("customers.delete")
     args: dict[str, Any] = dict(q=f["q"], temperature=f["temperature"], source=f["source"], model=f["model"],
                                 followup=f["followup"], created_from=_date(f["created_from"]),
-                                created_to=_date(f["created_to"]), invalid=invalid,
-                                # a search lists by name unless asked otherwise: what people expect, and the
-                                # name index then serves both the match and the order
-                                sort=f["sort"] or ("name" if f["q"] else "newest"))
+                                created_to=_date(f["created_to"]), invalid=invalid, sort=f["sort"] or "newest")
     after = str(request.query_params.get("after", "") or "")
     sections = []
     if f["view"] != "list" and not f["status"]:
