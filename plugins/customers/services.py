@@ -138,31 +138,21 @@ def _number_condition(q: str) -> Any:
     return condition
 
 
-#: a search term matching at most this many customers is looked up through its own index first
-NARROW = 1000
+def _broad_condition(q: str) -> Any:
+    """The search condition for a term that matches many customers, kept off the name indexes on SQLite.
 
-
-async def _matching(dealer_id: int, q: str) -> Any:
-    """The search condition, planned so that neither a rare nor a common term scans a dealer's customers.
-
-    The term's indexes are asked first, without any ORDER BY to tempt the
-    planner elsewhere: a narrow term (at most ``NARROW`` customers) becomes
-    an ``id IN (...)`` list whose rows are then sorted cheaply; a broad term
-    keeps its condition, and the list's sort index finds a page of it fast.
+    SQLite would range over the (broad) name index and sort thousands of rows; the unary ``+`` keeps it
+    on the list's sort index, where a page of a common name is found within a few rows.
     """
-    condition = _text_condition(q)
-    ids = await Customer.scoped(dealer_id).select(Customer.id).where(condition).limit(NARROW + 1).output(
-        as_list=True)
-    if len(ids) <= NARROW:
-        return Customer.id.is_in(ids)
     if engine_kind() == "sqlite" and not re.fullmatch(r"[#+\d\s()./-]+", q.strip()):
-        # SQLite would range over the (broad) name index and sort thousands of rows; the unary "+"
-        # keeps it on the list's sort index, where a page of a common name is found within a few rows
         key, bound = fold(q), upper_bound(fold(q))
         return WhereRaw("((+name_key >= {} AND +name_key < {}) OR (+name_key2 >= {} AND +name_key2 < {}))",
                         key, bound, key, bound)
-    return condition
+    return _text_condition(q)
 
+
+#: a search term matching at most this many customers is looked up through its own index first
+NARROW = 1000
 
 #: what lists and cards show (a list page converts only these)
 LIST_COLUMNS = (Customer.id, Customer.number, Customer.name, Customer.phone, Customer.email, Customer.address,
@@ -186,29 +176,26 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
     hundreds of thousands of customers, and no page counts the whole table.
     """
     column, ascending = SORTS.get(sort, SORTS["newest"])
-    query = Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(Customer.invalid == invalid)
-    if q.strip():
-        query = query.where(await _matching(dealer_id, q))
+    where: list[Any] = [Customer.invalid == invalid]
     if status:
-        query = query.where(Customer.status == status)
+        where.append(Customer.status == status)
     if temperature:
-        query = query.where(Customer.temperature == temperature)
+        where.append(Customer.temperature == temperature)
     if source:
-        query = query.where(Customer.source == source)
+        where.append(Customer.source == source)
     if model.strip():
-        query = query.where(Customer.intended_model.ilike(f"%{model.strip()}%"))
+        where.append(Customer.intended_model.ilike(f"%{model.strip()}%"))
     moment = now()
     if followup == "overdue":
-        query = query.where(Customer.next_followup_at < moment)
+        where.append(Customer.next_followup_at < moment)
     elif followup == "planned":
-        query = query.where(Customer.next_followup_at >= moment)
+        where.append(Customer.next_followup_at >= moment)
     elif followup == "none":
-        query = query.where(Customer.next_followup_at.is_null())
+        where.append(Customer.next_followup_at.is_null())
     if created_from:
-        query = query.where(Customer.created_at >= dt.datetime.combine(created_from, dt.time(), dt.UTC))
+        where.append(Customer.created_at >= dt.datetime.combine(created_from, dt.time(), dt.UTC))
     if created_to:
-        query = query.where(Customer.created_at < dt.datetime.combine(created_to + dt.timedelta(days=1),
-                                                                     dt.time(), dt.UTC))
+        where.append(Customer.created_at < dt.datetime.combine(created_to + dt.timedelta(days=1), dt.time(), dt.UTC))
     if after:
         value, _sep, last_id = after.rpartition("|")
         try:
@@ -219,11 +206,34 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
             key, last = None, None
         if key is not None:
             if ascending:
-                query = query.where((column > key) | ((column == key) & (Customer.id > last)))
+                where.append((column > key) | ((column == key) & (Customer.id > last)))
             else:
-                query = query.where((column < key) | ((column == key) & (Customer.id < last)))
-    query = query.order_by(column, ascending=ascending).order_by(Customer.id, ascending=ascending)
-    rows = await query.limit(limit + 1)
+                where.append((column < key) | ((column == key) & (Customer.id < last)))
+
+    def select(*columns: Any) -> Any:
+        query = Customer.scoped(dealer_id).select(*columns)
+        for condition in where:
+            query = query.where(condition)
+        return query
+
+    def order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (r[column._meta.name], r["id"]), reverse=not ascending)
+
+    rows: list[dict[str, Any]] | None = None
+    if q.strip():
+        # The term's own indexes first, with no ORDER BY to tempt the planner elsewhere. A narrow term
+        # (at most NARROW matches) is sorted here and only one page of rows is read; a broad one is
+        # listed along the sort index, where a page of it is found within a few rows.
+        keys = await select(Customer.id, column).where(_text_condition(q)).limit(NARROW + 1)
+        if len(keys) <= NARROW:
+            page_ids = [k["id"] for k in order(keys)[:limit + 1]]
+            rows = order(await Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(
+                Customer.id.is_in(page_ids or [-1])))
+        else:
+            where.append(_broad_condition(q))
+    if rows is None:
+        rows = await select(*LIST_COLUMNS).order_by(column, ascending=ascending).order_by(
+            Customer.id, ascending=ascending).limit(limit + 1)
     token = ""
     if len(rows) > limit:
         rows = rows[:limit]
