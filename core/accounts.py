@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from core import db
 from core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -133,3 +134,11 @@ async def set_password(user_id: int, password: str, *, must_change: bool) -> Non
 def temporary_password() -> str:
     """A readable one-time password an admin hands over (must be changed)."""
     return f"{secrets.token_hex(3)}-{secrets.token_hex(3)}"
+
+
+async def dealer_users(dealer_id: int) -> list[dict[str, Any]]:
+    """The dealer's active users as ``{"id", "name", "role"}`` (e.g. to choose an assignee)."""
+    rows = await User.select(User.id, User.full_name, User.login, User.role).where(
+        (User.dealer_id == dealer_id) & (User.active == True)  # noqa: E712
+    ).order_by(User.full_name)
+    return [{"id": r["id"], "name": r["full_name"] or r["login"], "role": r["role"]} for r in rows]

@@ -35,7 +35,7 @@ from core.web import home, workflow
 from core.web.errors import handle_exception
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware
-from core.web.templating import STATIC, build_env
+from core.web.templating import STATIC, build_env, set_env
 
 log = logging.getLogger("forecourt")
 
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     _install_machines(registry)
     env = build_env(registry, settings.debug)
     set_registry(registry)
+    set_env(env)
     db.configure(settings.database_url, all_tables(registry))
     i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
 

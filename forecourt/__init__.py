@@ -4,6 +4,7 @@
 """
 
 from core import __version__ as core_version
+from core.accounts import dealer_users
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
 from core.entities import create as create_entity
@@ -21,8 +22,10 @@ from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
 from core.reminders import create as create_reminder
 from core.tenancy import DealerScoped
+from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import now
 from core.web import NavItem, SlotContent, flash, page
+from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
 
 __all__ = [
@@ -47,9 +50,12 @@ __all__ = [
     "core_version",
     "create_entity",
     "create_reminder",
+    "dealer_users",
+    "digits",
     "enabled_modules",
     "engine_kind",
     "flash",
+    "fold",
     "gettext",
     "hookimpl",
     "hookspec",
@@ -57,11 +63,14 @@ __all__ = [
     "ngettext",
     "now",
     "page",
+    "parse_phone",
     "registry",
+    "render_fragment",
     "requires",
     "system_context",
     "timeline_panel",
     "transaction",
     "update_entity",
+    "upper_bound",
     "workflow_panel",
 ]

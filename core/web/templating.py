@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from core import i18n, machine
 from core.plugins import Registry
@@ -51,3 +52,22 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     env.globals["workflow_states"] = _workflow_states
     registry.collect_sync("prepare_jinja_env", env=env)
     return env
+
+
+_env: Environment | None = None
+
+
+def set_env(env: Environment) -> None:
+    global _env
+    _env = env
+
+
+def render_fragment(template: str, **context: Any) -> Markup:
+    """Render a small template outside a request (hook contributions such as page slots), as Markup.
+
+    Gets the shared environment (filters, gettext in the current language,
+    ``static``) but no page context: no ``ctx``, ``csrf_token`` or ``request``.
+    """
+    if _env is None:
+        raise RuntimeError("no app: templates are rendered once create_app() has run")
+    return Markup(_env.get_template(template).render(**context))

@@ -55,5 +55,14 @@ async def timeline_entries(ctx, entity, entity_id):
 
 
 @hookimpl
+async def customers_matches(ctx, phone, email, name):
+    from plugins.customers import services
+
+    found = await services.find_matches(ctx.dealer_id, phone=phone, email=email, name=name,
+                                        language=ctx.dealer_language)
+    return [{**row, "url": f"/customers/{row['id']}"} for row in found]
+
+
+@hookimpl
 async def demo_data(dealer, users, ctx):
     await demo.seed(dealer, users, ctx)

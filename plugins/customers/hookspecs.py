@@ -37,3 +37,14 @@ def customers_blacklist_changed(ctx: Any, customer_id: int, blacklisted: bool, r
     Called after the commit, isolated, only for enabled plugins — e.g. the
     orders plugin re-marks the customer's orders.
     """
+
+
+@hookspec
+def customers_matches(ctx: Any, phone: str, email: str, name: str) -> list[Any]:
+    """Return existing customers with this phone, e-mail or name (any formatting) as dicts.
+
+    Implemented by the customers plugin itself, so that plugins that do not
+    require customers (leads' duplicate check) can ask through the hook and
+    get ``[]`` when the dealer has customers off. Each dict has ``id``,
+    ``number``, ``name``, ``phone``, ``email``, ``url``.
+    """

@@ -1,0 +1,94 @@
+"""The leads plugin's face to the core and to other plugins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forecourt import (
+    Conflict,
+    Job,
+    NavItem,
+    Permission,
+    SlotContent,
+    apply_transition,
+    create_reminder,
+    hookimpl,
+    now,
+    render_fragment,
+)
+from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
+from plugins.leads import services, views
+from plugins.leads.machine import LEAD
+from plugins.leads.tables import Lead
+
+
+@hookimpl
+def register_routes():
+    return views.ROUTES
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("leads.view", _l("See leads"), ("manager", "dealer_admin")),
+        Permission("leads.edit", _l("Add leads and work on them"), ("manager", "dealer_admin")),
+        Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
+    ]
+
+
+@hookimpl
+def register_status_machines():
+    return [LEAD]
+
+
+@hookimpl
+def nav_items(ctx):
+    return [NavItem(label=_l("Leads"), href="/leads/", order=10)] if ctx.can("leads.view") else []
+
+
+@hookimpl
+async def on_status_change(ctx, machine, transition, entity_id, inputs):
+    """A failed contact asks when to try again: that becomes the assignee's reminder."""
+    if machine != "leads.lead" or transition != "contact_failed" or not inputs.get("next_attempt"):
+        return
+    lead = await services.get(ctx.dealer_id, entity_id)
+    if lead is None:
+        return
+    await create_reminder(ctx, _("Try again to reach %(name)s") % {"name": f"{lead['first_name']} {lead['surname']}"},
+                          inputs["next_attempt"], user_id=lead["assignee_id"] or ctx.user_id,
+                          url=f"/leads/{entity_id}", entity="leads.lead", entity_id=entity_id, source="leads")
+
+
+async def wake_postponed(ctx):
+    """Postponed leads whose date has come return to New, and their assignee is reminded (idempotent)."""
+    due = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.assignee_id).where(
+        (Lead.status == "postponed") & (Lead.postponed_until <= now().date()))
+    woken = 0
+    for lead in due:
+        try:
+            await apply_transition(ctx, LEAD, lead["id"], "wake", "postponed")
+        except Conflict:
+            continue
+        woken += 1
+        if lead["assignee_id"]:
+            await create_reminder(ctx, _("Postponed lead %(name)s is back") % {"name": lead["surname"]}, now(),
+                                  user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
+                                  entity_id=lead["id"], source="leads")
+    return f"{woken} lead(s) back to New"
+
+
+@hookimpl
+def register_jobs():
+    return [Job("leads.wake_postponed", _l("Postponed leads return to New"), dt.timedelta(minutes=30),
+                wake_postponed)]
+
+
+@hookimpl
+async def page_slots(slot, ctx, subject):
+    """The customer card's panel: that customer's leads (only when leads is on for the dealer)."""
+    if slot != "customers.card.panels" or not subject or not ctx.can("leads.view"):
+        return []
+    leads = await services.for_customer(ctx.dealer_id, subject["id"])
+    html = render_fragment("leads/_panel.html", leads=leads, customer_id=subject["id"])
+    return [SlotContent(title=_l("Leads"), html=html, order=10, plugin="leads")]

@@ -1,0 +1,54 @@
+"""The lead workflow (manuals 000 and 001), as data: the card's buttons, the filter and the diagram come from it."""
+
+from forecourt import Input, Machine, State, Transition
+from forecourt import lazy_gettext as _l
+from plugins.leads.tables import Lead
+
+LEAD = Machine(
+    key="leads.lead",
+    title=_l("Lead workflow"),
+    entity="leads.lead",
+    table=Lead,
+    field="status",
+    url=lambda lead_id: f"/leads/{lead_id}",
+    states=(
+        State("new", _l("New"), "blue"),
+        State("awaiting_visit", _l("Awaiting visit"), "amber"),
+        State("contract_signed", _l("Contract signed"), "green"),
+        State("postponed", _l("Postponed"), "purple"),
+        State("refused", _l("Refused"), "red", terminal=True),
+        State("discarded", _l("Discarded"), "grey", terminal=True),
+    ),
+    transitions=(
+        Transition("contact_ok", _l("Contact succeeded"), ("new",), "awaiting_visit", stamps=("contacted_at",),
+                   inputs=(Input("note", _l("Comment"), kind="note", required=False),), style="primary"),
+        Transition("contact_failed", _l("Contact failed"), ("new",), "new",
+                   inputs=(Input("reason", _l("Reason"), kind="reason",
+                                 reasons=(_l("No answer"), _l("Busy, call later"), _l("Wrong number"),
+                                          _l("Unreachable"))),
+                           Input("note", _l("Comment"), kind="note"),
+                           Input("next_attempt", _l("Remind me to try again at"), kind="datetime"))),
+        Transition("contact_refused", _l("Customer refused"), ("new",), "refused", style="danger",
+                   inputs=(Input("reason", _l("Reason"), kind="reason",
+                                 reasons=(_l("Not interested any more"), _l("Bought elsewhere"),
+                                          _l("Too expensive"))),
+                           Input("note", _l("Comment"), kind="note"))),
+        Transition("contract_signed", _l("Contract signed"), ("awaiting_visit",), "contract_signed",
+                   stamps=("contract_signed_at",), notify="on_contract_signed", style="primary",
+                   inputs=(Input("note", _l("Comment"), kind="note", required=False),)),
+        Transition("contract_refused", _l("Contract not signed"), ("awaiting_visit",), "refused", style="danger",
+                   inputs=(Input("reason", _l("Reason"), kind="reason",
+                                 reasons=(_l("Price"), _l("Financing refused"), _l("Delivery time"),
+                                          _l("Chose another brand"))),
+                           Input("note", _l("Comment"), kind="note"))),
+        Transition("postpone", _l("Postpone"), ("new", "awaiting_visit"), "postponed",
+                   inputs=(Input("until", _l("Back on"), kind="date", column="postponed_until"),
+                           Input("note", _l("Comment"), kind="note"))),
+        Transition("wake", _l("Back to new"), ("postponed",), "new"),
+        Transition("discard", _l("Discard"), ("new", "awaiting_visit", "postponed"), "discarded", style="danger",
+                   inputs=(Input("reason", _l("Reason"), kind="reason",
+                                 reasons=(_l("Duplicate"), _l("Spam or test"), _l("Bought another car"),
+                                          _l("No longer interested"))),
+                           Input("note", _l("Details"), kind="note"))),
+    ),
+)

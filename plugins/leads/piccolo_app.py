@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from plugins.leads.tables import Lead
+
+APP_CONFIG = AppConfig(
+    app_name="leads",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Lead],
+    migration_dependencies=["core.piccolo_app"],
+)

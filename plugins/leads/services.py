@@ -1,0 +1,136 @@
+"""The leads plugin's operations (its views and hooks use them; other plugins may, when they require leads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from forecourt import (
+    Context,
+    ValidationFailed,
+    append_history,
+    create_entity,
+    dealer_users,
+    digits,
+    fold,
+    now,
+    parse_phone,
+    registry,
+    upper_bound,
+)
+from forecourt import gettext as _
+from plugins.leads.fields import clean
+from plugins.leads.tables import Lead
+
+ENTITY = "leads.lead"
+PAGE_SIZE = 50
+LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
+                Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id)
+
+
+async def get(dealer_id: int, lead_id: int) -> dict[str, Any] | None:
+    return await Lead.scoped(dealer_id).select().where(Lead.id == lead_id).first()
+
+
+async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_to_me: bool = True) -> Lead:
+    """A new lead in status New. Leads made by a user are theirs; web and import leads start unassigned."""
+    values, errors = clean(raw, language)
+    if errors:
+        raise ValidationFailed(errors)
+    moment = now()
+    values.update(created_at=moment, updated_at=moment, created_by=ctx.user_id)
+    if assign_to_me and ctx.user_id is not None:
+        values.update(assignee_id=ctx.user_id, assignee_name=ctx.user_name)
+    customer = str(raw.get("customer_id") or "")
+    if customer.isdigit():
+        values["customer_id"] = int(customer)
+    return await create_entity(ctx, Lead, ENTITY, values)
+
+
+async def assign(ctx: Context, lead_id: int, user_id: int | None) -> None:
+    """Make ``user_id`` responsible for the lead (``None``: unassigned); the change goes to the history."""
+    lead = await get(ctx.dealer_id, lead_id)
+    if lead is None:
+        raise LookupError(lead_id)
+    users = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)}
+    if user_id is not None and user_id not in users:
+        raise ValidationFailed({"assignee": _("Choose one of the dealer's users.")})
+    name = users.get(user_id, "") if user_id is not None else ""
+    await Lead.scoped(ctx.dealer_id).update({Lead.assignee_id: user_id, Lead.assignee_name: name,
+                                             Lead.updated_at: now()}).where(Lead.id == lead_id)
+    await append_history(ctx, ENTITY, lead_id, "change", _("Assigned"),
+                         {"changes": {"assignee": [lead["assignee_name"], name]}})
+
+
+async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: str = "",
+                  exclude_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Existing leads of the dealer (and customers, when that plugin is on) with this phone or e-mail."""
+    conditions = []
+    parsed = parse_phone(phone, ctx.dealer_language) if phone else None
+    if parsed:
+        conditions.append(Lead.phone_rev == parsed.digits[::-1])
+    if email.strip():
+        conditions.append(Lead.email_key == email.strip().lower())
+    leads: list[dict[str, Any]] = []
+    if conditions:
+        where = conditions[0]
+        for condition in conditions[1:]:
+            where = where | condition
+        query = Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.first_name, Lead.phone, Lead.email,
+                                                  Lead.status, Lead.model).where(where)
+        if exclude_id:
+            query = query.where(Lead.id != exclude_id)
+        leads = await query.limit(5)
+    customers: list[dict[str, Any]] = []
+    if hasattr(registry().pm.hook, "customers_matches"):
+        customers = await registry().collect("customers_matches", ctx.modules, ctx=ctx, phone=phone, email=email,
+                                             name=surname)
+    return {"leads": leads, "customers": customers}
+
+
+async def search(dealer_id: int, *, q: str = "", status: str = "", source: str = "", assignee: str = "",
+                 created_from: dt.date | None = None, created_to: dt.date | None = None,
+                 after: str = "", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
+    """One page of the dealer's leads, newest first, and the next page's token ("" at the end)."""
+    query = Lead.scoped(dealer_id).select(*LIST_COLUMNS)
+    if q.strip():
+        key, numbers = fold(q), digits(q)
+        if len(numbers) >= 4 and len(numbers) >= len(q.replace(" ", "")) - 4:
+            rev = numbers[::-1]
+            query = query.where((Lead.phone_rev >= rev) & (Lead.phone_rev < upper_bound(rev)))
+        elif "@" in q:
+            query = query.where((Lead.email_key >= q.lower()) & (Lead.email_key < upper_bound(q.lower())))
+        else:
+            query = query.where((Lead.name_key >= key) & (Lead.name_key < upper_bound(key)))
+    if status:
+        query = query.where(Lead.status == status)
+    if source:
+        query = query.where(Lead.source == source)
+    if assignee == "none":
+        query = query.where(Lead.assignee_id.is_null())
+    elif assignee.isdigit():
+        query = query.where(Lead.assignee_id == int(assignee))
+    if created_from:
+        query = query.where(Lead.created_at >= dt.datetime.combine(created_from, dt.time(), dt.UTC))
+    if created_to:
+        query = query.where(Lead.created_at < dt.datetime.combine(created_to + dt.timedelta(days=1), dt.time(),
+                                                                  dt.UTC))
+    if after:
+        stamp, _sep, last_id = after.rpartition("|")
+        try:
+            moment, last = dt.datetime.fromisoformat(stamp), int(last_id)
+        except ValueError:
+            pass
+        else:
+            query = query.where((Lead.created_at < moment) | ((Lead.created_at == moment) & (Lead.id < last)))
+    rows = await query.order_by(Lead.created_at, ascending=False).order_by(Lead.id, ascending=False).limit(limit + 1)
+    token = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        token = f"{rows[-1]['created_at'].isoformat()}|{rows[-1]['id']}"
+    return rows, token
+
+
+async def for_customer(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:
+    return await Lead.scoped(dealer_id).select(*LIST_COLUMNS).where(Lead.customer_id == customer_id).order_by(
+        Lead.created_at, ascending=False)

@@ -1,0 +1,39 @@
+"""The leads plugin's table; every row belongs to a dealer.
+
+``name_key`` ("surname first name", folded), ``email_key`` and ``phone_rev``
+(digits reversed) are derived on every write so that searches are index
+ranges whatever the case, accents or phone formatting.
+"""
+
+from piccolo.columns import BigInt, Date, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from forecourt import DealerScoped
+
+
+class Lead(DealerScoped, Table, tablename="leads_lead"):
+    surname = Varchar(length=100)
+    first_name = Varchar(length=100, default="")
+    email = Varchar(length=254, default="")
+    phone = Varchar(length=32, default="")
+    city = Varchar(length=100, default="")
+    model = Varchar(length=100)  #: subject of interest
+    version = Varchar(length=100, default="")
+    trim = Varchar(length=100, default="")
+    price = Numeric(digits=(12, 2), null=True, default=None)
+    source = Varchar(length=30)
+    request_type = Varchar(length=30)
+    status = Varchar(length=20, default="new")
+    assignee_id = Integer(null=True, default=None)
+    assignee_name = Varchar(length=200, default="")
+    created_by = Integer(null=True, default=None)
+    customer_id = BigInt(null=True, default=None)
+    contacted_at = Timestamptz(null=True, default=None)
+    contract_signed_at = Timestamptz(null=True, default=None)
+    postponed_until = Date(null=True, default=None)
+    note = Text(default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    name_key = Varchar(length=200)
+    email_key = Varchar(length=254, default="")
+    phone_rev = Varchar(length=20, default="")

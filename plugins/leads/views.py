@@ -1,0 +1,133 @@
+"""The leads list ("Pre-orders"), the "+ New" form, the card and assignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from forecourt import (
+    ValidationFailed,
+    dealer_users,
+    flash,
+    page,
+    requires,
+    timeline_panel,
+    update_entity,
+    workflow_panel,
+)
+from forecourt import gettext as _
+from plugins.leads import fields, services
+from plugins.leads.tables import Lead
+
+FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to")
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@get("/", guards=[requires("leads.view")])
+async def list_leads(request: Request) -> Response:
+    ctx = request.state.ctx
+    f = {key: str(request.query_params.get(key, "") or "").strip()[:100] for key in FILTERS}
+    after = str(request.query_params.get("after", "") or "")
+    rows, token = await services.search(ctx.dealer_id, q=f["q"], status=f["status"], source=f["source"],
+                                        assignee=f["assignee"], created_from=_date(f["created_from"]),
+                                        created_to=_date(f["created_to"]), after=after)
+    query = {k: v for k, v in f.items() if v}
+    return await page(request, "leads/list.html", {
+        "f": f, "rows": rows, "fields": fields, "users": await dealer_users(ctx.dealer_id), "after": after,
+        "next_url": f"/leads/?{urlencode({**query, 'after': token})}" if token else "",
+        "first_url": f"/leads/?{urlencode(query)}", "can_edit": ctx.can("leads.edit"),
+    })
+
+
+async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200,
+                matches: dict[str, list[dict[str, Any]]] | None = None) -> Response:
+    return await page(request, "leads/form.html", {"values": values, "errors": errors, "fields": fields,
+                                                   "matches": matches or {}}, status_code=status)
+
+
+@get("/new", guards=[requires("leads.edit")])
+async def new_lead(request: Request) -> Response:
+    return await _form(request, {"source": "phone", "request_type": "new_car"}, {})
+
+
+@post("/", guards=[requires("leads.edit")])
+async def create_lead(request: Request) -> Response:
+    ctx = request.state.ctx
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if data.get("confirm_duplicate") != "1" and not data.get("customer_id"):
+        found = await services.matches(ctx, phone=data.get("phone", ""), email=data.get("email", ""),
+                                       surname=data.get("surname", ""))
+        if found["leads"] or found["customers"]:
+            _values, errors = fields.clean(data, ctx.dealer_language)
+            return await _form(request, data, errors, 409 if not errors else 422, found)
+    try:
+        row = await services.create(ctx, data, ctx.dealer_language)
+    except ValidationFailed as exc:
+        return await _form(request, data, exc.errors, 422)
+    return flash(Redirect(f"/leads/{row.id}", status_code=303), _("Lead saved."))
+
+
+@get("/matches", guards=[requires("leads.view")])
+async def matches(request: Request) -> Response:
+    """htmx: while the form is typed, leads and customers with the same phone or e-mail."""
+    q = request.query_params
+    found = await services.matches(request.state.ctx, phone=q.get("phone", ""), email=q.get("email", ""),
+                                   surname=q.get("surname", ""))
+    return await page(request, "leads/_matches.html", {"matches": found})
+
+
+async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    ctx = request.state.ctx
+    lead = await services.get(ctx.dealer_id, lead_id)
+    if lead is None:
+        raise NotFoundException()
+    return await page(request, "leads/card.html", {
+        "lead": lead, "fields": fields, "errors": errors or {}, "users": await dealer_users(ctx.dealer_id),
+        "workflow": await workflow_panel(request, "leads.lead", lead) if ctx.can("leads.edit") else "",
+        "timeline": await timeline_panel(request, services.ENTITY, lead_id),
+        "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
+    }, status_code=status)
+
+
+@get("/{lead_id:int}", guards=[requires("leads.view")])
+async def show_lead(request: Request, lead_id: FromPath[int]) -> Response:
+    return await _card(request, lead_id)
+
+
+@post("/{lead_id:int}", guards=[requires("leads.edit")])
+async def edit_lead(request: Request, lead_id: FromPath[int]) -> Response:
+    """What the card lets people change (manual 000): version, trim, city. Status moves only by the machine."""
+    data = await request.form()
+    values = {k: str(data.get(k) or "").strip()[:100] for k in ("version", "trim", "city")}
+    row = await update_entity(request.state.ctx, Lead, services.ENTITY, lead_id, values)
+    if row is None:
+        raise NotFoundException()
+    return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead saved."))
+
+
+@post("/{lead_id:int}/assign", guards=[requires("leads.assign")])
+async def assign_lead(request: Request, lead_id: FromPath[int]) -> Response:
+    data = await request.form()
+    raw = str(data.get("assignee") or "")
+    try:
+        await services.assign(request.state.ctx, lead_id, int(raw) if raw.isdigit() else None)
+    except LookupError:
+        raise NotFoundException() from None
+    except ValidationFailed as exc:
+        return await _card(request, lead_id, exc.errors, 422)
+    return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead assigned."))
+
+
+ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead]
