@@ -18,7 +18,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import services, views
+from plugins.leads import demo, services, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -92,3 +92,26 @@ async def page_slots(slot, ctx, subject):
     leads = await services.for_customer(ctx.dealer_id, subject["id"])
     html = render_fragment("leads/_panel.html", leads=leads, customer_id=subject["id"])
     return [SlotContent(title=_l("Leads"), html=html, order=10, plugin="leads")]
+
+
+@hookimpl
+async def demo_data(dealer, users, ctx):
+    await demo.seed(dealer, users, ctx)
+
+
+# --- the customers plugin's hooks: optional, leads works without customers -------------------
+
+
+@hookimpl(optionalhook=True)
+async def customers_held_records(ctx, customer_id):
+    count = await Lead.scoped(ctx.dealer_id).count().where(Lead.customer_id == customer_id)
+    if not count:
+        return []
+    return [{"plugin": "leads", "label": _l("Leads (they are kept, only unlinked)"), "count": count,
+             "url": ""}]
+
+
+@hookimpl(optionalhook=True)
+async def customers_delete_records(ctx, customer_id):
+    """Leads outlive a deleted customer: they are unlinked, with their history intact."""
+    await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from forecourt import (
@@ -95,7 +96,7 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
     query = Lead.scoped(dealer_id).select(*LIST_COLUMNS)
     if q.strip():
         key, numbers = fold(q), digits(q)
-        if len(numbers) >= 4 and len(numbers) >= len(q.replace(" ", "")) - 4:
+        if len(numbers) >= 4 and re.fullmatch(r"[+\d\s()./-]+", q.strip()):
             rev = numbers[::-1]
             query = query.where((Lead.phone_rev >= rev) & (Lead.phone_rev < upper_bound(rev)))
         elif "@" in q:

@@ -1,0 +1,47 @@
+"""Demo leads for the demo dealers, in every status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forecourt import apply_transition, now
+from plugins.leads import services
+from plugins.leads.machine import LEAD
+from plugins.leads.tables import Lead
+
+PEOPLE = {
+    "cs": [("Novotná", "Kateřina"), ("Veselý", "Ondřej"), ("Krejčí", "Pavla"), ("Fiala", "Jakub"),
+           ("Sedláček", "Michal"), ("Doležalová", "Tereza"), ("Zeman", "Lukáš"), ("Kolář", "Filip")],
+    "ru": [("Морозов", "Дмитрий"), ("Волкова", "Анна"), ("Соловьёв", "Игорь"), ("Новикова", "Ольга"),
+           ("Фёдоров", "Сергей"), ("Михайлова", "Татьяна"), ("Егоров", "Павел"), ("Козлова", "Наталья")],
+}
+MODELS = ("Peugeot 408", "Peugeot 2008", "Peugeot 3008", "Peugeot 5008")
+#: what happens to the demo leads, in order: a few of each status
+STORIES = ((), ("contact_ok",), ("contact_ok", "contract_signed"), ("postpone",), ("contact_refused",),
+           ("discard",), (), ("contact_ok",))
+INPUTS = {"postpone": {"until": "", "note": "Customer on holiday"},
+          "contact_refused": {"reason": "Bought elsewhere", "note": "Bought a used car"},
+          "discard": {"reason": "Duplicate", "note": "Entered twice"}}
+
+
+async def seed(dealer, users, ctx) -> None:
+    """Idempotent: a dealer that already has leads is left alone."""
+    if await Lead.scoped(dealer.id).exists():
+        return
+    people = PEOPLE.get(dealer.language, PEOPLE["cs"])
+    for i, ((surname, first), story) in enumerate(zip(people, STORIES, strict=True)):
+        phone = f"+7 916 555 {1000 + i}" if dealer.language == "ru" else f"+420 601 555 {100 + i}"
+        lead = await services.create(ctx, {
+            "surname": surname, "first_name": first, "phone": phone, "model": MODELS[i % 4],
+            "source": ("website", "phone", "walk_in", "website")[i % 4], "request_type": "pre_order",
+            "price": str(720000 + 15000 * i), "email": f"lead{i + 1}@example.com",
+        }, dealer.language, assign_to_me=False)
+        if i % 3:
+            await services.assign(ctx, lead.id, users.get("manager"))
+        state = "new"
+        for transition in story:
+            inputs = dict(INPUTS.get(transition, {}))
+            if transition == "postpone":
+                inputs["until"] = str((now() + dt.timedelta(days=3)).date())
+            applied = await apply_transition(ctx, LEAD, lead.id, transition, state, inputs)
+            state = applied.to_state

@@ -1,0 +1,38 @@
+"""Indexes for the lead list, its filters, search and the customer panel.
+
+A migration of its own, because Piccolo runs raw steps before a migration's
+``add_table`` steps.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-23T11:10:27:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "Indexes for lead lists, filters and search"
+
+STATEMENTS = [
+    "CREATE INDEX IF NOT EXISTS leads_lead_created ON leads_lead (dealer_id, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_status ON leads_lead (dealer_id, status, created_at)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_assignee ON leads_lead (dealer_id, assignee_id, created_at)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_name ON leads_lead (dealer_id, name_key)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_phone ON leads_lead (dealer_id, phone_rev)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_email ON leads_lead (dealer_id, email_key)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_customer ON leads_lead (dealer_id, customer_id)",
+    "CREATE INDEX IF NOT EXISTS leads_lead_postponed ON leads_lead (dealer_id, status, postponed_until)",
+]
+
+
+class RawQueries(Table, tablename="leads_lead"):
+    pass
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="leads", description=DESCRIPTION)
+
+    async def create_indexes():
+        for statement in STATEMENTS:
+            await RawQueries.raw(statement)
+
+    manager.add_raw(create_indexes)
+    return manager

@@ -1,0 +1,162 @@
+"""The leads plugin (first part): intake, list, the machine of manuals 000/001, postpone, customer panel."""
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+
+from core.tables import History, Reminder
+from plugins.leads.tables import Lead
+
+VALID = {"surname": "Novák", "first_name": "Jan", "phone": "+420 601 234 567", "model": "Peugeot 408",
+         "source": "phone", "request_type": "pre_order"}
+
+
+async def new_lead(client, **values) -> int:
+    r = await client.post("/leads/", data={**VALID, "confirm_duplicate": "1", **values})
+    assert r.status_code == 303, r.text[:800]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+async def act(client, lead_id, transition, state, **inputs):
+    return await client.post(f"/workflow/leads.lead/{lead_id}/{transition}",
+                             data={"_state": state, "next": f"/leads/{lead_id}", **inputs})
+
+
+async def test_required_fields_with_clear_messages(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/leads/", data={"first_name": "Kept"})
+    assert r.status_code == 422
+    for message in ("Enter the customer&#39;s surname.", "Enter what the customer is interested in",
+                    "Enter a phone number or an e-mail address.", "Choose where the lead came from.",
+                    "Choose the type of request."):
+        assert message in r.text
+    assert 'value="Kept"' in r.text
+    assert await Lead.scoped(dealer.id).count() == 0
+    lead_id = await new_lead(manager, phone="", email="jan@example.com")
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.status == "new" and lead.assignee_id == dealer.users["manager"].id  # made by a user: theirs
+
+
+async def test_contract_only_after_contact_and_stamps_are_final(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    card = await manager.get(f"/leads/{lead_id}")
+    offered = re.findall(r'data-transition="(\w+)"', card.text.split('class="workflow"')[1].split("</section>")[0])
+    assert "contract_signed" not in offered and "contact_ok" in offered
+    assert (await act(manager, lead_id, "contract_signed", "new")).status_code == 409  # no contact yet
+    assert (await act(manager, lead_id, "contact_ok", "new")).status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.status == "awaiting_visit" and lead.contacted_at is not None
+    contacted = lead.contacted_at
+    assert (await act(manager, lead_id, "contract_signed", "awaiting_visit")).status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.status == "contract_signed" and lead.contract_signed_at is not None
+    # the card's edit form takes version, trim and city only; stamps and status cannot be sent in
+    r = await manager.post(f"/leads/{lead_id}", data={"version": "GT", "contacted_at": "2001-01-01T00:00:00",
+                                                      "status": "new", "contract_signed_at": "2001-01-01"})
+    assert r.status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.version == "GT" and lead.contacted_at == contacted and lead.status == "contract_signed"
+
+
+async def test_failed_contact_needs_reason_and_note_and_reminds_the_assignee(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    r = await act(manager, lead_id, "contact_failed", "new")
+    assert r.status_code == 422
+    assert "Fill in “Reason”." in r.text and "Fill in “Comment”." in r.text
+    r = await act(manager, lead_id, "contact_failed", "new", reason="No answer", note="voicemail",
+                  next_attempt="2026-01-01T09:30")
+    assert r.status_code == 303
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
+    reminder = await Reminder.select().where(
+        (Reminder.dealer_id == dealer.id) & (Reminder.entity_id == lead_id)).first()
+    assert reminder["user_id"] == dealer.users["manager"].id and reminder["url"] == f"/leads/{lead_id}"
+    history = await History.select().where((History.entity == "leads.lead") & (History.entity_id == lead_id))
+    assert any(h["summary"] == "Contact failed" and "No answer" in h["payload"] for h in history)
+    assert "Try again to reach Jan Novák" in (await manager.get("/")).text
+
+
+async def test_postponed_lead_comes_back_on_its_date(make_dealer, client_as, forecourt_env):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    due = await new_lead(manager)
+    later = await new_lead(manager, phone="+420 601 234 568")
+    today = dt.datetime.now(dt.UTC).date()
+    assert (await act(manager, due, "postpone", "new", until=str(today), note="after holiday")).status_code == 303
+    assert (await act(manager, later, "postpone", "new", until=str(today + dt.timedelta(days=9)),
+                      note="later")).status_code == 303
+    out = subprocess.run([sys.executable, "-m", "core.cli", "jobs", "run-due"], env={**os.environ, **forecourt_env},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"leads.wake_postponed for dealer {dealer.id}: 1 lead(s) back to New" in out.stdout
+    assert (await Lead.scoped(dealer.id).get(due)).status == "new"
+    assert (await Lead.scoped(dealer.id).get(later)).status == "postponed"
+    assert "Postponed lead Novák is back" in (await manager.get("/")).text
+
+
+async def test_list_filters_search_and_scope(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    mine = await new_lead(manager, surname="Smirnov", phone="+7 916 123-45-67")
+    admin = await client_as(dealer, "dealer_admin")
+    theirs = await new_lead(admin, surname="Müller", phone="+420 777 888 999")
+    assert (await manager.post(f"/leads/{theirs}/assign", data={"assignee": ""})).status_code == 303
+
+    async def listed(**params) -> set[int]:
+        r = await manager.get("/leads/", params=params)
+        return {int(x) for x in re.findall(r'data-lead="(\d+)"', r.text)}
+
+    assert await listed() == {mine, theirs}
+    assert await listed(q="smirnov") == {mine} and await listed(q="MULLER") == {theirs}
+    assert await listed(q="+7 (916) 123-45-67") == {mine} and await listed(q="4567") == {mine}
+    assert await listed(assignee="none") == {theirs}
+    assert await listed(assignee=str(dealer.users["manager"].id)) == {mine}
+    other = await make_dealer(modules=["leads"])
+    stranger = await client_as(other, "manager")
+    assert (await stranger.get(f"/leads/{mine}")).status_code == 404
+    assert "Smirnov" not in (await stranger.get("/leads/")).text
+
+
+async def test_duplicates_offer_existing_leads_and_customers(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    r = await manager.post("/leads/", data={**VALID, "phone": "00420601234567"})
+    assert r.status_code == 409 and f'href="/customers/{customer_id}"' in r.text
+    r = await manager.post("/leads/", data={**VALID, "customer_id": str(customer_id)})
+    assert r.status_code == 303
+    lead_id = int(r.headers["location"].rsplit("/", 1)[1])
+    r = await manager.post("/leads/", data=VALID)
+    assert r.status_code == 409 and f'href="/leads/{lead_id}"' in r.text  # now the lead is known too
+    # the customer card shows the customer's leads while leads is on for the dealer
+    card = await manager.get(f"/customers/{customer_id}")
+    assert 'data-plugin="leads"' in card.text and f'data-lead="{lead_id}"' in card.text
+    admin = await client_as(dealer, "dealer_admin")
+    await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")
+    card = await manager.get(f"/customers/{customer_id}")
+    assert card.status_code == 200 and 'data-plugin="leads"' not in card.text
+    assert (await manager.get(f"/leads/{lead_id}")).status_code == 404
+    r = await manager.post("/customers/", data={"name": "Other", "phone": "+420 601 999 999", "source": "phone"})
+    assert r.status_code == 303  # customers works on without leads
+
+
+async def test_deleting_a_customer_keeps_its_leads_unlinked(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    admin = await client_as(dealer, "dealer_admin")
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    lead_id = await new_lead(manager, customer_id=str(customer_id))
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"confirm": "1"})
+    assert r.status_code == 409 and "Leads (they are kept, only unlinked): 1" in r.text
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"confirm": "1", "cascade": "1"})
+    assert r.status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead is not None and lead.customer_id is None
