@@ -142,3 +142,11 @@ async def dealer_users(dealer_id: int) -> list[dict[str, Any]]:
         (User.dealer_id == dealer_id) & (User.active == True)  # noqa: E712
     ).order_by(User.full_name)
     return [{"id": r["id"], "name": r["full_name"] or r["login"], "role": r["role"]} for r in rows]
+
+
+async def dealer_names(dealer_ids: list[int]) -> dict[int, str]:
+    """Dealer id -> name, e.g. to say which dealer holds a record found across dealers."""
+    if not dealer_ids:
+        return {}
+    rows = await Dealer.select(Dealer.id, Dealer.name).where(Dealer.id.is_in(list(set(dealer_ids))))
+    return {r["id"]: r["name"] for r in rows}

@@ -4,7 +4,7 @@
 """
 
 from core import __version__ as core_version
-from core.accounts import dealer_users
+from core.accounts import dealer_names, dealer_users
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
 from core.entities import create as create_entity
@@ -50,6 +50,7 @@ __all__ = [
     "core_version",
     "create_entity",
     "create_reminder",
+    "dealer_names",
     "dealer_users",
     "digits",
     "enabled_modules",

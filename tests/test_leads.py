@@ -160,3 +160,45 @@ async def test_deleting_a_customer_keeps_its_leads_unlinked(make_dealer, client_
     assert r.status_code == 303
     lead = await Lead.scoped(dealer.id).get(lead_id)
     assert lead is not None and lead.customer_id is None
+
+
+async def test_cross_dealer_search_shows_little_and_transfer_needs_a_signed_contract(make_dealer, client_as):
+    a = await make_dealer(modules=["leads"])
+    b = await make_dealer(modules=["leads"])
+    a_manager = await client_as(a, "manager")
+    b_manager = await client_as(b, "manager")
+    lead_id = await new_lead(a_manager, surname="Smirnov", first_name="Ivan", phone="+7 916 123-45-67",
+                             email="ivan@mail.example")
+    await a_manager.post(f"/timeline/leads.lead/{lead_id}/comments", data={"text": "A's secret comment"})
+
+    r = await b_manager.get("/leads/search-all", params={"surname": "Smirnov", "first_name": ""})
+    assert r.status_code == 422 and "Enter the first name." in r.text
+    r = await b_manager.get("/leads/search-all", params={"surname": "smirnov", "first_name": "IVAN"})
+    assert r.status_code == 422 and "last 4 digits" in r.text
+    r = await b_manager.get("/leads/search-all", params={"surname": "SMIRNOV", "first_name": "ivan", "phone": "4567"})
+    assert r.status_code == 200 and f'data-found="{lead_id}"' in r.text and a.name in r.text
+    assert "A&#39;s secret comment" not in r.text and "123-45-67" not in r.text  # only enough to recognise
+    wrong = await b_manager.get("/leads/search-all", params={"surname": "Smirnov", "first_name": "Ivan",
+                                                            "email": "other@mail.example"})
+    assert f'data-found="{lead_id}"' not in wrong.text
+    # B sees nothing of A's lead otherwise, and cannot transfer before the contract
+    assert (await b_manager.get(f"/leads/{lead_id}")).status_code == 404
+    assert (await b_manager.get(f"/timeline/leads.lead/{lead_id}")).status_code == 404
+    r = await b_manager.post(f"/leads/found/{lead_id}/transfer")
+    assert r.status_code == 409 and "only once its status is" in r.text
+    assert (await Lead.unscoped_select(Lead.dealer_id).where(Lead.id == lead_id).first())["dealer_id"] == a.id
+
+    assert (await b_manager.post(f"/leads/found/{lead_id}/contract")).status_code == 303
+    lead = await Lead.scoped(a.id).get(lead_id)
+    assert lead.status == "contract_signed" and lead.contract_signed_at is not None
+    assert (await b_manager.post(f"/leads/found/{lead_id}/transfer")).status_code == 303
+    moved = await Lead.scoped(b.id).get(lead_id)
+    assert moved is not None and moved.assignee_id == b.users["manager"].id
+    card = await b_manager.get(f"/leads/{lead_id}")
+    assert card.status_code == 200 and "Transferred from" in card.text
+    assert "A&#39;s secret comment" not in card.text  # A's comments and history stay A's
+    assert (await a_manager.get(f"/leads/{lead_id}")).status_code == 404
+    history_a = await History.select(History.summary).where((History.dealer_id == a.id)
+                                                            & (History.entity_id == lead_id))
+    assert any(h["summary"].startswith("Transferred to") for h in history_a)
+    assert f"signed with {b.name}" in (await a_manager.get("/")).text  # A's assignee is told

@@ -20,6 +20,8 @@ STATEMENTS = [
     "CREATE INDEX IF NOT EXISTS leads_lead_email ON leads_lead (dealer_id, email_key)",
     "CREATE INDEX IF NOT EXISTS leads_lead_customer ON leads_lead (dealer_id, customer_id)",
     "CREATE INDEX IF NOT EXISTS leads_lead_postponed ON leads_lead (dealer_id, status, postponed_until)",
+    # the cross-dealer search: exact folded name first, then the phone fragment, over every dealer
+    "CREATE INDEX IF NOT EXISTS leads_lead_name_everywhere ON leads_lead (name_key, phone_rev)",
 ]
 
 
