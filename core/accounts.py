@@ -150,3 +150,12 @@ async def dealer_names(dealer_ids: list[int]) -> dict[int, str]:
         return {}
     rows = await Dealer.select(Dealer.id, Dealer.name).where(Dealer.id.is_in(list(set(dealer_ids))))
     return {r["id"]: r["name"] for r in rows}
+
+
+async def dealers_with_module(plugin: str) -> list[dict[str, Any]]:
+    """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language"}``, by city."""
+    rows = await Dealer.select(Dealer.id, Dealer.name, Dealer.city, Dealer.language, Dealer.modules).where(
+        Dealer.active == True  # noqa: E712
+    ).order_by(Dealer.city).order_by(Dealer.name)
+    return [{"id": r["id"], "name": r["name"], "city": r["city"], "language": r["language"]} for r in rows
+            if plugin in parse_modules(r["modules"])]

@@ -4,7 +4,7 @@
 """
 
 from core import __version__ as core_version
-from core.accounts import dealer_names, dealer_users
+from core.accounts import dealer_names, dealer_users, dealers_with_module
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
 from core.entities import create as create_entity
@@ -52,6 +52,7 @@ __all__ = [
     "create_reminder",
     "dealer_names",
     "dealer_users",
+    "dealers_with_module",
     "digits",
     "enabled_modules",
     "engine_kind",

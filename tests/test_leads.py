@@ -202,3 +202,32 @@ async def test_cross_dealer_search_shows_little_and_transfer_needs_a_signed_cont
                                                             & (History.entity_id == lead_id))
     assert any(h["summary"].startswith("Transferred to") for h in history_a)
     assert f"signed with {b.name}" in (await a_manager.get("/")).text  # A's assignee is told
+
+
+PRE_ORDER = {"version": "1.6 PureTech 180 EAT8", "trim": "GT", "surname": "Petrova", "first_name": "Anna",
+             "phone": "+7 903 111-22-33", "email": "anna@mail.example", "consent": "1"}
+
+
+async def test_public_pre_order_form(make_dealer, anon, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    closed = await make_dealer(modules=[])
+    form = await anon.get("/leads/pre-order", headers={"accept-language": "ru"})
+    assert form.status_code == 200 and f'value="{dealer.id}"' in form.text and f'value="{closed.id}"' not in form.text
+    assert 'lang="ru"' in form.text
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id), "consent": ""})
+    assert r.status_code == 422 and 'value="Petrova"' in r.text
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(closed.id)})
+    assert r.status_code == 422  # a dealer without leads accepts no pre-orders
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id), "website": "http://spam"})
+    assert r.status_code in (200, 201) and await Lead.scoped(dealer.id).count() == 0  # the honeypot
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id)},
+                        headers={"accept-language": "ru"})
+    assert r.status_code in (200, 201) and "Спасибо" in r.text
+    lead = await Lead.scoped(dealer.id).objects().first()
+    assert lead.status == "new" and lead.assignee_id is None and lead.source == "website"
+    assert lead.model == "Peugeot 408" and lead.trim == "GT" and float(lead.price) == 3590000
+    manager = await client_as(dealer, "manager")
+    assert f'data-lead="{lead.id}"' in (await manager.get("/leads/", params={"assignee": "none"})).text
+    for _ in range(5):  # a flood from one address is stopped
+        r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id)})
+    assert r.status_code == 429 and await Lead.scoped(dealer.id).count() == 5

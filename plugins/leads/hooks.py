@@ -18,14 +18,14 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import demo, services, transfer, views
+from plugins.leads import demo, public, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*transfer.ROUTES, *views.ROUTES]
+    return [*public.ROUTES, *transfer.ROUTES, *views.ROUTES]
 
 
 @hookimpl

@@ -32,6 +32,7 @@ class Lead(DealerScoped, Table, tablename="leads_lead"):
     contract_signed_at = Timestamptz(null=True, default=None)
     postponed_until = Date(null=True, default=None)
     note = Text(default="")
+    client_ip = Varchar(length=64, default="")  #: who sent a public pre-order (flood control)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     name_key = Varchar(length=200)

@@ -1,0 +1,82 @@
+"""The public pre-order form (manual 000): no login, the customer picks a dealer, version and trim.
+
+Protected against spam and floods: a honeypot field that people never see,
+a per-address limit of pre-orders per hour, and only dealers that have the
+leads module switched on are offered or accepted. The answer is in the
+customer's language (the browser's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from forecourt import (
+    ValidationFailed,
+    dealers_with_module,
+    enabled_modules,
+    now,
+    page,
+    system_context,
+)
+from forecourt import gettext as _
+from plugins.leads import catalogue, services
+from plugins.leads.tables import Lead
+
+PER_HOUR = 5  #: pre-orders one address may send in an hour
+
+
+def _client(request: Request) -> str:
+    return (request.client.host if request.client else "")[:64]
+
+
+async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
+    return await page(request, "leads/pre_order.html", {
+        "values": values, "errors": errors, "dealers": await dealers_with_module("leads"),
+        "versions": catalogue.VERSIONS, "model": catalogue.MODEL,
+    }, status_code=status)
+
+
+@get("/pre-order", opt={"public": True})
+async def pre_order_form(request: Request) -> Response:
+    return await _form(request, {}, {})
+
+
+@post("/pre-order", opt={"public": True})
+async def pre_order(request: Request) -> Response:
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if data.get("website"):  # the honeypot: only robots fill a field people cannot see
+        return await page(request, "leads/pre_order_done.html", {"name": ""})
+    recent = await Lead.unscoped_select(Lead.id).where(
+        (Lead.client_ip == _client(request)) & (Lead.created_at > now() - dt.timedelta(hours=1))).limit(PER_HOUR)
+    if len(recent) >= PER_HOUR:
+        return await _form(request, data, {"_": _("Too many pre-orders from your address. Please try again in an "
+                                                   "hour, or call the dealer.")}, 429)
+    errors = {}
+    dealers = {str(d["id"]): d for d in await dealers_with_module("leads")}
+    dealer = dealers.get(data.get("dealer", ""))
+    if dealer is None:
+        errors["dealer"] = _("Choose the dealer where you want to buy.")
+    price = catalogue.price(data.get("version", ""), data.get("trim", ""))
+    if price is None:
+        errors["trim"] = _("Choose a version and a trim.")
+    if data.get("consent") != "1":
+        errors["consent"] = _("Please agree that the dealer may contact you about your pre-order.")
+    try:
+        if errors:
+            raise ValidationFailed(errors)
+        ctx = system_context(dealer["id"], await enabled_modules(dealer["id"]), dealer["name"], dealer["language"])
+        row = await services.create(ctx, {
+            **{k: data.get(k, "") for k in ("surname", "first_name", "phone", "email", "version", "trim")},
+            "model": catalogue.MODEL, "price": str(price), "source": "website", "request_type": "pre_order",
+            "city": dealer["city"]}, dealer["language"], assign_to_me=False)
+    except ValidationFailed as exc:
+        return await _form(request, data, {**errors, **exc.errors}, 422)
+    await Lead.scoped(dealer["id"]).update({Lead.client_ip: _client(request)}).where(Lead.id == row.id)
+    return await page(request, "leads/pre_order_done.html", {"name": data.get("first_name") or data.get("surname"),
+                                                             "dealer": dealer, "price": price})
+
+
+ROUTES = [pre_order_form, pre_order]
