@@ -231,3 +231,17 @@ async def test_public_pre_order_form(make_dealer, anon, client_as):
     for _ in range(5):  # a flood from one address is stopped
         r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id)})
     assert r.status_code == 429 and await Lead.scoped(dealer.id).count() == 5
+
+
+async def test_home_widget_shows_my_new_leads_and_the_unassigned(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    mine = await new_lead(manager, surname="Veselý")
+    nobodys = await new_lead(manager, surname="Nikdo", phone="+420 601 234 599")
+    await manager.post(f"/leads/{nobodys}/assign", data={"assignee": ""})
+    home = await manager.get("/")
+    assert "My new leads" in home.text and f'href="/leads/{mine}">Veselý Jan' in home.text
+    assert "1 new lead has nobody yet" in home.text
+    admin = await client_as(dealer, "dealer_admin")
+    await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")
+    assert "My new leads" not in (await manager.get("/")).text

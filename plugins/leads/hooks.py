@@ -85,16 +85,6 @@ def register_jobs():
 
 
 @hookimpl
-async def page_slots(slot, ctx, subject):
-    """The customer card's panel: that customer's leads (only when leads is on for the dealer)."""
-    if slot != "customers.card.panels" or not subject or not ctx.can("leads.view"):
-        return []
-    leads = await services.for_customer(ctx.dealer_id, subject["id"])
-    html = render_fragment("leads/_panel.html", leads=leads, customer_id=subject["id"])
-    return [SlotContent(title=_l("Leads"), html=html, order=10, plugin="leads")]
-
-
-@hookimpl
 async def demo_data(dealer, users, ctx):
     await demo.seed(dealer, users, ctx)
 
@@ -115,3 +105,22 @@ async def customers_held_records(ctx, customer_id):
 async def customers_delete_records(ctx, customer_id):
     """Leads outlive a deleted customer: they are unlinked, with their history intact."""
     await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)
+
+
+@hookimpl
+async def page_slots(slot, ctx, subject):
+    """The home page: my new leads and the leads nobody has taken yet; the customer card: that customer's leads."""
+    if not ctx.can("leads.view"):
+        return []
+    if slot == "customers.card.panels" and subject:
+        leads = await services.for_customer(ctx.dealer_id, subject["id"])
+        html = render_fragment("leads/_panel.html", leads=leads, customer_id=subject["id"])
+        return [SlotContent(title=_l("Leads"), html=html, order=10, plugin="leads")]
+    if slot == "home.widgets":
+        mine = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.first_name, Lead.model,
+                                                      Lead.created_at).where(
+            (Lead.status == "new") & (Lead.assignee_id == ctx.user_id)).order_by(Lead.created_at).limit(10)
+        free = await Lead.scoped(ctx.dealer_id).count().where((Lead.status == "new") & Lead.assignee_id.is_null())
+        html = render_fragment("leads/_widget.html", leads=mine, unassigned=free)
+        return [SlotContent(title=_l("My new leads"), html=html, order=10, plugin="leads")]
+    return []
