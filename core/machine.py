@@ -300,6 +300,14 @@ class Applied:
     stamped: dict[str, dt.datetime]
 
 
+def _column_value(table: Any, column: str, value: Any) -> Any:
+    """An optional input left empty writes the column's default where the column takes no NULL."""
+    meta = getattr(table, column)._meta
+    if value is None and not meta.null:
+        return getattr(table, column).get_default_value()
+    return value
+
+
 def _json_ready(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in values.items()}
 
@@ -350,7 +358,8 @@ async def apply(
             raise Conflict(why_not) if current not in transition.sources else Veto(why_not)
         moment = now()
         stamped = {col: moment for col in transition.stamps if row.get(col) is None}
-        written = {inp.column: inputs[inp.name] for inp in transition.inputs if inp.column}
+        written = {inp.column: _column_value(table, inp.column, inputs[inp.name])
+                   for inp in transition.inputs if inp.column}
         changed = await (
             table.scoped(ctx.dealer_id)
             .update({getattr(table, machine.field): transition.target,

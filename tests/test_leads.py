@@ -245,3 +245,33 @@ async def test_home_widget_shows_my_new_leads_and_the_unassigned(make_dealer, cl
     admin = await client_as(dealer, "dealer_admin")
     await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")
     assert "My new leads" not in (await manager.get("/")).text
+
+
+async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, client_as):
+    without = await make_dealer(modules=["leads"])
+    plain = await client_as(without, "manager")
+    lonely = await new_lead(plain)
+    card = await plain.get(f"/leads/{lonely}")
+    assert 'data-transition="watch"' not in card.text  # no stock module on: nothing to watch
+    assert (await act(plain, lonely, "watch", "new", model="Peugeot 408")).status_code == 422
+
+    dealer = await make_dealer(modules=["leads", "stock"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    assert 'data-transition="watch"' in (await manager.get(f"/leads/{lead_id}")).text
+    r = await act(manager, lead_id, "watch", "new", model="", trim="GT")
+    assert r.status_code == 422 and "Fill in “Model”." in r.text
+    r = await act(manager, lead_id, "watch", "new", model="peugeot 408", fuel="Hybrid", max_price="4 000 000")
+    assert r.status_code == 303
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
+    # a car that does not fit the filter changes nothing
+    for car in ({"model": "Peugeot 408", "fuel": "Diesel", "price": "3500000"},
+                {"model": "Peugeot 408", "fuel": "hybrid", "price": "4190000"},
+                {"model": "Peugeot 2008", "fuel": "hybrid", "price": "3000000"}):
+        assert (await manager.post("/stock/arrived", data=car)).status_code == 200
+        assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
+    r = await manager.post("/stock/arrived", data={"model": "PEUGEOT 408", "trim": "GT", "fuel": "hybrid",
+                                                    "colour": "Obsession Blue", "price": "3990000"})
+    assert r.status_code == 200
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
+    assert "A car for Jan Novák is in stock: PEUGEOT 408 GT Obsession Blue" in (await manager.get("/")).text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from forecourt import (
     Conflict,
@@ -12,6 +13,7 @@ from forecourt import (
     SlotContent,
     apply_transition,
     create_reminder,
+    fold,
     hookimpl,
     now,
     render_fragment,
@@ -124,3 +126,41 @@ async def page_slots(slot, ctx, subject):
         html = render_fragment("leads/_widget.html", leads=mine, unassigned=free)
         return [SlotContent(title=_l("My new leads"), html=html, order=10, plugin="leads")]
     return []
+
+
+def _matches(lead: dict, vehicle: dict) -> bool:
+    """Every field of the lead's stock filter that is filled must fit the vehicle (case does not matter)."""
+    for field in ("model", "trim", "fuel", "colour"):
+        wanted = fold(lead[f"watch_{field}"])
+        if wanted and wanted != fold(str(vehicle.get(field, ""))):
+            return False
+    ceiling = lead["watch_max_price"].replace(" ", "").replace(",", ".")
+    if ceiling:
+        try:
+            return Decimal(str(vehicle.get("price", ""))) <= Decimal(ceiling)
+        except InvalidOperation:
+            return False
+    return True
+
+
+@hookimpl(optionalhook=True)
+async def on_stock_changed(ctx, vehicle):
+    """A stock module has a new vehicle: watched leads it fits come back to New and their assignee is told.
+
+    The hookspec belongs to the stock module (the orders plugin later, a test plugin now); leads only
+    listens, so it works without any stock module.
+    """
+    watched = await Lead.scoped(ctx.dealer_id).select().where(Lead.status == "watching")
+    for lead in watched:
+        if not _matches(lead, vehicle):
+            continue
+        try:
+            await apply_transition(ctx, LEAD, lead["id"], "stock_arrived", "watching")
+        except Conflict:
+            continue
+        if lead["assignee_id"]:
+            await create_reminder(ctx, _("A car for %(name)s is in stock: %(car)s") % {
+                "name": f"{lead['first_name']} {lead['surname']}".strip(),
+                "car": " ".join(str(vehicle.get(k, "")) for k in ("model", "trim", "colour")).strip()},
+                now(), user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
+                entity_id=lead["id"], source="leads")

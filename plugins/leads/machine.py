@@ -1,8 +1,19 @@
 """The lead workflow (manuals 000 and 001), as data: the card's buttons, the filter and the diagram come from it."""
 
-from forecourt import Input, Machine, State, Transition
+from forecourt import Input, Machine, State, Transition, registry
 from forecourt import lazy_gettext as _l
 from plugins.leads.tables import Lead
+
+
+def stock_provider_on(ctx, row):
+    """Watch needs stock: a module that declares the ``on_stock_changed`` hookspec, on for this dealer."""
+    reg = registry()
+    for name in ctx.modules:
+        plugin = reg.plugins.get(name)
+        if plugin is not None and hasattr(plugin.manifest.hookspecs, "on_stock_changed"):
+            return None
+    return _l("No stock module is switched on for your dealer.")
+
 
 LEAD = Machine(
     key="leads.lead",
@@ -16,6 +27,7 @@ LEAD = Machine(
         State("awaiting_visit", _l("Awaiting visit"), "amber"),
         State("contract_signed", _l("Contract signed"), "green"),
         State("postponed", _l("Postponed"), "purple"),
+        State("watching", _l("Watching stock"), "purple"),
         State("refused", _l("Refused"), "red", terminal=True),
         State("discarded", _l("Discarded"), "grey", terminal=True),
     ),
@@ -45,7 +57,15 @@ LEAD = Machine(
                    inputs=(Input("until", _l("Back on"), kind="date", column="postponed_until"),
                            Input("note", _l("Comment"), kind="note"))),
         Transition("wake", _l("Back to new"), ("postponed",), "new"),
-        Transition("discard", _l("Discard"), ("new", "awaiting_visit", "postponed"), "discarded", style="danger",
+        Transition("watch", _l("Watch stock"), ("new", "awaiting_visit"), "watching", guard=stock_provider_on,
+                   inputs=(Input("model", _l("Model"), column="watch_model"),
+                           Input("trim", _l("Trim"), required=False, column="watch_trim"),
+                           Input("fuel", _l("Fuel"), required=False, column="watch_fuel"),
+                           Input("colour", _l("Colour"), required=False, column="watch_colour"),
+                           Input("max_price", _l("Price up to"), required=False, column="watch_max_price"))),
+        Transition("stock_arrived", _l("Matching car in stock"), ("watching",), "new"),
+        Transition("discard", _l("Discard"), ("new", "awaiting_visit", "postponed", "watching"), "discarded",
+                   style="danger",
                    inputs=(Input("reason", _l("Reason"), kind="reason",
                                  reasons=(_l("Duplicate"), _l("Spam or test"), _l("Bought another car"),
                                           _l("No longer interested"))),

@@ -33,6 +33,12 @@ class Lead(DealerScoped, Table, tablename="leads_lead"):
     postponed_until = Date(null=True, default=None)
     note = Text(default="")
     client_ip = Varchar(length=64, default="")  #: who sent a public pre-order (flood control)
+    #: the stock filter of a watched lead (manual 001, "Hlídat lead"): empty fields match anything
+    watch_model = Varchar(length=100, default="")
+    watch_trim = Varchar(length=100, default="")
+    watch_fuel = Varchar(length=30, default="")
+    watch_colour = Varchar(length=50, default="")
+    watch_max_price = Varchar(length=20, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
     name_key = Varchar(length=200)
