@@ -275,3 +275,32 @@ async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, clien
     assert r.status_code == 200
     assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
     assert "A car for Jan Novák is in stock: PEUGEOT 408 GT Obsession Blue" in (await manager.get("/")).text
+
+
+async def test_qualified_lead_becomes_an_opportunity_moved_on_the_board(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager, model="Peugeot 5008")
+    r = await act(manager, lead_id, "qualify", "new", sub_category="", model="")
+    assert r.status_code == 422
+    assert "Fill in “Request sub-category”." in r.text and "Fill in “Vehicle model”." in r.text
+    r = await act(manager, lead_id, "qualify", "new", sub_category="Company car", model="Peugeot 5008 GT")
+    assert r.status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.status == "qualified" and lead.model == "Peugeot 5008 GT"
+
+    board = await manager.get("/leads/board")
+    column = board.text.split('data-stage="qualified"')[1].split("</section>")[0]
+    assert f'data-opportunity="{lead_id}"' in column
+    assert "→ Test drive" in column and "→ Offer" in column and "Lost…" in column and "→ Won" not in column
+    for transition, state in (("to_test_drive", "qualified"), ("to_offer", "test_drive"),
+                              ("to_negotiation", "offer")):
+        r = await manager.post(f"/workflow/leads.lead/{lead_id}/{transition}",
+                               data={"_state": state, "next": "/leads/board"})
+        assert r.status_code == 303 and r.headers["location"] == "/leads/board"
+    board = await manager.get("/leads/board")
+    assert f'data-opportunity="{lead_id}"' in board.text.split('data-stage="negotiation"')[1]
+    assert (await act(manager, lead_id, "lost", "negotiation")).status_code == 422  # a lost deal needs its reason
+    assert (await act(manager, lead_id, "won", "negotiation")).status_code == 303
+    listing = await manager.get("/leads/board", params={"view": "list"})
+    assert f'data-opportunity="{lead_id}"' not in listing.text and "Won: 1" in listing.text

@@ -20,14 +20,14 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import demo, public, services, transfer, views
+from plugins.leads import board, demo, public, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *transfer.ROUTES, *views.ROUTES]
+    return [*public.ROUTES, *transfer.ROUTES, *board.ROUTES, *views.ROUTES]
 
 
 @hookimpl
@@ -46,7 +46,10 @@ def register_status_machines():
 
 @hookimpl
 def nav_items(ctx):
-    return [NavItem(label=_l("Leads"), href="/leads/", order=10)] if ctx.can("leads.view") else []
+    if not ctx.can("leads.view"):
+        return []
+    return [NavItem(label=_l("Leads"), href="/leads/", order=10, active_prefix="/leads/"),
+            NavItem(label=_l("Opportunities"), href="/leads/board", order=11, active_prefix="/leads/board")]
 
 
 @hookimpl
