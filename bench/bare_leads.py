@@ -1,0 +1,60 @@
+"""The framework floor for the lead list: the same template and 50 rows, rendered from memory.
+
+Serve with ``uvicorn --app-dir bench bare_leads:app`` (env ``BENCH_DEALER`` = the dealer's slug).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from types import SimpleNamespace
+
+from litestar import Litestar, Response, get
+
+from core import db, i18n, machine
+from core.app import all_tables
+from core.i18n import LANGUAGE_NAMES
+from core.plugins import load_plugins
+from core.settings import Settings
+from core.tables import Dealer
+from core.web import NavItem
+from core.web.templating import build_env
+from plugins.leads import fields, services
+from plugins.leads.machine import LEAD
+
+REGISTRY = load_plugins()
+i18n.load_catalogues()
+machine.set_machines([("leads", LEAD)])
+TEMPLATE = build_env(REGISTRY).get_template("leads/list.html")
+
+
+async def _rows() -> tuple[list, str]:
+    db.configure(Settings.from_env().database_url, all_tables(REGISTRY))
+    async with db.lifespan_pool():
+        dealer = await Dealer.select(Dealer.id).where(Dealer.slug == os.environ.get("BENCH_DEALER", "d-1")).first()
+        return await services.search(dealer["id"])
+
+
+ROWS, TOKEN = asyncio.run(_rows())
+CONTEXT = {
+    "ctx": SimpleNamespace(dealer_id=1, dealer_name="Bench Motors", user_name="Bench Manager"),
+    "nav": [NavItem(label="Home", href="/", order=0, active_prefix="/"),
+            NavItem(label="Leads", href="/leads/", order=10), NavItem(label="Opportunities", href="/leads/board")],
+    "csrf_token": "x" * 43, "lang": "en", "languages": LANGUAGE_NAMES, "flashes": [], "path": "/leads/",
+    "fragment": False, "f": {k: "" for k in ("q", "status", "source", "assignee", "created_from", "created_to")},
+    "rows": ROWS, "fields": fields, "users": [{"id": 1, "name": "Bench Manager", "role": "manager"}], "after": "",
+    "next_url": f"/leads/?after={TOKEN}", "first_url": "/leads/", "can_edit": True,
+}
+
+
+@get("/")
+async def leads() -> Response:
+    return Response(TEMPLATE.render(**CONTEXT), media_type="text/html; charset=utf-8")
+
+
+@get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+app = Litestar([leads, health])
