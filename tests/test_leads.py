@@ -138,6 +138,7 @@ async def test_duplicates_offer_existing_leads_and_customers(make_dealer, client
     # the customer card shows the customer's leads while leads is on for the dealer
     card = await manager.get(f"/customers/{customer_id}")
     assert 'data-plugin="leads"' in card.text and f'data-lead="{lead_id}"' in card.text
+    assert "Lead: Peugeot 408" in card.text  # leads adds its entries to the customer's timeline
     admin = await client_as(dealer, "dealer_admin")
     await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")
     card = await manager.get(f"/customers/{customer_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from forecourt import apply_transition, now
 from plugins.leads import services
@@ -19,9 +20,14 @@ MODELS = ("Peugeot 408", "Peugeot 2008", "Peugeot 3008", "Peugeot 5008")
 #: what happens to the demo leads, in order: a few of each status
 STORIES = ((), ("contact_ok",), ("contact_ok", "contract_signed"), ("postpone",), ("contact_refused",),
            ("discard",), (), ("contact_ok",))
-INPUTS = {"postpone": {"until": "", "note": "Customer on holiday"},
+INPUTS = {"qualify": {"sub_category": "Private purchase", "model": "Peugeot 408 GT"},
+          "postpone": {"until": "", "note": "Customer on holiday"},
           "contact_refused": {"reason": "Bought elsewhere", "note": "Bought a used car"},
           "discard": {"reason": "Duplicate", "note": "Entered twice"}}
+
+
+#: how many leads each demo dealer gets: the named ones first, then generated ones
+DEMO_COUNT = 120
 
 
 async def seed(dealer, users, ctx) -> None:
@@ -29,8 +35,12 @@ async def seed(dealer, users, ctx) -> None:
     if await Lead.scoped(dealer.id).exists():
         return
     people = PEOPLE.get(dealer.language, PEOPLE["cs"])
-    for i, ((surname, first), story) in enumerate(zip(people, STORIES, strict=True)):
-        phone = f"+7 916 555 {1000 + i}" if dealer.language == "ru" else f"+420 601 555 {100 + i}"
+    rng = random.Random(dealer.id)
+    cast = [*people, *((rng.choice(people)[0], rng.choice(people)[1]) for _ in range(DEMO_COUNT - len(people)))]
+    plots = (*STORIES, ("qualify",), ("qualify", "to_offer"))
+    stories = [*STORIES, *(rng.choice(plots) for _ in range(DEMO_COUNT - len(people)))]
+    for i, ((surname, first), story) in enumerate(zip(cast, stories, strict=True)):
+        phone = f"+7 916 555 {1000 + i:04d}" if dealer.language == "ru" else f"+420 601 {555000 + i:06d}"
         lead = await services.create(ctx, {
             "surname": surname, "first_name": first, "phone": phone, "model": MODELS[i % 4],
             "source": ("website", "phone", "walk_in", "website")[i % 4], "request_type": "pre_order",

@@ -11,6 +11,7 @@ from forecourt import (
     NavItem,
     Permission,
     SlotContent,
+    TimelineEntry,
     apply_transition,
     create_reminder,
     fold,
@@ -167,3 +168,14 @@ async def on_stock_changed(ctx, vehicle):
                 "car": " ".join(str(vehicle.get(k, "")) for k in ("model", "trim", "colour")).strip()},
                 now(), user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
                 entity_id=lead["id"], source="leads")
+
+
+@hookimpl
+async def timeline_entries(ctx, entity, entity_id):
+    """On a customer's timeline: that customer's leads, when they came in and where they stand."""
+    if entity != "customers.customer":
+        return []
+    leads = await services.for_customer(ctx.dealer_id, entity_id)
+    return [TimelineEntry(at=lead["created_at"], kind="event", plugin="leads",
+                          title=_("Lead: %(model)s") % {"model": lead["model"]},
+                          body=str(LEAD.state(lead["status"]).label)) for lead in leads]
