@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import get_date_format, get_datetime_format, get_time_format, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from core.settings import LANGUAGES
@@ -107,17 +109,45 @@ def _locale() -> str:
     return _current.get()
 
 
+@functools.lru_cache(maxsize=64)
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _datetime_patterns(lang: str, format: str) -> tuple[str, Any, Any]:
+    """The locale's "{1}, {0}" glue and the parsed date and time patterns, parsed once.
+
+    ``babel.dates.format_datetime`` re-parses its patterns on every call; a
+    list of 50 rows with a date each spent most of its render time there.
+    """
+    locale = _babel_locale(lang)
+    glue = str(get_datetime_format(format, locale=locale)).replace("'", "")
+    return glue, parse_pattern(get_date_format(format, locale=locale).pattern), parse_pattern(
+        get_time_format(format, locale=locale).pattern)
+
+
 def fmt_datetime(value: dt.datetime | None, format: str = "short") -> str:
     if value is None:
         return ""
     try:
-        return format_datetime(value, format=format, locale=_locale())
+        glue, date_pattern, time_pattern = _datetime_patterns(_locale(), format)
     except UnknownLocaleError:  # pragma: no cover
         return value.isoformat(" ", "minutes")
+    locale = _babel_locale(_locale())
+    return glue.replace("{0}", time_pattern.apply(value, locale)).replace("{1}", date_pattern.apply(value, locale))
 
 
 def fmt_date(value: dt.date | None, format: str = "medium") -> str:
-    return "" if value is None else format_date(value, format=format, locale=_locale())
+    if value is None:
+        return ""
+    locale = _babel_locale(_locale())
+    return _date_pattern(_locale(), format).apply(value, locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _date_pattern(lang: str, format: str) -> Any:
+    return parse_pattern(get_date_format(format, locale=_babel_locale(lang)).pattern)
 
 
 def fmt_money(value: Decimal | float | None, currency: str = "EUR") -> str:
@@ -125,4 +155,7 @@ def fmt_money(value: Decimal | float | None, currency: str = "EUR") -> str:
 
 
 def fmt_number(value: Decimal | float | int | None) -> str:
-    return "" if value is None else format_decimal(value, locale=_locale())
+    if value is None:
+        return ""
+    locale = _babel_locale(_locale())
+    return locale.decimal_formats[None].apply(value, locale)
