@@ -61,6 +61,10 @@ class Input:
     required: bool = True
     reasons: tuple[Any, ...] = ()
     column: str | None = None  #: also write the value to this column of the entity (e.g. a postpone date)
+    #: for a ``reason`` input: another input of the transition that the reasons marked as needing
+    #: details make required (the dealer marks them; ``detailed`` are the ones marked by default)
+    detail: str = ""
+    detailed: tuple[Any, ...] = ()
 
 
 #: ``guard(ctx, row) -> None`` when allowed, else the message saying why not
@@ -160,7 +164,10 @@ class Machine:
             for col in t.stamps:
                 if col not in columns:
                     problems.append(f"transition {t.key!r} stamps unknown column {col!r}")
+            names = {i.name for i in t.inputs}
             for inp in t.inputs:
+                if inp.detail and inp.detail not in names:
+                    problems.append(f"input {inp.name!r} names unknown detail input {inp.detail!r}")
                 if inp.column is not None and inp.column not in columns:
                     problems.append(f"input {inp.name!r} writes unknown column {inp.column!r}")
                 if inp.kind not in INPUT_KINDS:
@@ -240,9 +247,13 @@ def available(ctx: Context, machine: Machine, row: Mapping[str, Any]) -> list[Tr
 
 
 def clean_inputs(
-    transition: Transition, raw: Mapping[str, Any], reasons: Mapping[str, list[str]]
+    transition: Transition, raw: Mapping[str, Any], reasons: Mapping[str, list[str]],
+    detailed: Mapping[str, set[str]] | None = None,
 ) -> dict[str, Any]:
     """Validate a transition's inputs; ``reasons`` maps input name -> allowed labels.
+
+    ``detailed`` maps a reason input's name to the reasons that make its
+    ``detail`` input required.
 
     Returns cleaned values (dates parsed, "Other" replaced by its text);
     raises :class:`ValidationFailed` naming every missing or wrong input.
@@ -279,6 +290,12 @@ def clean_inputs(
                 values[inp.name] = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         else:
             values[inp.name] = value[:4000]
+    labels = {i.name: i.label for i in transition.inputs}
+    for inp in transition.inputs:
+        chosen = values.get(inp.name)
+        if inp.detail and chosen and chosen in (detailed or {}).get(inp.name, set()) and not values.get(inp.detail):
+            errors[inp.detail] = _("The reason “%(reason)s” needs “%(label)s”.") % {
+                "reason": chosen, "label": labels.get(inp.detail, inp.detail)}
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -342,7 +359,12 @@ async def apply(
                                             inp.reasons)
         for inp in transition.inputs if inp.kind == "reason"
     }
-    inputs = clean_inputs(transition, raw_inputs or {}, allowed)
+    detailed = {
+        inp.name: await reason_lists.needing_detail(ctx.dealer_id, reason_list_key(machine, transition, inp),
+                                                    inp.detailed)
+        for inp in transition.inputs if inp.kind == "reason" and inp.detail
+    }
+    inputs = clean_inputs(transition, raw_inputs or {}, allowed, detailed)
     table = machine.table
     reg = registry()
     async with db.transaction():

@@ -28,22 +28,33 @@ async def labels(dealer_id: int, list_key: str, defaults: tuple[Any, ...] = ()) 
     return [str(d) for d in defaults]
 
 
-async def ensure_own(dealer_id: int, list_key: str, defaults: tuple[Any, ...]) -> None:
+async def needing_detail(dealer_id: int, list_key: str, defaults: tuple[Any, ...] = ()) -> set[str]:
+    """The reasons of the list that also ask for details: the dealer's marks, or the machine's defaults."""
+    own = await rows(dealer_id, list_key)
+    if own:
+        return {r["label"] for r in own if r["active"] and r["needs_detail"]}
+    return {str(d) for d in defaults}
+
+
+async def ensure_own(dealer_id: int, list_key: str, defaults: tuple[Any, ...],
+                     detailed: tuple[Any, ...] = ()) -> None:
     """Copy the defaults into the dealer's list before its first edit."""
     if not await rows(dealer_id, list_key):
+        marked = {str(d) for d in detailed}
         for position, label in enumerate(defaults):
             await Scoped(Reason, dealer_id).insert(list_key=list_key, label=str(label)[:200],
-                                                   position=position)
+                                                   position=position, needs_detail=str(label) in marked)
 
 
 async def add(dealer_id: int, list_key: str, label: str, defaults: tuple[Any, ...]) -> None:
-    await ensure_own(dealer_id, list_key, defaults)
     last = await Scoped(Reason, dealer_id).count().where(Reason.list_key == list_key)
     await Scoped(Reason, dealer_id).insert(list_key=list_key, label=label[:200], position=last)
 
 
-async def set_active(dealer_id: int, list_key: str, reason_id: int, active: bool,
-                     defaults: tuple[Any, ...]) -> None:
-    await ensure_own(dealer_id, list_key, defaults)
-    await (Scoped(Reason, dealer_id).update({Reason.active: active})
-           .where((Reason.list_key == list_key) & (Reason.id == reason_id)))
+async def set_flags(dealer_id: int, list_key: str, reason_id: int, **flags: bool) -> None:
+    """Change ``active`` and/or ``needs_detail`` of one reason of the dealer's (already copied) list."""
+    values = {getattr(Reason, name): bool(value) for name, value in flags.items()
+              if name in ("active", "needs_detail")}
+    if values:
+        await (Scoped(Reason, dealer_id).update(values)
+               .where((Reason.list_key == list_key) & (Reason.id == reason_id)))

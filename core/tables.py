@@ -131,6 +131,8 @@ class Reason(Table, tablename="core_reason"):
     label = Varchar(length=200)
     position = Integer(default=0)
     active = Boolean(default=True)
+    #: choosing this reason also asks for the transition's detail input (e.g. "bought another car" -> which model)
+    needs_detail = Boolean(default=False)
 
 
 class Reminder(Table, tablename="core_reminder"):

@@ -305,3 +305,26 @@ async def test_qualified_lead_becomes_an_opportunity_moved_on_the_board(make_dea
     assert (await act(manager, lead_id, "won", "negotiation")).status_code == 303
     listing = await manager.get("/leads/board", params={"view": "list"})
     assert f'data-opportunity="{lead_id}"' not in listing.text and "Won: 1" in listing.text
+
+
+async def test_discard_reasons_marked_by_the_dealer_need_a_model(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    r = await act(manager, lead_id, "discard", "new", reason="Bought another car", note="at the competitor")
+    assert r.status_code == 422 and "The reason “Bought another car” needs “Which model”." in r.text
+    other = await new_lead(manager, phone="+420 601 234 570")
+    assert (await act(manager, other, "discard", "new", reason="Duplicate", note="twice")).status_code == 303
+    # the dealer admin marks "Duplicate" as needing the model too
+    admin = await client_as(dealer, "dealer_admin")
+    page = await admin.get(f"/admin/dealers/{dealer.id}/reasons")
+    block = page.text.split('data-list="leads.lead.discard.reason"')[1].split("</section>")[0]
+    duplicate_id = re.search(r'Duplicate</span>.*?name="reason_id" value="(\d+)"', block, re.S).group(1)
+    r = await admin.post(f"/admin/dealers/{dealer.id}/reasons", data={
+        "list_key": "leads.lead.discard.reason", "reason_id": duplicate_id, "needs_detail": "1"})
+    assert r.status_code == 303
+    r = await act(manager, lead_id, "discard", "new", reason="Duplicate", note="again")
+    assert r.status_code == 422 and "needs “Which model”" in r.text
+    r = await act(manager, lead_id, "discard", "new", reason="Bought another car", model="Škoda Octavia",
+                  note="at the competitor")
+    assert r.status_code == 303 and (await Lead.scoped(dealer.id).get(lead_id)).status == "discarded"

@@ -35,8 +35,9 @@ async def _page(request: Request, dealer: Any, status: int = 200, errors: dict[s
     lists = []
     for key, (title, _m, _t, inp) in reason_inputs(parse_modules(dealer.modules)).items():
         # the machine's defaults become the dealer's own list, so each can be hidden or kept
-        await reasons.ensure_own(dealer.id, key, inp.reasons)
-        lists.append({"key": key, "title": title, "entries": await reasons.rows(dealer.id, key)})
+        await reasons.ensure_own(dealer.id, key, inp.reasons, inp.detailed)
+        lists.append({"key": key, "title": title, "entries": await reasons.rows(dealer.id, key),
+                      "detail": next((i.label for i in _t.inputs if i.name == inp.detail), None)})
     return await page(request, "core/admin/reasons.html",
                       {"dealer": dealer, "lists": lists, "errors": errors or {}}, status_code=status)
 
@@ -49,19 +50,21 @@ async def reason_lists(request: Request, dealer_id: FromPath[int]) -> Response:
 
 @post("/admin/dealers/{dealer_id:int}/reasons")
 async def change_reason(request: Request, dealer_id: FromPath[int]) -> Response:
-    """Add a reason (``label``) or switch one on/off (``reason_id`` + ``active``) in list ``list_key``."""
+    """Add a reason (``label``), or change one (``reason_id`` + ``active`` or ``needs_detail``) in ``list_key``."""
     dealer = await dealer_for_admin(request.state.ctx, dealer_id, "core.reasons")
     data = await form(request)
     found = reason_inputs(parse_modules(dealer.modules)).get(data.get("list_key", ""))
     if found is None:
         raise NotFoundException()
     defaults = found[3].reasons
+    await reasons.ensure_own(dealer.id, data["list_key"], defaults, found[3].detailed)
     if data.get("reason_id"):
         try:
             reason_id = int(data["reason_id"])
         except ValueError:
             raise NotFoundException() from None
-        await reasons.set_active(dealer.id, data["list_key"], reason_id, data.get("active") == "1", defaults)
+        flags = {name: data[name] == "1" for name in ("active", "needs_detail") if name in data}
+        await reasons.set_flags(dealer.id, data["list_key"], reason_id, **flags)
         return flash(Redirect(f"/admin/dealers/{dealer.id}/reasons", status_code=303), _("Reason list saved."))
     label = data.get("label", "").strip()
     try:

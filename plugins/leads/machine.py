@@ -89,7 +89,9 @@ LEAD = Machine(
                    style="danger",
                    inputs=(Input("reason", _l("Reason"), kind="reason",
                                  reasons=(_l("Duplicate"), _l("Spam or test"), _l("Bought another car"),
-                                          _l("No longer interested"))),
+                                          _l("No longer interested")),
+                                 detail="model", detailed=(_l("Bought another car"),)),
+                           Input("model", _l("Which model"), required=False),
                            Input("note", _l("Details"), kind="note"))),
     ),
 )
