@@ -25,7 +25,7 @@ from forecourt import gettext as _
 from plugins.leads import catalogue, services
 from plugins.leads.tables import Lead
 
-PER_HOUR = 5  #: pre-orders one address may send in an hour
+PER_HOUR = 5  #: pre-orders one address may send to one dealer in an hour
 
 
 def _client(request: Request) -> str:
@@ -49,14 +49,15 @@ async def pre_order(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     if data.get("website"):  # the honeypot: only robots fill a field people cannot see
         return await page(request, "leads/pre_order_done.html", {"name": ""})
-    recent = await Lead.unscoped_select(Lead.id).where(
-        (Lead.client_ip == _client(request)) & (Lead.created_at > now() - dt.timedelta(hours=1))).limit(PER_HOUR)
-    if len(recent) >= PER_HOUR:
-        return await _form(request, data, {"_": _("Too many pre-orders from your address. Please try again in an "
-                                                   "hour, or call the dealer.")}, 429)
     errors = {}
     dealers = {str(d["id"]): d for d in await dealers_with_module("leads")}
     dealer = dealers.get(data.get("dealer", ""))
+    if dealer is not None:
+        recent = await Lead.scoped(dealer["id"]).select(Lead.id).where(
+            (Lead.client_ip == _client(request)) & (Lead.created_at > now() - dt.timedelta(hours=1))).limit(PER_HOUR)
+        if len(recent) >= PER_HOUR:
+            return await _form(request, data, {"_": _("Too many pre-orders from your address. Please try again in "
+                                                       "an hour, or call the dealer.")}, 429)
     if dealer is None:
         errors["dealer"] = _("Choose the dealer where you want to buy.")
     price = catalogue.price(data.get("version", ""), data.get("trim", ""))
