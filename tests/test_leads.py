@@ -243,6 +243,11 @@ async def test_home_widget_shows_my_new_leads_and_the_unassigned(make_dealer, cl
     home = await manager.get("/")
     assert "My new leads" in home.text and f'href="/leads/{mine}">Veselý Jan' in home.text
     assert "1 new lead has nobody yet" in home.text
+    assert "Waiting more than a day" not in home.text
+    await Lead.scoped(dealer.id).update({Lead.created_at: Lead.created_at - dt.timedelta(days=2)}).where(
+        Lead.id == mine)
+    late = (await manager.get("/")).text.split("Waiting more than a day for a first contact")[-1]
+    assert f'data-lead="{mine}"' in late.split("</section>")[0]
     admin = await client_as(dealer, "dealer_admin")
     await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")
     assert "My new leads" not in (await manager.get("/")).text

@@ -25,6 +25,9 @@ from plugins.leads import board, demo, public, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
+#: a new lead should be contacted within this time (speed to lead); later ones are listed on the home page
+CONTACT_WITHIN = dt.timedelta(days=1)
+
 
 @hookimpl
 def register_routes():
@@ -128,7 +131,15 @@ async def page_slots(slot, ctx, subject):
             (Lead.status == "new") & (Lead.assignee_id == ctx.user_id)).order_by(Lead.created_at).limit(10)
         free = await Lead.scoped(ctx.dealer_id).count().where((Lead.status == "new") & Lead.assignee_id.is_null())
         html = render_fragment("leads/_widget.html", leads=mine, unassigned=free)
-        return [SlotContent(title=_l("My new leads"), html=html, order=10, plugin="leads")]
+        late = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.first_name, Lead.model,
+                                                      Lead.created_at).where(
+            (Lead.status == "new") & (Lead.assignee_id == ctx.user_id) & Lead.contacted_at.is_null()
+            & (Lead.created_at < now() - CONTACT_WITHIN)).order_by(Lead.created_at).limit(10)
+        widgets = [SlotContent(title=_l("My new leads"), html=html, order=10, plugin="leads")]
+        if late:
+            widgets.append(SlotContent(title=_l("Waiting more than a day for a first contact"), order=11,
+                                       html=render_fragment("leads/_late.html", leads=late), plugin="leads"))
+        return widgets
     return []
 
 
