@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, server, table, throwaway_postgres, wrk
+from harness import ROOT, login_cookie, server, table, throwaway_postgres, wrk
 
 LOGIN, PASSWORD = "bench-admin", "bench-pass-2026"
 FIRST = ["Jan", "Petr", "Jana", "Eva", "Tomáš", "Lucie", "Иван", "Мария", "Алексей", "Елена", "Jürgen", "Wei"]
@@ -86,16 +86,6 @@ async def _seed(count: int) -> None:
         # (on SQLite the app analyses at start-up and hourly)
 
 
-def _login(url: str) -> str:
-    with httpx.Client(base_url=url, follow_redirects=False) as client:
-        client.get("/login")
-        r = client.post("/login", data={"identifier": LOGIN, "password": PASSWORD},
-                        headers={"x-csrftoken": client.cookies.get("fc_csrf", "")})
-        if r.status_code != 302:
-            sys.exit(f"bench login failed: {r.status_code}")
-        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-
 def _raw_sql_ms(url: str) -> float:
     """The first page's query alone, median of 200 runs, from a child process with its own engine."""
     out = subprocess.run([sys.executable, __file__, "--raw-sql"], env={**os.environ, "FORECOURT_DATABASE_URL": url},
@@ -132,7 +122,7 @@ def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
           flush=True)
     rows = []
     with server(["--factory", "core.cli:app_factory"], env) as app_url:
-        cookie = {"Cookie": _login(app_url)}
+        cookie = {"Cookie": login_cookie(app_url, LOGIN, PASSWORD)}
         with httpx.Client(base_url=app_url, headers=cookie) as client:
             page = client.get("/customers/", params={"view": "list"}).text
             deep = page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")

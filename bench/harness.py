@@ -100,6 +100,24 @@ def server(argv: list[str], env: dict[str, str], health: str = "/health") -> Ite
         log.close()
 
 
+def login_cookie(url: str, login: str, password: str, expect_on_home: str = "") -> str:
+    """Log in through the real form; the Cookie header value that carries the session.
+
+    ``expect_on_home`` checks that the home page is the logged-in one (the run stops otherwise).
+    """
+    with httpx.Client(base_url=url, follow_redirects=False) as client:
+        client.get("/login")
+        r = client.post("/login", data={"identifier": login, "password": password},
+                        headers={"x-csrftoken": client.cookies.get("fc_csrf", "")})
+        if r.status_code != 302:
+            sys.exit(f"bench login failed: {r.status_code} {r.text[:300]}")
+        if expect_on_home:
+            home = client.get("/")
+            if home.status_code != 200 or expect_on_home not in home.text:
+                sys.exit(f"bench home page is not the logged-in page: {home.status_code}")
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
 @dataclass
 class Load:
     rps: float

@@ -25,10 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, Load, server, table, throwaway_postgres, wrk
+from harness import ROOT, Load, login_cookie, server, table, throwaway_postgres, wrk
 
 LOGIN, PASSWORD = "bench-admin", "bench-pass-2026"
 
@@ -53,25 +51,12 @@ async def _seed() -> None:
                                        full_name="Bench Admin")
 
 
-def session_cookie(url: str) -> str:
-    with httpx.Client(base_url=url, follow_redirects=False) as client:
-        client.get("/login")
-        r = client.post("/login", data={"identifier": LOGIN, "password": PASSWORD},
-                        headers={"x-csrftoken": client.cookies.get("fc_csrf", "")})
-        if r.status_code != 302:
-            sys.exit(f"bench login failed: {r.status_code} {r.text[:300]}")
-        check = client.get("/")
-        if check.status_code != 200 or "Bench Motors" not in check.text:
-            sys.exit(f"bench home page is not the logged-in page: {check.status_code}")
-        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-
 def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
     env = {"FORECOURT_DATABASE_URL": url, "FORECOURT_PLUGINS": os.environ.get("FORECOURT_PLUGINS", "-"),
            "FORECOURT_SECRET_KEY": "bench-secret-key-not-for-production"}
     subprocess.run([sys.executable, __file__, "--seed"], env={**os.environ, **env}, cwd=ROOT, check=True)
     with server(["--factory", "core.cli:app_factory"], env) as app_url:
-        cookie = session_cookie(app_url)
+        cookie = login_cookie(app_url, LOGIN, PASSWORD, expect_on_home="Bench Motors")
         ours = wrk(app_url + "/", args.seconds, args.connections, {"Cookie": cookie})
     with server(["--app-dir", "bench", "bare_app:app"], env) as bare_url:
         bare = wrk(bare_url + "/", args.seconds, args.connections)

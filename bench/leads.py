@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, server, table, throwaway_postgres, wrk
+from harness import ROOT, login_cookie, server, table, throwaway_postgres, wrk
 
 PASSWORD = "bench-pass-2026"
 DEALERS = 100
@@ -133,16 +133,6 @@ async def _search_alone(surname: str, first: str, phone: str) -> None:
         print(len(found), sorted(times)[100])
 
 
-def _login(url: str, login: str) -> str:
-    with httpx.Client(base_url=url, follow_redirects=False) as client:
-        client.get("/login")
-        r = client.post("/login", data={"identifier": login, "password": PASSWORD},
-                        headers={"x-csrftoken": client.cookies.get("fc_csrf", "")})
-        if r.status_code != 302:
-            sys.exit(f"bench login failed: {r.status_code}")
-        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-
 def _a_known_lead(url: str, cookie: dict[str, str]) -> tuple[str, str, str]:
     """Surname, first name and last 4 phone digits of a lead on the first page (to search for it)."""
     import re
@@ -161,7 +151,7 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
     print(f"{engine}: {total:,} leads over {DEALERS} dealers ready in {time.monotonic() - t:.0f} s", flush=True)
     out: dict[str, float] = {}
     with server(["--factory", "core.cli:app_factory"], env) as app_url:
-        cookie = {"Cookie": _login(app_url, "m1")}
+        cookie = {"Cookie": login_cookie(app_url, "m1", PASSWORD)}
         surname, first, tail = _a_known_lead(app_url, cookie)
         with httpx.Client(base_url=app_url, headers=cookie) as client:
             deep = "/leads/"

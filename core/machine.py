@@ -20,19 +20,18 @@ declaration the core:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core import db, history
 from core.context import Context
-from core.errors import Conflict, PluginError, ValidationFailed, Veto
+from core.errors import Conflict, PluginError, Veto
 from core.i18n import gettext as _
+from core.machine_inputs import INPUT_KINDS, clean_inputs
+from core.machine_inputs import OTHER as OTHER  # the "Other" choice, public here too
 from core.timeutil import now
 
-OTHER = "__other__"  #: the "Other" choice of a reason input; its text comes in ``<name>_other``
-INPUT_KINDS = ("text", "note", "date", "datetime", "reason")
 COLOURS = ("grey", "blue", "green", "amber", "red", "purple")
 
 
@@ -243,64 +242,6 @@ def available(ctx: Context, machine: Machine, row: Mapping[str, Any]) -> list[Tr
     return [t for t in machine.transitions if refusal(ctx, machine, t, row) is None]
 
 
-# --- inputs ------------------------------------------------------------------------------------
-
-
-def clean_inputs(
-    transition: Transition, raw: Mapping[str, Any], reasons: Mapping[str, list[str]],
-    detailed: Mapping[str, set[str]] | None = None,
-) -> dict[str, Any]:
-    """Validate a transition's inputs; ``reasons`` maps input name -> allowed labels.
-
-    ``detailed`` maps a reason input's name to the reasons that make its
-    ``detail`` input required.
-
-    Returns cleaned values (dates parsed, "Other" replaced by its text);
-    raises :class:`ValidationFailed` naming every missing or wrong input.
-    """
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for inp in transition.inputs:
-        value = str(raw.get(inp.name) or "").strip()
-        if inp.kind == "reason" and value == OTHER:
-            value = str(raw.get(f"{inp.name}_other") or "").strip()
-            if not value:
-                errors[f"{inp.name}_other"] = _("Describe the reason.")
-                continue
-        elif inp.kind == "reason" and value and value not in reasons.get(inp.name, []):
-            errors[inp.name] = _("Choose one of the reasons offered.")
-            continue
-        if not value:
-            if inp.required:
-                errors[inp.name] = _("Fill in “%(label)s”.") % {"label": inp.label}
-            else:
-                values[inp.name] = None
-            continue
-        if inp.kind == "date":
-            try:
-                values[inp.name] = dt.date.fromisoformat(value)
-            except ValueError:
-                errors[inp.name] = _("Enter a date like 2026-12-31.")
-        elif inp.kind == "datetime":
-            try:
-                moment = dt.datetime.fromisoformat(value)
-            except ValueError:
-                errors[inp.name] = _("Enter a date and time like 2026-12-31 14:30.")
-            else:
-                values[inp.name] = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-        else:
-            values[inp.name] = value[:4000]
-    labels = {i.name: i.label for i in transition.inputs}
-    for inp in transition.inputs:
-        chosen = values.get(inp.name)
-        if inp.detail and chosen and chosen in (detailed or {}).get(inp.name, set()) and not values.get(inp.detail):
-            errors[inp.detail] = _("The reason “%(reason)s” needs “%(label)s”.") % {
-                "reason": chosen, "label": labels.get(inp.detail, inp.detail)}
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
 # --- applying a transition -------------------------------------------------------------------------
 
 
@@ -410,15 +351,3 @@ async def apply(
     if transition.notify:
         await reg.notify(transition.notify, ctx.modules, **kwargs)
     return result
-
-
-def describe(machine: Machine) -> str:
-    """The machine as JSON (for partner tooling and the diagram page's data attribute)."""
-    return json.dumps({
-        "key": machine.key, "entity": machine.entity, "field": machine.field, "initial": machine.initial,
-        "states": [{"key": s.key, "label": str(s.label), "colour": s.colour, "terminal": s.terminal}
-                   for s in machine.states],
-        "transitions": [{"key": t.key, "label": str(t.label), "from": list(t.sources), "to": t.target,
-                         "inputs": [i.name for i in t.inputs], "stamps": list(t.stamps)}
-                        for t in machine.transitions],
-    }, ensure_ascii=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.check import CheckMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -24,3 +25,26 @@ async def migrate(quiet: bool = True) -> None:
         result = await run_forwards(app_name="all")
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}\n{out.getvalue()}")
+
+
+def sql_migration(migration_id: str, app_name: str, description: str, statements: list[str]) -> MigrationManager:
+    """A migration that runs plain SQL statements (e.g. composite indexes, which Piccolo cannot declare).
+
+    Write it as a migration file of its own, because Piccolo runs raw steps
+    before a migration's ``add_table`` steps::
+
+        async def forwards():
+            return sql_migration(ID, "leads", DESCRIPTION, STATEMENTS)
+
+    Use SQL both engines accept (``CREATE INDEX IF NOT EXISTS ...``).
+    """
+    from core import db
+
+    manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
+
+    async def run() -> None:
+        for statement in statements:
+            await db.engine().run_ddl(statement)
+
+    manager.add_raw(run)
+    return manager

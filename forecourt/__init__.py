@@ -17,6 +17,7 @@ from core.i18n import gettext, lazy_gettext, ngettext
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
+from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
@@ -69,6 +70,7 @@ __all__ = [
     "registry",
     "render_fragment",
     "requires",
+    "sql_migration",
     "system_context",
     "timeline_panel",
     "transaction",

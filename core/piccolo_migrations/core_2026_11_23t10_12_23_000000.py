@@ -5,8 +5,7 @@ A migration of its own, because Piccolo runs raw steps before a migration's
 ``add_table`` steps.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+from core.migrations import sql_migration
 
 ID = "2026-11-23T10:12:23:000000"
 VERSION = "1.38.0"
@@ -22,16 +21,5 @@ STATEMENTS = [
 ]
 
 
-class RawQueries(Table, tablename="core_history"):
-    pass
-
-
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="core", description=DESCRIPTION)
-
-    async def create_indexes():
-        for statement in STATEMENTS:
-            await RawQueries.raw(statement)
-
-    manager.add_raw(create_indexes)
-    return manager
+    return sql_migration(ID, "core", DESCRIPTION, STATEMENTS)

@@ -8,6 +8,7 @@ double border.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 
 from markupsafe import escape
@@ -87,3 +88,15 @@ def draw(machine: Machine) -> str:
                      f'font-weight="600" fill="#0f172a">{escape(str(s.label))}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def describe(machine: Machine) -> str:
+    """The machine as JSON (for partner tooling and the diagram page's data attribute)."""
+    return json.dumps({
+        "key": machine.key, "entity": machine.entity, "field": machine.field, "initial": machine.initial,
+        "states": [{"key": s.key, "label": str(s.label), "colour": s.colour, "terminal": s.terminal}
+                   for s in machine.states],
+        "transitions": [{"key": t.key, "label": str(t.label), "from": list(t.sources), "to": t.target,
+                         "inputs": [i.name for i in t.inputs], "stamps": list(t.stamps)}
+                        for t in machine.transitions],
+    }, ensure_ascii=False)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from core import comments, history, machine, reasons
 from core.errors import Conflict, ValidationFailed, Veto
 from core.i18n import gettext as _
-from core.web.diagram import draw
+from core.web.diagram import describe, draw
 from core.web.forms import form, local_path
 from core.web.render import flash, page, render_string
 
@@ -125,7 +125,7 @@ async def apply_transition(
 async def diagram(request: Request, key: FromPath[str]) -> Response:
     m = _machine_for(request, key)
     return await page(request, "core/workflow/diagram.html",
-                      {"machine": m, "svg": Markup(draw(m)), "described": machine.describe(m)})
+                      {"machine": m, "svg": Markup(draw(m)), "described": describe(m)})
 
 
 # --- timeline and comments --------------------------------------------------------------------------

@@ -7,8 +7,7 @@ digits. A migration of its own, because Piccolo runs raw steps before a
 migration's ``add_table`` steps.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+from forecourt import sql_migration
 
 ID = "2026-11-23T10:34:07:000000"
 VERSION = "1.38.0"
@@ -29,16 +28,5 @@ STATEMENTS = [
 ]
 
 
-class RawQueries(Table, tablename="customers_customer"):
-    pass
-
-
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="customers", description=DESCRIPTION)
-
-    async def create_indexes():
-        for statement in STATEMENTS:
-            await RawQueries.raw(statement)
-
-    manager.add_raw(create_indexes)
-    return manager
+    return sql_migration(ID, "customers", DESCRIPTION, STATEMENTS)

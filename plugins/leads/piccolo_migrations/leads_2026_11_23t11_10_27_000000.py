@@ -4,8 +4,7 @@ A migration of its own, because Piccolo runs raw steps before a migration's
 ``add_table`` steps.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+from forecourt import sql_migration
 
 ID = "2026-11-23T11:10:27:000000"
 VERSION = "1.38.0"
@@ -25,16 +24,5 @@ STATEMENTS = [
 ]
 
 
-class RawQueries(Table, tablename="leads_lead"):
-    pass
-
-
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="leads", description=DESCRIPTION)
-
-    async def create_indexes():
-        for statement in STATEMENTS:
-            await RawQueries.raw(statement)
-
-    manager.add_raw(create_indexes)
-    return manager
+    return sql_migration(ID, "leads", DESCRIPTION, STATEMENTS)
