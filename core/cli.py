@@ -1,9 +1,10 @@
-"""``forecourt demo | serve | migrate | createuser | plugins``."""
+"""``forecourt demo | serve | migrate | createuser | plugins | jobs | metrics``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
 import os
 import sys
@@ -162,6 +163,57 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-30") from None
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """Print a dealer's figures for a period: what every enabled plugin declares through ``report_metrics``."""
+    from core import db, metrics
+    from core.accounts import parse_modules
+    from core.app import create_app
+    from core.context import system_context
+    from core.i18n import set_locale
+    from core.tables import Dealer
+
+    create_app()
+    last = args.to or dt.date.today()
+    first = getattr(args, "from") or last - dt.timedelta(days=29)
+    if first > last:
+        print("forecourt: --from must not be after --to", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with db.lifespan_pool():
+            dealer = await Dealer.select().where(Dealer.slug == args.dealer).first()
+            if dealer is None:
+                print(f"forecourt: no dealer with short name {args.dealer!r}", file=sys.stderr)
+                return 2
+            ctx = system_context(dealer["id"], parse_modules(dealer["modules"]), dealer["name"], dealer["language"])
+            set_locale(dealer["language"])
+            figures = await metrics.compute(ctx, metrics.Period.days(first, last))
+            print(f"{dealer['name']}: {first} to {last}")
+            for figure in figures:
+                value = figure.value
+                shown = "failed (see the admin's hook failures)" if value is None else _figure(value.total)
+                print(f"{figure.metric.key:<32} {shown:>12}  {figure.metric.label}")
+                if args.by_user and value is not None:
+                    for user, part in sorted(value.by_user.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+                        print(f"    {'nobody' if user is None else f'user {user}':<28} {_figure(part):>12}")
+            return 0
+
+    return asyncio.run(run())
+
+
+def _figure(value: float | int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="forecourt", description="Forecourt CRM for car dealers")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("jobs", help="scheduled jobs: run the due ones once (for cron), or list them")
     p.add_argument("action", choices=["run-due", "list"])
     p.set_defaults(func=cmd_jobs)
+    p = sub.add_parser("metrics", help="a dealer's figures for a period, from every enabled plugin")
+    p.add_argument("dealer", help="dealer short name")
+    p.add_argument("--from", type=_day, help="first day (default: 29 days before --to)")
+    p.add_argument("--to", type=_day, help="last day (default: today, UTC)")
+    p.add_argument("--by-user", action="store_true", help="break each figure down by user")
+    p.set_defaults(func=cmd_metrics)
     args = parser.parse_args(argv)
     return args.func(args)
 

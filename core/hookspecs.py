@@ -164,6 +164,19 @@ def timeline_entries(ctx: Any, entity: str, entity_id: int) -> list[Any]:
     """
 
 
+@hookspec
+def report_metrics(ctx: Any) -> list[Any]:
+    """Return :class:`core.metrics.Metric` declarations: the figures your plugin can compute.
+
+    Called whenever figures are shown (the reports plugin, ``forecourt
+    metrics``), in a system context of the dealer the figures are for, only
+    for plugins that dealer has enabled. Only declare here — return quickly
+    and query nothing; each metric's ``compute(ctx, period)`` runs later, on
+    its own, with a time limit. Keys are ``"<your plugin>.<name>"``; a
+    malformed declaration is left out and recorded as a failed hook.
+    """
+
+
 # --- veto, inside the transaction ---------------------------------------------
 
 

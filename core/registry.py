@@ -112,7 +112,13 @@ class Registry:
 
         ``modules=None`` asks every installed plugin (start-up hooks).
         """
-        results: list[Any] = []
+        return [value for _, values in await self.collect_each(hook_name, modules, **kwargs) for value in values]
+
+    async def collect_each(
+        self, hook_name: str, modules: frozenset[str] | None = None, **kwargs: Any
+    ) -> list[tuple[str, list[Any]]]:
+        """Like :meth:`collect`, per plugin: ``[(plugin name, [values...]), ...]`` (failed ones left out)."""
+        results: list[tuple[str, list[Any]]] = []
         for impl in self._impls(hook_name, modules):
             try:
                 value = await self._call(impl, kwargs)
@@ -121,10 +127,7 @@ class Registry:
                 continue
             if value is None:
                 continue
-            if isinstance(value, (list, tuple)):
-                results.extend(value)
-            else:
-                results.append(value)
+            results.append((impl.plugin_name, list(value) if isinstance(value, (list, tuple)) else [value]))
         return results
 
     def collect_sync_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, list[Any]]]:

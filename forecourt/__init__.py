@@ -17,6 +17,8 @@ from core.i18n import gettext, lazy_gettext, ngettext
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
+from core.metrics import Metric, MetricValue, Period
+from core.metrics import compute as compute_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
@@ -38,7 +40,10 @@ __all__ = [
     "Job",
     "Machine",
     "Manifest",
+    "Metric",
+    "MetricValue",
     "NavItem",
+    "Period",
     "Permission",
     "SlotContent",
     "State",
@@ -48,6 +53,7 @@ __all__ = [
     "Veto",
     "append_history",
     "apply_transition",
+    "compute_metrics",
     "core_version",
     "create_entity",
     "create_reminder",

@@ -1,6 +1,10 @@
 """One test per core hookspec, through the partner-style test plugins."""
 
+import datetime as dt
+import os
 import re
+import subprocess
+import sys
 
 from fc_notes.tables import Event, Note
 
@@ -138,3 +142,34 @@ async def test_plugin_defined_hookspec(make_dealer, client_as):
     await manager.post("/notes/", data={"title": "Badged"})
     listing = await manager.get("/notes/")
     assert '<span class="badge badge-blue">extra</span>' in listing.text
+
+
+async def test_hook_report_metrics_isolates_a_broken_metric(make_dealer, forecourt_env):
+    from fc_extra.tables import Mark
+
+    from core.context import system_context
+    from forecourt import Period, compute_metrics
+
+    dealer = await make_dealer(modules=["extra"])
+    await Mark.scoped(dealer.id).insert(label="gold")
+    ctx = system_context(dealer.id, frozenset(dealer.modules))
+    today = dt.datetime.now(dt.UTC).date()
+    figures = {f.metric.key: f for f in await compute_metrics(ctx, Period.days(today, today))}
+    assert set(figures) == {"extra.marks", "extra.broken"}  # malformed declarations are dropped
+    assert figures["extra.marks"].value.total == 1 and figures["extra.marks"].plugin == "extra"
+    assert figures["extra.broken"].value is None  # a failure gives no figure, not an error
+    failures = await HookFailure.select(HookFailure.hook, HookFailure.error).where(
+        (HookFailure.dealer_id == dealer.id) & (HookFailure.plugin == "extra"))
+    recorded = {(f["hook"], f["error"]) for f in failures}
+    assert ("report_metrics:extra.broken", "RuntimeError: extra cannot count today") in recorded
+    dropped = " ".join(error for hook, error in recorded if hook == "report_metrics")
+    assert "metric key 'notes.stolen' must look like 'extra.<name>'" in dropped and "not a Metric" in dropped
+    # only enabled plugins are asked
+    other = await make_dealer(modules=["notes"])
+    assert await compute_metrics(system_context(other.id, frozenset(other.modules)),
+                                 Period.days(today, today)) == []
+    out = subprocess.run([sys.executable, "-m", "core.cli", "metrics", dealer.slug, "--by-user"],
+                         env={**os.environ, **forecourt_env}, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"extra\.marks\s+1\s+Marks", out.stdout)
+    assert "extra.broken" in out.stdout and "failed" in out.stdout

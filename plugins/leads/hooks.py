@@ -21,12 +21,9 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, public, services, transfer, views
+from plugins.leads import board, demo, metrics, public, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
-
-#: a new lead should be contacted within this time (speed to lead); later ones are listed on the home page
-CONTACT_WITHIN = dt.timedelta(days=1)
 
 
 @hookimpl
@@ -94,6 +91,11 @@ def register_jobs():
 
 
 @hookimpl
+def report_metrics(ctx):
+    return list(metrics.METRICS)
+
+
+@hookimpl
 async def demo_data(dealer, users, ctx):
     await demo.seed(dealer, users, ctx)
 
@@ -134,7 +136,7 @@ async def page_slots(slot, ctx, subject):
         late = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.first_name, Lead.model,
                                                       Lead.created_at).where(
             (Lead.status == "new") & (Lead.assignee_id == ctx.user_id) & Lead.contacted_at.is_null()
-            & (Lead.created_at < now() - CONTACT_WITHIN)).order_by(Lead.created_at).limit(10)
+            & (Lead.created_at < now() - metrics.CONTACT_WITHIN)).order_by(Lead.created_at).limit(10)
         widgets = [SlotContent(title=_l("My new leads"), html=html, order=10, plugin="leads")]
         if late:
             widgets.append(SlotContent(title=_l("Waiting more than a day for a first contact"), order=11,

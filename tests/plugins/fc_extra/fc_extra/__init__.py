@@ -1,7 +1,8 @@
 """A test plugin that requires notes and misbehaves on purpose.
 
 Its ``on_entity_created`` raises and its ``on_plugin_enabled`` hangs: the
-core must keep the write, record the failure and go on.
+core must keep the write, record the failure and go on. Of its ``report_metrics``
+one fails when computed and two are malformed.
 """
 
 from fc_extra import hooks

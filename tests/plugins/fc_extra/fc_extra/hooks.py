@@ -2,7 +2,8 @@ import asyncio
 
 from litestar import Response, get, post
 
-from forecourt import NavItem, hookimpl
+from fc_extra.tables import Mark
+from forecourt import Metric, MetricValue, NavItem, hookimpl
 
 
 @get("/")
@@ -43,3 +44,20 @@ def on_entity_created(ctx, entity, entity_id):
 @hookimpl
 async def on_plugin_enabled(dealer_id, plugin):
     await asyncio.sleep(60)  # hangs: the core must time it out and go on
+
+
+async def count_marks(ctx, period):
+    return MetricValue(await Mark.scoped(ctx.dealer_id).count())
+
+
+async def broken_metric(ctx, period):
+    raise RuntimeError("extra cannot count today")
+
+
+@hookimpl
+def report_metrics(ctx):
+    """One good metric, one that fails when computed, and two malformed declarations the core must drop."""
+    return [Metric("extra.marks", "Marks", count_marks, snapshot=True),
+            Metric("extra.broken", "Broken", broken_metric),
+            Metric("notes.stolen", "Not mine to declare", count_marks),
+            "not a metric"]
