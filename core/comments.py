@@ -1,7 +1,13 @@
-"""Comments on any entity. A comment may be edited many times; every edit is kept in the history."""
+"""Comments on any entity. A comment may be edited many times; every edit is kept in the history.
+
+A transition's ``note`` inputs are comments too (:func:`add_note`, called by
+the machine engine): the note a user gave with "Contact failed" or "Contract
+signed" can be corrected later, and the history keeps what it said before.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from core import db, history
@@ -34,6 +40,18 @@ async def add(ctx: Context, entity: str, entity_id: int, text: str) -> int:
             text=text, created_at=now())
         await history.append(ctx, entity, entity_id, "comment", summary=text[:200],
                              payload={"comment_id": comment.id})
+    return comment.id
+
+
+async def add_note(ctx: Context, entity: str, entity_id: int, text: str, topic: str, at: dt.datetime) -> int:
+    """The note of transition ``topic`` as a comment, inside the caller's transaction.
+
+    No history row of its own: the transition's row records it (and names the comment).
+    """
+    assert ctx.dealer_id is not None
+    comment = await Scoped(Comment, ctx.dealer_id).insert(
+        entity=entity, entity_id=entity_id, user_id=ctx.user_id, user_name=ctx.user_name,
+        text=text[:MAX_LENGTH], created_at=at, topic=topic)
     return comment.id
 
 

@@ -57,7 +57,10 @@ async def rows(dealer_id: int, entity: str, entity_id: int, limit: int = 500) ->
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of a card's timeline. ``html`` (Markup) is shown below ``title`` when given."""
+    """One line of a card's timeline. ``html`` (Markup) is shown below ``title`` when given.
+
+    ``detail`` is a short line under the title (a transition's other inputs when its note is the body).
+    """
 
     at: dt.datetime
     title: Any
@@ -69,31 +72,46 @@ class TimelineEntry:
     comment_id: int | None = None
     edited: bool = False
     editable: bool = False
+    detail: str = ""
+
+
+def _comment_entry(ctx: Context, comment: dict[str, Any], title: str = "", detail: str = "",
+                   kind: str = "comment") -> TimelineEntry:
+    from core import comments
+
+    return TimelineEntry(at=comment["created_at"], title=title, kind=kind, author=comment["user_name"],
+                         body=comment["text"], detail=detail, comment_id=comment["id"],
+                         edited=comment["edited_at"] is not None, editable=comments.may_edit(ctx, comment))
 
 
 async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEntry]:
-    """History, comments and the ``timeline_entries`` of enabled plugins, newest first."""
+    """History, comments and the ``timeline_entries`` of enabled plugins, newest first.
+
+    A transition's note is a comment (editable); it is shown inside the transition's entry.
+    """
     from core import comments
     from core.registry import registry
 
     assert ctx.dealer_id is not None
+    notes = {c["id"]: c for c in await comments.for_entity(ctx.dealer_id, entity, entity_id)}
     entries: list[TimelineEntry] = []
     for row in await rows(ctx.dealer_id, entity, entity_id):
         if row["kind"] in ("comment", "comment_edit"):
             continue  # shown through the comment itself, which keeps its edit history
         payload = row["payload"]
-        body = ""
+        body, note = "", None
         if row["kind"] == "transition":
-            body = "; ".join(f"{v}" for v in (payload.get("inputs") or {}).values() if v)
+            as_comments = payload.get("comments") or {}
+            note = next((notes.pop(i) for i in as_comments.values() if i in notes), None)
+            body = "; ".join(f"{v}" for k, v in (payload.get("inputs") or {}).items() if v and k not in as_comments)
         elif row["kind"] == "change":
             body = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (payload.get("changes") or {}).items())
-        entries.append(TimelineEntry(at=row["at"], title=row["summary"], kind=row["kind"],
-                                     author=row["user_name"], body=body))
-    for comment in await comments.for_entity(ctx.dealer_id, entity, entity_id):
-        entries.append(TimelineEntry(at=comment["created_at"], title="", kind="comment",
-                                     author=comment["user_name"], body=comment["text"],
-                                     comment_id=comment["id"], edited=comment["edited_at"] is not None,
-                                     editable=comments.may_edit(ctx, comment)))
+        if note is None:
+            entries.append(TimelineEntry(at=row["at"], title=row["summary"], kind=row["kind"],
+                                         author=row["user_name"], body=body))
+        else:  # the transition with its note, which stays editable
+            entries.append(_comment_entry(ctx, note, title=row["summary"], detail=body, kind=row["kind"]))
+    entries += [_comment_entry(ctx, c) for c in notes.values()]
     entries += await registry().collect("timeline_entries", ctx.modules, ctx=ctx, entity=entity,
                                         entity_id=entity_id)
     return sorted(entries, key=lambda e: e.at, reverse=True)

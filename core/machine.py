@@ -8,7 +8,8 @@ declaration the core:
 * applies a transition as one operation (:func:`apply`): current state checked
   against the state the form was shown (a stale form loses, nothing written),
   guard and inputs checked (translated messages listing what is missing),
-  timestamps stamped once, the entity updated, a history row written, the
+  timestamps stamped once, the entity updated, a history row written (notes
+  become editable comments shown with it), the
   ``validate_transition`` veto hooks run, committed; then ``on_status_change``
   and the transition's own notification hook fire, isolated;
 * refuses any other write of the machine's field or stamped columns through
@@ -24,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import db, history
+from core import comments, db, history
 from core.context import Context
 from core.errors import Conflict, PluginError, Veto
 from core.i18n import gettext as _
@@ -332,11 +333,15 @@ async def apply(
         )
         if not changed:  # moved by a concurrent writer between our read and write
             raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+        notes = {inp.name: await comments.add_note(ctx, machine.entity, entity_id, inputs[inp.name],
+                                                   f"{machine.key}.{transition.key}", moment)
+                 for inp in transition.inputs if inp.kind == "note" and inputs.get(inp.name)}
         await history.append(
             ctx, machine.entity, entity_id, "transition",
             summary=str(transition.label),
             payload={"machine": machine.key, "transition": transition.key, "from": current,
-                     "to": transition.target, "inputs": _json_ready(inputs), "stamped": _json_ready(stamped)},
+                     "to": transition.target, "inputs": _json_ready(inputs), "stamped": _json_ready(stamped),
+                     "comments": notes},
             at=moment,
         )
         await reg.veto(

@@ -111,7 +111,7 @@ class History(Table, tablename="core_history"):
 
 
 class Comment(Table, tablename="core_comment"):
-    """A comment on an entity; its text may be edited, each edit goes to the history."""
+    """A comment on an entity, or the note given with a transition; edits are kept in the history."""
 
     dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict)
     entity = Varchar(length=100)
@@ -121,6 +121,8 @@ class Comment(Table, tablename="core_comment"):
     text = Text()
     created_at = Timestamptz()
     edited_at = Timestamptz(null=True, default=None)
+    #: ``"<machine>.<transition>"`` when the comment is the note of a transition (shown with it), else empty
+    topic = Varchar(length=200, default="")
 
 
 class Reason(Table, tablename="core_reason"):

@@ -63,6 +63,37 @@ async def test_contract_only_after_contact_and_stamps_are_final(make_dealer, cli
     assert lead.version == "GT" and lead.contacted_at == contacted and lead.status == "contract_signed"
 
 
+async def test_contact_and_contract_comments_stay_editable_with_their_history(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    assert (await act(manager, lead_id, "contact_failed", "new", reason="No answer", note="Voicemail only",
+                      next_attempt="2026-01-01T09:30")).status_code == 303
+    assert (await act(manager, lead_id, "contact_ok", "new", note="Comes on Saturday")).status_code == 303
+    assert (await act(manager, lead_id, "contract_signed", "awaiting_visit", note="Deposit paid")).status_code == 303
+    stamped = (await Lead.scoped(dealer.id).get(lead_id)).contract_signed_at
+    card = (await manager.get(f"/leads/{lead_id}")).text
+    entries = re.findall(r'<li class="timeline-entry.*?</li>\n', card, re.S)
+    failed = next(e for e in entries if "Contact failed" in e)
+    assert "No answer" in failed and "Voicemail only" in failed and "/comments/" in failed  # editable in place
+    contract = next(e for e in entries if "Deposit paid" in e)
+    comment_id = int(re.search(r"/comments/(\d+)", contract).group(1))
+    for text in ("Deposit paid in cash", "Deposit paid by card"):
+        r = await manager.post(f"/timeline/leads.lead/{lead_id}/comments/{comment_id}", data={"text": text})
+        assert r.status_code == 303
+    card = (await manager.get(f"/leads/{lead_id}")).text
+    assert "Deposit paid by card" in card and "<s>Deposit paid</s>" in card and "<s>Deposit paid in cash</s>" in card
+    edits = await History.select(History.payload).where(
+        (History.entity_id == lead_id) & (History.kind == "comment_edit") & (History.dealer_id == dealer.id))
+    assert len(edits) == 2
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead.contract_signed_at == stamped and lead.status == "contract_signed"  # the note, not the stamp
+    # a colleague may read the note but not rewrite it
+    other = await client_as(dealer, "storekeeper")
+    r = await other.post(f"/timeline/leads.lead/{lead_id}/comments/{comment_id}", data={"text": "mine"})
+    assert r.status_code == 403, r.status_code
+
+
 async def test_failed_contact_needs_reason_and_note_and_reminds_the_assignee(make_dealer, client_as):
     dealer = await make_dealer(modules=["leads"])
     manager = await client_as(dealer, "manager")
