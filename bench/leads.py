@@ -23,6 +23,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -150,7 +151,8 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
     subprocess.run([sys.executable, __file__, "--seed", str(total)], env={**os.environ, **env}, cwd=ROOT, check=True)
     print(f"{engine}: {total:,} leads over {DEALERS} dealers ready in {time.monotonic() - t:.0f} s", flush=True)
     out: dict[str, float] = {}
-    with server(["--factory", "core.cli:app_factory"], env) as app_url:
+    with server(["--factory", "core.cli:app_factory"], env) as app_url, \
+            server(["--app-dir", "bench", "bare_leads:app"], env) as bare_url:
         cookie = {"Cookie": login_cookie(app_url, "m1", PASSWORD)}
         surname, first, tail = _a_known_lead(app_url, cookie)
         with httpx.Client(base_url=app_url, headers=cookie) as client:
@@ -160,16 +162,20 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
                 if 'rel="next"' not in text:
                     break
                 deep = text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
-        for label, path, conns in (("list", "/leads/", args.connections), ("deep", deep, args.connections),
-                                   ("search", "/leads/search-all?" + urlencode(
-                                       {"surname": surname, "first_name": first, "phone": tail}), 1)):
-            load = wrk(app_url + path, args.seconds, conns, cookie)
-            out[label] = load.p50_ms
-            out[label + "_rps"] = load.rps
-            out[label + "_errors"] = load.errors
-    with server(["--app-dir", "bench", "bare_leads:app"], env) as bare_url:
-        load = wrk(bare_url + "/", args.seconds, args.connections)
-        out["bare"], out["bare_rps"] = load.p50_ms, load.rps
+        search = "/leads/search-all?" + urlencode({"surname": surname, "first_name": first, "phone": tail})
+        targets = {"list": (app_url + "/leads/", args.connections, cookie),
+                   "bare": (bare_url + "/", args.connections, None),
+                   "deep": (app_url + deep, args.connections, cookie),
+                   "search": (app_url + search, 1, cookie)}
+        # rounds alternate the list and the bare page, so a slow spell of the machine hits both alike
+        runs: dict[str, list] = {label: [] for label in targets}
+        for _ in range(args.rounds):
+            for label, (target, conns, headers) in targets.items():
+                runs[label].append(wrk(target, args.seconds, conns, headers))
+        for label, loads in runs.items():
+            out[label] = statistics.median(load.p50_ms for load in loads)
+            out[label + "_rps"] = statistics.median(load.rps for load in loads)
+            out[label + "_errors"] = sum(load.errors for load in loads)
     alone = subprocess.run([sys.executable, __file__, "--search-alone", surname, first, tail],
                            env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, check=True)
     out["search_alone"] = float(alone.stdout.split()[-1])
@@ -182,6 +188,7 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per page; medians are reported")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--search-alone", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -223,8 +230,8 @@ def main() -> int:
                 pg_small = result
             else:
                 report("PostgreSQL", pg_small, result)
-    print(f"\nLeads ({args.seconds}s per run, {args.connections} connections for lists, 1 for the search; "
-          "1 worker; server and wrk on separate cores)\n")
+    print(f"\nLeads (medians of {args.rounds} alternating runs of {args.seconds}s; {args.connections} connections "
+          "for lists, 1 for the search; 1 worker; server and wrk on separate cores)\n")
     print(table(rows))
     return 0
 

@@ -136,9 +136,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         self, connection, query: str, args=None, query_type: str = "generic", table=None
     ):
         # The stock engine re-sends "PRAGMA foreign_keys" before every query;
-        # our connections set it once when opened.
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        # our connections set it once when opened. execute_fetchall is one trip
+        # to the connection's thread instead of three (execute, fetch, close).
+        return await connection.execute_fetchall(query, args or [])
 
     async def _run(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
         current = self.current_transaction.get()

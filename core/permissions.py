@@ -40,7 +40,7 @@ def role_permissions(perms: Iterable[Permission]) -> dict[str, frozenset[str]]:
 def requires(permission: str):
     """A Litestar guard: the user must hold ``permission`` (403 otherwise)."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         ctx = connection.scope.get("state", {}).get("ctx")
         if ctx is None or not ctx.can(permission):
             raise PermissionDeniedException(detail="You do not have access to this page.")
@@ -49,7 +49,7 @@ def requires(permission: str):
     return guard
 
 
-def plugin_enabled_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def plugin_enabled_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """404 for every route of a plugin the current dealer has not enabled.
 
     Public routes of a plugin (no login) name their dealer themselves and must

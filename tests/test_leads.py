@@ -364,3 +364,30 @@ async def test_discard_reasons_marked_by_the_dealer_need_a_model(make_dealer, cl
     r = await act(manager, lead_id, "discard", "new", reason="Bought another car", model="Škoda Octavia",
                   note="at the competitor")
     assert r.status_code == 303 and (await Lead.scoped(dealer.id).get(lead_id)).status == "discarded"
+
+
+async def test_switched_off_leads_vanish_for_that_dealer_only(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers"])
+    other = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    lead_id = await new_lead(manager, customer_id=str(customer_id))
+    card = (await manager.get(f"/customers/{customer_id}")).text
+    assert f'href="/leads/{lead_id}"' in card
+    admin = await client_as(dealer, "dealer_admin")
+    assert (await admin.post(f"/admin/dealers/{dealer.id}/modules/leads/disable")).status_code in (302, 303)
+
+    for path in ("/leads/", f"/leads/{lead_id}", "/leads/new", "/leads/board", "/leads/search-all",
+                 f"/timeline/leads.lead/{lead_id}", "/workflow/leads.lead"):
+        assert (await manager.get(path)).status_code == 404, path
+    assert (await act(manager, lead_id, "contact_ok", "new")).status_code == 404
+    assert (await manager.post("/leads/", data={**VALID, "confirm_duplicate": "1"})).status_code == 404
+    home = (await manager.get("/")).text
+    assert 'href="/leads/"' not in home and "My new leads" not in home
+    card = (await manager.get(f"/customers/{customer_id}")).text
+    assert f'href="/leads/{lead_id}"' not in card  # the panel and the timeline entries are gone
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"  # switching off keeps the data
+    # the other dealer keeps its leads
+    elsewhere = await client_as(other, "manager")
+    assert (await elsewhere.get("/leads/")).status_code == 200 and 'href="/leads/"' in (await elsewhere.get("/")).text

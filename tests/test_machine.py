@@ -214,7 +214,8 @@ async def test_hook_validate_transition(make_dealer, client_as):
     r = await act(manager, deal_id, "refuse", "new", reason="Too expensive", note="veto me")
     assert r.status_code == 422 and "The deals plugin refuses this refusal." in r.text
     assert await status(dealer.id, deal_id) == "new"
-    assert await History.count().where((History.entity_id == deal_id) & (History.kind == "transition")) == 0
+    assert await History.count().where((History.dealer_id == dealer.id) & (History.entity_id == deal_id)
+                                       & (History.kind == "transition")) == 0
 
 
 async def test_hook_on_status_change(make_dealer, client_as):

@@ -1,4 +1,8 @@
-"""Guards every route passes: login (unless public) and the forced password change."""
+"""Guards every route passes: login (unless public) and the forced password change.
+
+Guards are ``async def`` although they never await: Litestar runs a plain
+``def`` guard in a worker thread, a thread hop per guard per request.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ class PasswordChangeRequired(Exception):
     """The user must set a new password before doing anything else."""
 
 
-def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     if handler.opt.get("public"):
         return
     ctx = connection.scope.get("state", {}).get("ctx")
