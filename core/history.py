@@ -75,6 +75,34 @@ class TimelineEntry:
     detail: str = ""
 
 
+def _transition_text(payload: dict[str, Any], summary: str, skip: set[str]) -> tuple[str, str]:
+    """A transition row's title and inputs in the viewer's language and formats.
+
+    The label comes from the machine as declared now (the stored summary, in
+    the writer's language, is the fallback for a machine no longer installed);
+    date and datetime inputs are formatted for the viewer.
+    """
+    from core import machine as machines
+    from core.i18n import fmt_date, fmt_datetime
+
+    m = machines.get(str(payload.get("machine", "")))
+    transition = m.transition(str(payload.get("transition", ""))) if m else None
+    kinds = {inp.name: inp.kind for inp in transition.inputs} if transition else {}
+    shown = []
+    for name, value in (payload.get("inputs") or {}).items():
+        if not value or name in skip:
+            continue
+        try:
+            if kinds.get(name) == "datetime":
+                value = fmt_datetime(dt.datetime.fromisoformat(value))
+            elif kinds.get(name) == "date":
+                value = fmt_date(dt.date.fromisoformat(value))
+        except (TypeError, ValueError):
+            pass
+        shown.append(str(value))
+    return (str(transition.label) if transition else summary), "; ".join(shown)
+
+
 def _comment_entry(ctx: Context, comment: dict[str, Any], title: str = "", detail: str = "",
                    kind: str = "comment") -> TimelineEntry:
     from core import comments
@@ -100,17 +128,18 @@ async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEn
             continue  # shown through the comment itself, which keeps its edit history
         payload = row["payload"]
         body, note = "", None
+        title = row["summary"]
         if row["kind"] == "transition":
             as_comments = payload.get("comments") or {}
             note = next((notes.pop(i) for i in as_comments.values() if i in notes), None)
-            body = "; ".join(f"{v}" for k, v in (payload.get("inputs") or {}).items() if v and k not in as_comments)
+            title, body = _transition_text(payload, title, skip=set(as_comments))
         elif row["kind"] == "change":
             body = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (payload.get("changes") or {}).items())
         if note is None:
-            entries.append(TimelineEntry(at=row["at"], title=row["summary"], kind=row["kind"],
+            entries.append(TimelineEntry(at=row["at"], title=title, kind=row["kind"],
                                          author=row["user_name"], body=body))
         else:  # the transition with its note, which stays editable
-            entries.append(_comment_entry(ctx, note, title=row["summary"], detail=body, kind=row["kind"]))
+            entries.append(_comment_entry(ctx, note, title=title, detail=body, kind=row["kind"]))
     entries += [_comment_entry(ctx, c) for c in notes.values()]
     entries += await registry().collect("timeline_entries", ctx.modules, ctx=ctx, entity=entity,
                                         entity_id=entity_id)

@@ -76,6 +76,7 @@ async def test_contact_and_contract_comments_stay_editable_with_their_history(ma
     entries = re.findall(r'<li class="timeline-entry.*?</li>\n', card, re.S)
     failed = next(e for e in entries if "Contact failed" in e)
     assert "No answer" in failed and "Voicemail only" in failed and "/comments/" in failed  # editable in place
+    assert "T09:30" not in failed and "9:30" in failed  # the next attempt, formatted for the reader
     contract = next(e for e in entries if "Deposit paid" in e)
     comment_id = int(re.search(r"/comments/(\d+)", contract).group(1))
     for text in ("Deposit paid in cash", "Deposit paid by card"):
