@@ -22,6 +22,16 @@ async def test_login_by_login_and_by_email(make_dealer, login, forecourt_server)
     await by_email.aclose()
 
 
+async def test_a_malformed_foreign_cookie_does_not_log_the_user_out(make_dealer, login, forecourt_server):
+    dealer = await make_dealer(modules=[])
+    client = await login(dealer.users["manager"])
+    session = client.cookies.get("fc_session")
+    header = f'tracker="unclosed; other app={{"a": 1}}; fc_session={session}; lang=ru'
+    async with httpx.AsyncClient(base_url=forecourt_server) as raw:
+        home = await raw.get("/", headers={"cookie": header})
+    assert home.status_code == 200 and dealer.name in home.text and 'lang="ru"' in home.text
+
+
 async def test_wrong_password_is_refused_and_keeps_login(make_dealer, anon):
     dealer = await make_dealer(modules=[])
     await anon.get("/login")

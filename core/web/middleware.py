@@ -7,8 +7,6 @@ on the next request of every worker without a restart or a cache.
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.accounts import parse_modules
@@ -20,15 +18,16 @@ SKIP_PREFIXES = ("/static/", "/favicon.ico")
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read leniently: one malformed cookie (another app's on the same host)
+    must not hide the others, as it does with ``http.cookies`` (whose parser also costs more)."""
+    found: dict[str, str] = {}
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return {}
-            return {k: m.value for k, m in jar.items()}
-    return {}
+            for part in value.decode("latin-1").split(";"):
+                key, sep, val = part.strip().partition("=")
+                if sep and key and key not in found:
+                    found[key] = val.strip().strip('"')
+    return found
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
@@ -51,6 +50,10 @@ class ContextMiddleware:
         cookies = _cookies(scope)
         user = await sessions.load(cookies.get(sessions.COOKIE))
         state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        lang = (user.language if user else "") or cookies.get("lang") or negotiate(
+            _header(scope, b"accept-language")
+        )
+        token = _current.set(lang if lang in ("en", "ru", "cs", "zh") else "en")
         ctx: Context | None = None
         if user is not None:
             app_state = scope["app"].state  # type: ignore[index]
@@ -64,14 +67,9 @@ class ContextMiddleware:
                 dealer_language=user.dealer_language,
                 modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
                 permissions=role_perms.get(user.role, frozenset()),
+                locale=_current.get(),
                 extra={"must_change_password": user.must_change_password, "login": user.login},
             )
-        lang = (user.language if user else "") or cookies.get("lang") or negotiate(
-            _header(scope, b"accept-language")
-        )
-        token = _current.set(lang if lang in ("en", "ru", "cs", "zh") else "en")
-        if ctx is not None:
-            ctx = Context(**{**ctx.__dict__, "locale": _current.get()})
         state["ctx"] = ctx
         try:
             await self.app(scope, receive, send)
