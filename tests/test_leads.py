@@ -392,3 +392,36 @@ async def test_switched_off_leads_vanish_for_that_dealer_only(make_dealer, clien
     # the other dealer keeps its leads
     elsewhere = await client_as(other, "manager")
     assert (await elsewhere.get("/leads/")).status_code == 200 and 'href="/leads/"' in (await elsewhere.get("/")).text
+
+
+async def test_a_customer_is_created_from_a_lead_where_customers_is_on(make_dealer, client_as):
+    from plugins.customers.tables import Customer
+
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager, surname="Dvořák", first_name="Petr", email="petr@example.com")
+    card = (await manager.get(f"/leads/{lead_id}")).text
+    assert f'action="/leads/{lead_id}/customer"' in card
+    r = await manager.post(f"/leads/{lead_id}/customer")
+    assert r.status_code == 303
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    customer = await Customer.scoped(dealer.id).get(lead.customer_id)
+    assert customer.name == "Petr Dvořák" and customer.email == "petr@example.com" and customer.status == "potential"
+    assert customer.intended_model == "Peugeot 408" and customer.source == "lead"
+    card = (await manager.get(f"/leads/{lead_id}")).text
+    assert f'href="/customers/{customer.id}"' in card and f'action="/leads/{lead_id}/customer"' not in card
+    assert "Customer created from the lead" in card
+    assert f'href="/leads/{lead_id}"' in (await manager.get(f"/customers/{customer.id}")).text  # and back
+    # data the customer form refuses gives its message and writes nothing
+    bad = await new_lead(manager, phone="", email="only-mail@example.com")  # customers need a phone
+    before = await Customer.scoped(dealer.id).count()
+    r = await manager.post(f"/leads/{bad}/customer")
+    assert r.status_code == 422 and "Enter a phone number." in r.text
+    assert await Customer.scoped(dealer.id).count() == before
+    assert (await Lead.scoped(dealer.id).get(bad)).customer_id is None
+    # without customers there is no such button, and the route answers 404
+    alone = await make_dealer(modules=["leads"])
+    solo = await client_as(alone, "manager")
+    solo_lead = await new_lead(solo)
+    assert "/customer\"" not in (await solo.get(f"/leads/{solo_lead}")).text
+    assert (await solo.post(f"/leads/{solo_lead}/customer")).status_code == 404

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from forecourt import NavItem, Permission, TimelineEntry, hookimpl
+from forecourt import Forbidden, NavItem, Permission, TimelineEntry, hookimpl
+from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.customers import card, demo, views
 from plugins.customers.fields import METHODS
@@ -61,6 +62,17 @@ async def customers_matches(ctx, phone, email, name):
     found = await services.find_matches(ctx.dealer_id, phone=phone, email=email, name=name,
                                         language=ctx.dealer_language)
     return [{**row, "url": f"/customers/{row['id']}"} for row in found]
+
+
+@hookimpl
+async def customers_create(ctx, values):
+    from plugins.customers import services
+
+    if not ctx.can("customers.edit"):
+        raise Forbidden(_("You may not add customers."))
+    row = await services.create(ctx, {"source": "other", **values, "status": "potential", "temperature": "warm"},
+                                ctx.dealer_language)
+    return {"id": row.id, "number": row.number, "name": row.name, "url": f"/customers/{row.id}"}
 
 
 @hookimpl

@@ -48,3 +48,20 @@ def customers_matches(ctx: Any, phone: str, email: str, name: str) -> list[Any]:
     get ``[]`` when the dealer has customers off. Each dict has ``id``,
     ``number``, ``name``, ``phone``, ``email``, ``url``.
     """
+
+
+@hookspec
+def customers_create(ctx: Any, values: dict[str, Any]) -> Any:
+    """Create a potential customer and return ``{"id", "number", "name", "url"}``.
+
+    Implemented by the customers plugin itself, so that a plugin that does not
+    require customers can create one where the dealer has customers on (leads:
+    "Create a customer from this lead"); call it through
+    ``registry().caller("customers_create", ctx.modules)`` — errors must reach
+    you. ``values`` may hold ``name``, ``phone``, ``email``,
+    ``intended_model`` and ``source`` (default ``"other"``); the customer is
+    potential and warm. Called in the acting user's context: raises
+    :class:`forecourt.Forbidden` without ``customers.edit`` and
+    :class:`forecourt.ValidationFailed` (field -> message) for data the
+    customer form would refuse. The write is committed when it returns.
+    """

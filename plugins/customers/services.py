@@ -127,13 +127,6 @@ async def create(ctx: Context, raw: dict[str, Any], language: str = "") -> Custo
     return row
 
 
-async def create_from_lead(ctx: Context, lead: dict[str, Any], language: str = "") -> Customer:
-    """A potential customer from a lead's contact data (``name``, ``phone``, ``email``, ``model``)."""
-    return await create(ctx, {"name": lead.get("name", ""), "phone": lead.get("phone", ""),
-                              "email": lead.get("email", ""), "intended_model": lead.get("model", ""),
-                              "source": "lead", "status": "potential", "temperature": "warm"}, language)
-
-
 async def update(ctx: Context, customer_id: int, raw: dict[str, Any], language: str = "") -> Customer | None:
     values, errors = clean(raw, language, creating=False)
     if errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from typing import Any
 
@@ -61,6 +62,44 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None) -> None:
                                              Lead.updated_at: now()}).where(Lead.id == lead_id)
     await append_history(ctx, ENTITY, lead_id, "change", _("Assigned"),
                          {"changes": {"assignee": [lead["assignee_name"], name]}})
+
+
+def _customers_create(ctx: Context) -> Any:
+    """The customers plugin's ``customers_create`` for this dealer, or None where customers is off."""
+    reg = registry()
+    if not hasattr(reg.pm.hook, "customers_create"):
+        return None
+    caller = reg.caller("customers_create", ctx.modules)
+    return caller if caller.get_hookimpls() else None
+
+
+def can_create_customer(ctx: Context) -> bool:
+    return _customers_create(ctx) is not None
+
+
+async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
+    """A potential customer from the lead's contact data, linked to the lead (None: customers is off).
+
+    Goes through the customers plugin's ``customers_create`` hook (leads does not require customers);
+    its ``ValidationFailed`` or ``Forbidden`` reach the caller, and then nothing is written.
+    """
+    lead = await get(ctx.dealer_id, lead_id)
+    if lead is None:
+        raise LookupError(lead_id)
+    create = _customers_create(ctx)
+    if create is None:
+        return None
+    values = {"name": f"{lead['first_name']} {lead['surname']}".strip(), "phone": lead["phone"],
+              "email": lead["email"], "intended_model": lead["model"], "source": "lead"}
+    for result in create(ctx=ctx, values=values):
+        customer = await result if inspect.isawaitable(result) else result
+        if customer:
+            await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}).where(
+                Lead.id == lead_id)
+            await append_history(ctx, ENTITY, lead_id, "change", _("Customer created from the lead"),
+                                 {"changes": {_("Customer"): ["", f"#{customer['number']} {customer['name']}"]}})
+            return customer
+    return None
 
 
 async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: str = "",

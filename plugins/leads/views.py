@@ -98,6 +98,7 @@ async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = 
         "workflow": await workflow_panel(request, "leads.lead", lead) if ctx.can("leads.edit") else "",
         "timeline": await timeline_panel(request, services.ENTITY, lead_id),
         "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
+        "can_create_customer": ctx.can("leads.edit") and services.can_create_customer(ctx),
     }, status_code=status)
 
 
@@ -130,4 +131,19 @@ async def assign_lead(request: Request, lead_id: FromPath[int]) -> Response:
     return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead assigned."))
 
 
-ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead]
+@post("/{lead_id:int}/customer", guards=[requires("leads.edit")])
+async def create_customer(request: Request, lead_id: FromPath[int]) -> Response:
+    """A potential customer from the lead's contact data (where the dealer has customers on)."""
+    try:
+        customer = await services.create_customer(request.state.ctx, lead_id)
+    except LookupError:
+        raise NotFoundException() from None
+    except ValidationFailed as exc:
+        return await _card(request, lead_id, exc.errors, 422)
+    if customer is None:
+        raise NotFoundException()
+    return flash(Redirect(f"/leads/{lead_id}", status_code=303),
+                 _("Customer #%(number)s created and linked to the lead.") % {"number": customer["number"]})
+
+
+ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer]
