@@ -12,7 +12,7 @@ from core.context import ROLES
 from core.errors import ValidationFailed
 from core.i18n import _
 from core.tables import Dealer, User
-from core.timeutil import now
+from core.timeutil import ZONE_BY_LANGUAGE, is_zone, now
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -28,11 +28,18 @@ def format_modules(modules: set[str] | frozenset[str]) -> str:
 
 
 async def create_dealer(
-    name: str, slug: str, city: str = "", language: str = "en", modules: list[str] | None = None
+    name: str, slug: str, city: str = "", language: str = "en", modules: list[str] | None = None,
+    timezone: str = "",
 ) -> Dealer:
-    """Create a dealer with ``modules`` (already closed under ``requires``)."""
+    """Create a dealer with ``modules`` (already closed under ``requires``).
+
+    ``timezone`` (IANA) defaults to the usual one for ``language``.
+    """
     name, slug = name.strip(), slug.strip().lower()
+    timezone = timezone.strip() or ZONE_BY_LANGUAGE.get(language, "UTC")
     errors: dict[str, str] = {}
+    if timezone != "UTC" and not is_zone(timezone):
+        errors["timezone"] = _("Choose a time zone from the list.")
     if not name:
         errors["name"] = _("Enter the dealer's name.")
     if not SLUG_RE.match(slug):
@@ -46,6 +53,7 @@ async def create_dealer(
         slug=slug,
         city=city.strip(),
         language=language,
+        timezone=timezone,
         modules=format_modules(set(modules or [])),
         created_at=now(),
     )

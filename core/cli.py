@@ -178,6 +178,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from core.context import system_context
     from core.i18n import set_locale
     from core.tables import Dealer
+    from core.timeutil import set_zone, zone
 
     create_app()
     last = args.to or dt.date.today()
@@ -192,9 +193,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             if dealer is None:
                 print(f"forecourt: no dealer with short name {args.dealer!r}", file=sys.stderr)
                 return 2
-            ctx = system_context(dealer["id"], parse_modules(dealer["modules"]), dealer["name"], dealer["language"])
+            ctx = system_context(dealer["id"], parse_modules(dealer["modules"]), dealer["name"], dealer["language"],
+                                 dealer["timezone"])
             set_locale(dealer["language"])
-            figures = await metrics.compute(ctx, metrics.Period.days(first, last))
+            set_zone(dealer["timezone"])  # the period's days are the dealer's days
+            figures = await metrics.compute(ctx, metrics.Period.days(first, last, zone(dealer["timezone"])))
             print(f"{dealer['name']}: {first} to {last}")
             for figure in figures:
                 value = figure.value

@@ -25,6 +25,8 @@ class Context:
     locale: str = "en"
     #: the dealer's own language (its country: e.g. how local phone numbers are read)
     dealer_language: str = ""
+    #: the dealer's IANA time zone ("" = UTC): what its staff see and type
+    timezone: str = ""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -40,7 +42,7 @@ class Context:
 
 
 def system_context(dealer_id: int, modules: frozenset[str], dealer_name: str = "",
-                   dealer_language: str = "") -> Context:
+                   dealer_language: str = "", timezone: str = "") -> Context:
     """A context for work no user triggered (jobs, seeding)."""
     return Context(dealer_id=dealer_id, modules=modules, dealer_name=dealer_name, role="system",
-                   dealer_language=dealer_language)
+                   dealer_language=dealer_language, timezone=timezone)

@@ -25,6 +25,7 @@ from babel.numbers import format_currency
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from core.settings import LANGUAGES
+from core.timeutil import local
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
@@ -128,8 +129,10 @@ def _datetime_patterns(lang: str, format: str) -> tuple[str, Any, Any]:
 
 
 def fmt_datetime(value: dt.datetime | None, format: str = "short") -> str:
+    """A moment as the reader's language writes it, on the dealer's clock (see :mod:`core.timeutil`)."""
     if value is None:
         return ""
+    value = local(value)
     try:
         glue, date_pattern, time_pattern = _datetime_patterns(_locale(), format)
     except UnknownLocaleError:  # pragma: no cover

@@ -26,7 +26,7 @@ from core.accounts import parse_modules
 from core.context import Context, system_context
 from core.errors import PluginError
 from core.tables import Dealer, JobSlot
-from core.timeutil import now
+from core.timeutil import now, reset_zone, set_zone
 
 log = logging.getLogger("forecourt.jobs")
 
@@ -100,7 +100,8 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
     from core.registry import registry
 
     moment = moment or now()
-    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules, Dealer.language).where(Dealer.active == True)  # noqa: E712
+    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules, Dealer.language, Dealer.timezone).where(
+        Dealer.active == True)  # noqa: E712
     by_id = {d["id"]: d for d in dealers}
     await _ensure_slots(dealers, moment)
     ran: list[tuple[str, int, str]] = []
@@ -111,13 +112,17 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
             if job.plugin not in modules:  # switched off (or the dealer deactivated) since: skip
                 result = "skipped: module off"
             else:
-                ctx = system_context(dealer["id"], modules, dealer["name"], dealer["language"])
+                ctx = system_context(dealer["id"], modules, dealer["name"], dealer["language"],
+                                     dealer["timezone"])
+                zone_token = set_zone(dealer["timezone"])  # "today" is the dealer's day
                 try:
                     result = str(await job.run(ctx))[:500]
                 except Exception as exc:
                     result = f"failed: {type(exc).__name__}: {exc}"[:500]
                     await registry().record_failure(job.plugin, f"job {job.key}", exc,
                                                     {"dealer_id": dealer["id"]})
+                finally:
+                    reset_zone(zone_token)
                 ran.append((job.key, dealer["id"], result))
             await JobSlot.update({JobSlot.last_finished_at: now(), JobSlot.last_result: result}).where(
                 JobSlot.id == slot["id"])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
+from core.timeutil import from_local
 
 if TYPE_CHECKING:
     from core.machine import Transition
@@ -62,7 +63,7 @@ def clean_inputs(
             except ValueError:
                 errors[inp.name] = _("Enter a date and time like 2026-12-31 14:30.")
             else:
-                values[inp.name] = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+                values[inp.name] = from_local(moment)  # typed on the dealer's clock
         else:
             values[inp.name] = value[:4000]
     labels = {i.name: i.label for i in transition.inputs}

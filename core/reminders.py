@@ -15,7 +15,7 @@ from core.errors import ValidationFailed
 from core.i18n import gettext as _
 from core.tables import Reminder
 from core.tenancy import Scoped
-from core.timeutil import now
+from core.timeutil import day_start, now, today
 
 
 async def create(
@@ -49,9 +49,9 @@ async def create(
     return row.id
 
 
-def end_of_today(moment: dt.datetime | None = None) -> dt.datetime:
-    moment = moment or now()
-    return dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time(), tzinfo=moment.tzinfo)
+def end_of_today() -> dt.datetime:
+    """The end of the dealer's day (its time zone), in UTC."""
+    return day_start(today() + dt.timedelta(days=1))
 
 
 # Written out once: the home page runs this on every visit, and the query builder cost

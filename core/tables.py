@@ -26,6 +26,8 @@ class Dealer(Table, tablename="core_dealer"):
     slug = Varchar(length=64, unique=True)
     city = Varchar(length=100, default="")
     language = Varchar(length=8, default="en")
+    #: IANA time zone: what its staff see and type is in this zone (stored times stay UTC)
+    timezone = Varchar(length=64, default="UTC")
     modules = Text(default="")
     active = Boolean(default=True)
     created_at = Timestamptz()

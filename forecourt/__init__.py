@@ -26,7 +26,7 @@ from core.plugins import Manifest, registry
 from core.reminders import create as create_reminder
 from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
-from core.timeutil import now
+from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
@@ -57,6 +57,7 @@ __all__ = [
     "core_version",
     "create_entity",
     "create_reminder",
+    "day_start",
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
@@ -65,6 +66,7 @@ __all__ = [
     "engine_kind",
     "flash",
     "fold",
+    "from_local",
     "gettext",
     "hookimpl",
     "hookspec",
@@ -79,6 +81,7 @@ __all__ = [
     "sql_migration",
     "system_context",
     "timeline_panel",
+    "today",
     "transaction",
     "update_entity",
     "upper_bound",

@@ -425,3 +425,35 @@ async def test_a_customer_is_created_from_a_lead_where_customers_is_on(make_deal
     solo_lead = await new_lead(solo)
     assert "/customer\"" not in (await solo.get(f"/leads/{solo_lead}")).text
     assert (await solo.post(f"/leads/{solo_lead}/customer")).status_code == 404
+
+
+async def test_a_lead_is_handed_over_to_the_customers_preferred_dealer(make_dealer, client_as):
+    a = await make_dealer(modules=["leads"])
+    b = await make_dealer(modules=["leads"])
+    closed = await make_dealer(modules=["customers"])
+    a_manager = await client_as(a, "manager")
+    lead_id = await new_lead(a_manager, surname="Horák", first_name="Eva")
+    await a_manager.post(f"/timeline/leads.lead/{lead_id}/comments", data={"text": "A's own remark"})
+    card = (await a_manager.get(f"/leads/{lead_id}")).text
+    offered = card.split('id="f-preferred"')[1].split("</select>")[0]
+    assert f'value="{b.id}"' in offered and f'value="{a.id}"' not in offered and f'value="{closed.id}"' not in offered
+    for wrong in (str(closed.id), str(a.id), "", "x"):
+        r = await a_manager.post(f"/leads/{lead_id}/hand-over", data={"preferred_dealer": wrong})
+        assert r.status_code == 422 and "Choose one of the dealers offered." in r.text, wrong
+    assert (await Lead.scoped(a.id).get(lead_id)) is not None
+
+    r = await a_manager.post(f"/leads/{lead_id}/hand-over", data={"preferred_dealer": str(b.id)})
+    assert r.status_code == 303
+    assert (await a_manager.get(f"/leads/{lead_id}")).status_code == 404
+    moved = await Lead.scoped(b.id).get(lead_id)
+    assert moved.status == "new" and moved.assignee_id is None
+    b_manager = await client_as(b, "manager")
+    card = (await b_manager.get(f"/leads/{lead_id}")).text
+    assert f"Handed over by {a.name}" in card and "A&#39;s own remark" not in card
+    home = (await b_manager.get("/")).text
+    assert "Eva Horák prefers your dealer" in home and "1 new lead has nobody yet" in home
+    # a closed lead stays where it was closed
+    done = await new_lead(b_manager, phone="+420 601 777 111")
+    assert (await act(b_manager, done, "discard", "new", reason="Duplicate", note="twice")).status_code == 303
+    r = await b_manager.post(f"/leads/{done}/hand-over", data={"preferred_dealer": str(a.id)})
+    assert r.status_code == 409 and (await Lead.scoped(b.id).get(done)) is not None

@@ -1,16 +1,19 @@
-"""Platform admin: the dealers of the install, and failed plugin hooks."""
+"""Platform admin: the dealers of the install, and failed plugin hooks; a dealer's time zone."""
 
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from core import accounts, modules
+from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
 from core.i18n import _
 from core.permissions import requires
 from core.settings import LANGUAGES
 from core.tables import Dealer, HookFailure
+from core.timeutil import ZONE_BY_LANGUAGE, is_zone, zone_names
 from core.web.forms import form
 from core.web.render import flash, page
 
@@ -21,7 +24,7 @@ async def _dealers_page(request: Request, values=None, errors=None, status: int 
     dealers = await Dealer.select().order_by(Dealer.name)
     return await page(request, "core/admin/dealers.html", {
         "dealers": dealers, "values": values or {}, "errors": errors or {},
-        "dealer_languages": LANGUAGES,
+        "dealer_languages": LANGUAGES, "zones": zone_names(), "zone_by_language": ZONE_BY_LANGUAGE,
     }, status_code=status)
 
 
@@ -39,7 +42,7 @@ async def create_dealer(request: Request) -> Response:
         dealer = await accounts.create_dealer(
             data.get("name", ""), data.get("slug", ""), data.get("city", ""),
             data.get("language", "en") if data.get("language") in LANGUAGES else "en",
-            modules.defaults(reg, settings.default_modules),
+            modules.defaults(reg, settings.default_modules), data.get("timezone", ""),
         )
     except ValidationFailed as exc:
         return await _dealers_page(request, data, exc.errors, status=422)
@@ -53,4 +56,18 @@ async def hook_failures(request: Request) -> Response:
     return await page(request, "core/admin/hook_failures.html", {"rows": rows})
 
 
-ROUTES = [dealers, create_dealer, hook_failures]
+@post("/admin/dealers/{dealer_id:int}/timezone")
+async def set_timezone(request: Request, dealer_id: FromPath[int]) -> Response:
+    """The platform admin or the dealer's own administrator sets the dealer's clock."""
+    dealer = await dealer_for_admin(request.state.ctx, dealer_id, "core.modules")
+    data = await form(request)
+    name = data.get("timezone", "").strip()
+    back = f"/admin/dealers/{dealer.id}/modules"
+    if name != "UTC" and not is_zone(name):
+        return flash(Redirect(back, status_code=303), _("Choose a time zone from the list."), "error")
+    await Dealer.update({Dealer.timezone: name}).where(Dealer.id == dealer.id)
+    return flash(Redirect(back, status_code=303),
+                 _("Times are now shown and entered in %(zone)s.") % {"zone": name})
+
+
+ROUTES = [dealers, create_dealer, hook_failures, set_timezone]

@@ -11,6 +11,7 @@ from core.accounts import parse_modules
 from core.admin.access import dealer_for_admin
 from core.errors import Conflict
 from core.i18n import _
+from core.timeutil import zone_names
 from core.web.forms import form
 from core.web.render import flash, page
 
@@ -35,7 +36,7 @@ async def _switchboard(request: Request, dealer, status: int = 200, error: str =
     reg = request.app.state.registry
     enabled = parse_modules(dealer.modules)
     return await page(request, "core/admin/modules.html",
-                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error},
+                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error, "zones": zone_names()},
                       status_code=status)
 
 

@@ -13,6 +13,7 @@ from core.accounts import parse_modules
 from core.auth import sessions
 from core.context import Context
 from core.i18n import _current, negotiate
+from core.timeutil import reset_zone, set_zone
 
 SKIP_PREFIXES = ("/static/", "/favicon.ico")
 
@@ -54,6 +55,7 @@ class ContextMiddleware:
             _header(scope, b"accept-language")
         )
         token = _current.set(lang if lang in ("en", "ru", "cs", "zh") else "en")
+        zone_token = set_zone(user.dealer_timezone if user else "")
         ctx: Context | None = None
         if user is not None:
             app_state = scope["app"].state  # type: ignore[index]
@@ -65,6 +67,7 @@ class ContextMiddleware:
                 role=user.role,
                 dealer_name=user.dealer_name,
                 dealer_language=user.dealer_language,
+                timezone=user.dealer_timezone,
                 modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
                 permissions=role_perms.get(user.role, frozenset()),
                 locale=_current.get(),
@@ -75,3 +78,4 @@ class ContextMiddleware:
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
+            reset_zone(zone_token)

@@ -12,7 +12,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from forecourt import digits, engine_kind, fold, now, upper_bound
+from forecourt import day_start, digits, engine_kind, fold, now, upper_bound
 from plugins.customers.tables import Customer
 
 PAGE_SIZE = 50
@@ -110,9 +110,9 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
     elif followup == "none":
         where.append(Customer.next_followup_at.is_null())
     if created_from:
-        where.append(Customer.created_at >= dt.datetime.combine(created_from, dt.time(), dt.UTC))
+        where.append(Customer.created_at >= day_start(created_from))
     if created_to:
-        where.append(Customer.created_at < dt.datetime.combine(created_to + dt.timedelta(days=1), dt.time(), dt.UTC))
+        where.append(Customer.created_at < day_start(created_to + dt.timedelta(days=1)))
     if after:
         value, _sep, last_id = after.rpartition("|")
         try:

@@ -21,6 +21,7 @@ from forecourt import (
     apply_transition,
     create_entity,
     create_reminder,
+    from_local,
     now,
     registry,
     transaction,
@@ -256,7 +257,7 @@ async def add_followup(ctx: Context, customer_id: int, raw: dict[str, Any]) -> i
         except ValueError:
             errors["next_at"] = _("Enter a date and time like 2026-12-31 14:30.")
         else:
-            next_at = next_at if next_at.tzinfo else next_at.replace(tzinfo=dt.UTC)
+            next_at = from_local(next_at)  # typed on the dealer's clock
     if next_at is None and plan:
         errors["next_at"] = _("A plan needs a time for the next follow-up.")
     if errors:

@@ -18,6 +18,7 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
+    today,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
@@ -69,7 +70,7 @@ async def on_status_change(ctx, machine, transition, entity_id, inputs):
 async def wake_postponed(ctx):
     """Postponed leads whose date has come return to New, and their assignee is reminded (idempotent)."""
     due = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.assignee_id).where(
-        (Lead.status == "postponed") & (Lead.postponed_until <= now().date()))
+        (Lead.status == "postponed") & (Lead.postponed_until <= today()))
     woken = 0
     for lead in due:
         try:

@@ -12,6 +12,7 @@ from forecourt import (
     ValidationFailed,
     append_history,
     create_entity,
+    day_start,
     dealer_users,
     digits,
     fold,
@@ -167,9 +168,9 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
     elif assignee.isdigit():
         cond("assignee_id = {}", int(assignee))
     if created_from:
-        cond("created_at >= {}", dt.datetime.combine(created_from, dt.time(), dt.UTC))
+        cond("created_at >= {}", day_start(created_from))
     if created_to:
-        cond("created_at < {}", dt.datetime.combine(created_to + dt.timedelta(days=1), dt.time(), dt.UTC))
+        cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
     if after:
         stamp, _sep, last_id = after.rpartition("|")
         try:

@@ -35,6 +35,7 @@ from forecourt import (
     now,
     page,
     requires,
+    transaction,
     upper_bound,
 )
 from forecourt import gettext as _
@@ -95,6 +96,22 @@ async def _foreign_lead(lead_id: int) -> dict[str, Any]:
     return row
 
 
+async def move_lead(row: dict[str, Any], dealer_id: int, assignee_id: int | None, assignee_name: str,
+                expect_status: str | None = None) -> None:
+    """Move a lead to ``dealer_id`` (its customer link stays behind: customers are per dealer).
+
+    Only if it is still where (and, if given, in the status) it was read; Conflict otherwise.
+    """
+    where = (Lead.id == row["id"]) & (Lead.dealer_id == row["dealer_id"]) & (Lead.status == row["status"])
+    if expect_status is not None:
+        where = where & (Lead.status == expect_status)
+    moved = await Lead.update({Lead.dealer_id: dealer_id, Lead.assignee_id: assignee_id,
+                               Lead.assignee_name: assignee_name, Lead.customer_id: None,
+                               Lead.updated_at: now()}).where(where).returning(Lead.id)
+    if not moved:
+        raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+
+
 async def sign_for_us(ctx: Context, lead_id: int) -> None:
     """Record that the contract was signed with *our* dealer on another dealer's lead."""
     row = await _foreign_lead(lead_id)
@@ -120,16 +137,12 @@ async def transfer_to_us(ctx: Context, lead_id: int) -> None:
                        % {"state": LEAD.state(row["status"]).label})
     theirs = await _their_context(ctx, row["dealer_id"])
     names = await dealer_names([row["dealer_id"], ctx.dealer_id])
-    moved = await Lead.update({Lead.dealer_id: ctx.dealer_id, Lead.assignee_id: ctx.user_id,
-                               Lead.assignee_name: ctx.user_name, Lead.customer_id: None, Lead.updated_at: now()}
-                              ).where((Lead.id == lead_id) & (Lead.dealer_id == row["dealer_id"])
-                                      & (Lead.status == "contract_signed")).returning(Lead.id)
-    if not moved:
-        raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
-    await append_history(theirs, services.ENTITY, lead_id, "event",
-                         _("Transferred to %(dealer)s") % {"dealer": names.get(ctx.dealer_id, "")}, {})
-    await append_history(ctx, services.ENTITY, lead_id, "event",
-                         _("Transferred from %(dealer)s") % {"dealer": names.get(row["dealer_id"], "")}, {})
+    async with transaction():
+        await move_lead(row, ctx.dealer_id, ctx.user_id, ctx.user_name, expect_status="contract_signed")
+        await append_history(theirs, services.ENTITY, lead_id, "event",
+                             _("Transferred to %(dealer)s") % {"dealer": names.get(ctx.dealer_id, "")}, {})
+        await append_history(ctx, services.ENTITY, lead_id, "event",
+                             _("Transferred from %(dealer)s") % {"dealer": names.get(row["dealer_id"], "")}, {})
     if row["assignee_id"]:
         await create_reminder(theirs, _("%(name)s signed with %(dealer)s; the lead was transferred there.") % {
             "name": f"{row['first_name']} {row['surname']}", "dealer": names.get(ctx.dealer_id, "")},

@@ -22,7 +22,7 @@ from forecourt import (
     workflow_panel,
 )
 from forecourt import gettext as _
-from plugins.leads import fields, services
+from plugins.leads import fields, handover, services
 from plugins.leads.tables import Lead
 
 FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to")
@@ -99,6 +99,7 @@ async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = 
         "timeline": await timeline_panel(request, services.ENTITY, lead_id),
         "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
         "can_create_customer": ctx.can("leads.edit") and services.can_create_customer(ctx),
+        "dealers": await handover.other_dealers(ctx) if ctx.can("leads.edit") else [],
     }, status_code=status)
 
 
@@ -146,4 +147,18 @@ async def create_customer(request: Request, lead_id: FromPath[int]) -> Response:
                  _("Customer #%(number)s created and linked to the lead.") % {"number": customer["number"]})
 
 
-ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer]
+@post("/{lead_id:int}/hand-over", guards=[requires("leads.edit")])
+async def hand_over_lead(request: Request, lead_id: FromPath[int]) -> Response:
+    """The customer prefers another dealer: the lead moves there (see :mod:`plugins.leads.handover`)."""
+    raw = str((await request.form()).get("preferred_dealer") or "")
+    try:
+        name = await handover.hand_over(request.state.ctx, lead_id, int(raw) if raw.isdigit() else None)
+    except LookupError:
+        raise NotFoundException() from None
+    except ValidationFailed as exc:
+        return await _card(request, lead_id, exc.errors, 422)
+    return flash(Redirect("/leads/", status_code=303), _("The lead was handed over to %(dealer)s.") % {"dealer": name})
+
+
+ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer,
+          hand_over_lead]
