@@ -1,5 +1,7 @@
 """The app shell: error pages, JSON errors, language, htmx fragments, static files."""
 
+import re
+
 
 async def test_friendly_404_page(make_dealer, client_as):
     dealer = await make_dealer(modules=[])
@@ -8,6 +10,13 @@ async def test_friendly_404_page(make_dealer, client_as):
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert "Page not found" in r.text and "<html" in r.text
+    assert 'href="/"' in r.text  # a way home
+    r = await client.get("/notes/")  # a module this dealer has off: the page keeps the user's menu
+    assert r.status_code == 404 and 'class="main-nav"' in r.text
+    token = re.search(r'action="/logout".*?name="_csrf_token" value="([^"]+)"', r.text, re.S).group(1)
+    r = await client.post("/logout", data={"_csrf_token": token})
+    assert r.status_code in (302, 303)  # and logging out works from there
+    assert (await client.get("/")).status_code in (302, 303, 401)
 
 
 async def test_json_errors_under_api(make_dealer, client_as, anon):

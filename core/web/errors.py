@@ -12,12 +12,15 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
+from litestar.template.base import csrf_token
 
 from core.errors import ForecourtError, ValidationFailed
 from core.i18n import _, get_locale, negotiate, set_locale
+from core.web import NavItem
 from core.web.guards import PasswordChangeRequired
 
 log = logging.getLogger("forecourt.web")
+CSRF_COOKIE = "fc_csrf"  #: as configured in core.app
 
 
 def _titles() -> dict[int, str]:
@@ -57,11 +60,19 @@ def error_response(request: Request, status: int, detail: str = "",
         return Response(content=body, status_code=status, media_type=MediaType.JSON)
     env = request.app.state.jinja_env
     ctx = request.scope.get("state", {}).get("ctx")
+    # Exception handlers are synchronous, so the plugins' menu cannot be asked for here: a way
+    # home, and a working log-out button (the CSRF token of the request), must do.
+    nav = [NavItem(label=_("Home"), href="/", order=0)] if ctx is not None else []
+    try:
+        token = csrf_token({"request": request})
+    except Exception:  # no route matched, so the CSRF middleware did not run: its cookie is the token
+        token = ""
+    token = token or request.cookies.get(CSRF_COOKIE, "")
     html = env.get_template("core/error.html").render(
-        request=request, ctx=ctx, nav=[], status=status, title=title,
+        request=request, ctx=ctx, nav=nav, status=status, title=title,
         detail=detail or _messages(status), errors=errors or {}, lang=get_locale(),
         languages={}, flashes=[], fragment=request.headers.get("hx-request") == "true",
-        csrf_token="", path=request.url.path,
+        csrf_token=token, path=request.url.path,
     )
     return Response(content=html, status_code=status, media_type="text/html; charset=utf-8")
 
