@@ -5,16 +5,18 @@ refused here: only :func:`core.machine.apply` writes them. ``create`` runs
 the ``validate_change`` veto hook inside the transaction (a
 :class:`core.errors.Veto` rolls everything back), commits, and only then
 fires ``on_entity_created`` — isolated, so a broken listener cannot undo
-the write. Plugins may add their own writes inside the same transaction by
-passing ``extra``; all of it commits or none does.
+the write; ``update`` likewise, with ``on_entity_updated``. Plugins may add
+their own writes inside the same transaction by passing ``extra``; all of it
+commits or none does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from core import db, machine
+from core import history as history_rows
 from core.context import Context
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
@@ -74,21 +76,52 @@ async def create(
     return row
 
 
-async def update(ctx: Context, table: Any, entity: str, entity_id: int, values: dict[str, Any]) -> Any:
-    """Update one of ``ctx``'s dealer's rows after the veto hook allowed it."""
+async def update(
+    ctx: Context,
+    table: Any,
+    entity: str,
+    entity_id: int,
+    values: dict[str, Any],
+    *,
+    history: Mapping[str, Any] | None = None,
+    summary: str = "",
+) -> Any:
+    """Update one of ``ctx``'s dealer's rows after the veto hook allowed it; the row, or None if not found.
+
+    Only the columns in ``values`` are written (a concurrent change to another
+    column is kept). ``history`` maps the columns whose changes belong in the
+    entity's history to their labels (``{"version": _l("Version")}``): one
+    ``change`` row with before → after, titled ``summary``, in the same
+    transaction. After the commit ``on_entity_updated`` fires with what
+    actually changed (not at all when nothing did).
+    """
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to change business rows")
     _refuse_workflow_fields(entity, values, {})
     reg = registry()
+    pk = table._meta.primary_key
     async with db.transaction():
-        row = await table.scoped(ctx.dealer_id).get(entity_id)
-        if row is None:
+        before = await table.scoped(ctx.dealer_id).select().where(pk == entity_id).first()
+        if before is None:
             return None
         await reg.veto(
             "validate_change", ctx.modules,
             ctx=ctx, entity=entity, action="update", values=values, entity_id=entity_id,
         )
-        for key, value in values.items():
-            setattr(row, key, value)
-        await row.save()
+        await table.scoped(ctx.dealer_id).update({getattr(table, k): v for k, v in values.items()}).where(
+            pk == entity_id)
+        changes = {k: (before[k], v) for k, v in values.items() if _shown(before[k]) != _shown(v)}
+        tracked = {str(label): [_shown(changes[k][0]), _shown(changes[k][1])]
+                   for k, label in (history or {}).items() if k in changes}
+        if tracked:
+            await history_rows.append(ctx, entity, entity_id, "change", summary or _("Details changed"),
+                                      {"changes": tracked})
+        row = await table.scoped(ctx.dealer_id).get(entity_id)
+    if changes:
+        await reg.notify("on_entity_updated", ctx.modules, ctx=ctx, entity=entity, entity_id=entity_id,
+                         changes=changes)
     return row
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)

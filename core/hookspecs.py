@@ -228,6 +228,18 @@ def on_entity_created(ctx: Any, entity: str, entity_id: int, values: dict[str, A
 
 
 @hookspec
+def on_entity_updated(ctx: Any, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
+    """A row was changed through :mod:`core.entities` and committed.
+
+    Called after the commit, in the changing user's context, only for
+    enabled plugins, each implementation isolated. ``changes`` maps each
+    column whose value actually changed to ``(before, after)``; a save that
+    changed nothing fires no call. Status changes come through
+    ``on_status_change`` instead. Return value is ignored.
+    """
+
+
+@hookspec
 def on_status_change(
     ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
     inputs: dict[str, Any],

@@ -61,6 +61,9 @@ async def test_contract_only_after_contact_and_stamps_are_final(make_dealer, cli
     assert r.status_code == 303
     lead = await Lead.scoped(dealer.id).get(lead_id)
     assert lead.version == "GT" and lead.contacted_at == contacted and lead.status == "contract_signed"
+    change = next(e for e in re.findall(r'<li class="timeline-entry.*?</li>', (await manager.get(f"/leads/{lead_id}"))
+                                        .text, re.S) if "Details changed" in e)
+    assert "Version:  → GT" in change  # the edit is in the history, before → after
 
 
 async def test_contact_and_contract_comments_stay_editable_with_their_history(make_dealer, client_as):

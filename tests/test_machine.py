@@ -232,6 +232,16 @@ async def test_hook_on_status_change(make_dealer, client_as):
     ]
 
 
+async def test_hook_on_entity_updated(make_dealer, client_as):
+    dealer = await make_dealer(modules=["deals"])
+    manager = await client_as(dealer, "manager")
+    deal_id = await new_deal(manager, amount="5")
+    assert (await manager.post(f"/deals/{deal_id}", data={"amount": "7"})).status_code == 303
+    assert (await manager.post(f"/deals/{deal_id}", data={"amount": "7"})).status_code == 303  # no change: no call
+    heard = await Heard.scoped(dealer.id).select(Heard.hook, Heard.detail).where(Heard.hook == "on_entity_updated")
+    assert [h["detail"] for h in heard] == [f"{deal_id}:amount=5->7"]
+
+
 async def test_hook_timeline_entries(make_dealer, client_as):
     dealer = await make_dealer(modules=["deals"])
     manager = await client_as(dealer, "manager")

@@ -28,6 +28,9 @@ METHODS = {"phone": _l("Phone"), "visit": _l("Visit"), "messenger": _l("Messenge
            "email": _l("E-mail")}
 NOTE_PRIORITIES = {2: _l("High"), 1: _l("Medium"), 0: _l("None")}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: changes of these go to the customer's history, under these labels
+TRACKED = {"name": _l("Name"), "phone": _l("Phone"), "email": _l("E-mail"), "temperature": _l("Temperature"),
+           "discount_pct": _l("Discount"), "source": _l("Source"), "tax_id": _l("Tax id (INN)")}
 TEXT_FIELDS = {"name": 200, "contact_person": 200, "address": 300, "city": 100, "region": 100,
                "intended_model": 100, "occupation": 100}
 

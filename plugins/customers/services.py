@@ -28,7 +28,7 @@ from forecourt import (
     update_entity,
 )
 from forecourt import gettext as _
-from plugins.customers.fields import METHODS, clean
+from plugins.customers.fields import METHODS, TRACKED, clean
 from plugins.customers.listing import search as search  # part of this public service API
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.search import fold, parse_phone
@@ -133,16 +133,8 @@ async def update(ctx: Context, customer_id: int, raw: dict[str, Any], language: 
     if errors:
         raise ValidationFailed(errors)
     values["updated_at"] = now()
-    before = await get(ctx.dealer_id, customer_id)
-    if before is None:
-        return None
-    row = await update_entity(ctx, Customer, ENTITY, customer_id, values)
-    changed = {k: [str(before[k] or ""), str(v or "")] for k, v in values.items()
-               if k in ("name", "phone", "email", "temperature", "discount_pct", "source", "tax_id")
-               and str(before[k] or "") != str(v or "")}
-    if changed:
-        await append_history(ctx, ENTITY, customer_id, "change", _("Details changed"), {"changes": changed})
-    return row
+    return await update_entity(ctx, Customer, ENTITY, customer_id, values, history=TRACKED,
+                               summary=_("Details changed"))
 
 
 async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, reason: str = "") -> None:

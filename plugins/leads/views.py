@@ -15,6 +15,7 @@ from forecourt import (
     ValidationFailed,
     dealer_users,
     flash,
+    now,
     page,
     requires,
     timeline_panel,
@@ -22,6 +23,7 @@ from forecourt import (
     workflow_panel,
 )
 from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
 from plugins.leads import fields, handover, services
 from plugins.leads.tables import Lead
 
@@ -113,7 +115,9 @@ async def edit_lead(request: Request, lead_id: FromPath[int]) -> Response:
     """What the card lets people change (manual 000): version, trim, city. Status moves only by the machine."""
     data = await request.form()
     values = {k: str(data.get(k) or "").strip()[:100] for k in ("version", "trim", "city")}
-    row = await update_entity(request.state.ctx, Lead, services.ENTITY, lead_id, values)
+    row = await update_entity(request.state.ctx, Lead, services.ENTITY, lead_id, {**values, "updated_at": now()},
+                              history={"version": _l("Version"), "trim": _l("Trim"), "city": _l("City")},
+                              summary=_("Details changed"))
     if row is None:
         raise NotFoundException()
     return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead saved."))

@@ -64,6 +64,13 @@ async def on_status_change(ctx, machine, transition, entity_id, from_state, to_s
 
 
 @hookimpl
+async def on_entity_updated(ctx, entity, entity_id, changes):
+    if entity == "deals.deal":
+        await _heard(ctx, "on_entity_updated", f"{entity_id}:" + ",".join(
+            f"{key}={before}->{after}" for key, (before, after) in sorted(changes.items())))
+
+
+@hookimpl
 async def on_deal_signed(ctx, entity_id):
     await _heard(ctx, "on_deal_signed", str(entity_id))
 
