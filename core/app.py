@@ -35,6 +35,7 @@ from core.web import home, workflow
 from core.web.errors import handle_exception
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware
+from core.web.render import set_secure_cookies
 from core.web.templating import STATIC, build_env, set_env
 
 log = logging.getLogger("forecourt")
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     env = build_env(registry, settings.debug)
     set_registry(registry)
     set_env(env)
+    set_secure_cookies(settings.secure_cookies)
     db.configure(settings.database_url, all_tables(registry))
     i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
 
@@ -124,7 +126,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         guards=[login_required],
         middleware=[DefineMiddleware(ContextMiddleware)],
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="fc_csrf",
-                               header_name="x-csrftoken", cookie_samesite="lax"),
+                               header_name="x-csrftoken", cookie_samesite="lax",
+                               cookie_secure=settings.secure_cookies),
         exception_handlers={Exception: handle_exception},
         lifespan=[lifespan],
         debug=False,

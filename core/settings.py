@@ -43,6 +43,8 @@ class Settings:
     hook_timeout: float = 5.0
     #: seconds between two looks for due scheduled jobs in each app process (0: only `forecourt jobs run-due`)
     jobs_interval: float = 60.0
+    #: cookies only over HTTPS (set it when the app is served behind TLS)
+    secure_cookies: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,6 +67,7 @@ class Settings:
             debug=env.get("FORECOURT_DEBUG", "") == "1",
             hook_timeout=float(env.get("FORECOURT_HOOK_TIMEOUT", "5")),
             jobs_interval=float(env.get("FORECOURT_JOBS_INTERVAL", "60")),
+            secure_cookies=env.get("FORECOURT_SECURE_COOKIES", "") == "1",
             default_modules=tuple(m for m in modules.split(",") if m)
             if modules is not None
             else DEFAULT_MODULES,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
@@ -19,9 +21,9 @@ from core.web.render import flash, page
 PUBLIC = {"public": True}
 
 
-def _session_cookie(token: str, days: int) -> Cookie:
+def _session_cookie(token: str, settings: Any) -> Cookie:
     return Cookie(key=sessions.COOKIE, value=token, path="/", httponly=True, samesite="lax",
-                  max_age=days * 86400)
+                  max_age=settings.session_days * 86400, secure=settings.secure_cookies)
 
 
 @get("/login", opt=PUBLIC, name="login")
@@ -60,10 +62,10 @@ async def login(request: Request) -> Response:
     token = await sessions.create(user.id, user.dealer_id, settings.session_days)
     target = "/account/password" if user.must_change_password else target
     response = Redirect(target)
-    response.cookies.append(_session_cookie(token, settings.session_days))
+    response.cookies.append(_session_cookie(token, settings))
     if user.language:
         response.cookies.append(Cookie(key="lang", value=user.language, path="/",
-                                       samesite="lax", max_age=365 * 86400))
+                                       samesite="lax", max_age=365 * 86400, secure=settings.secure_cookies))
     return response
 
 
@@ -109,7 +111,7 @@ async def change_password(request: Request) -> Response:
     await sessions.end_all_for_user(ctx.user_id)
     token = await sessions.create(ctx.user_id, ctx.dealer_id, settings.session_days)
     response = flash(Redirect("/"), _("Your password has been changed."))
-    response.cookies.append(_session_cookie(token, settings.session_days))
+    response.cookies.append(_session_cookie(token, settings))
     return response
 
 
@@ -124,7 +126,7 @@ async def switch_language(request: Request) -> Response:
         await User.update({User.language: lang}).where(User.id == ctx.user_id)
     response = Redirect(local_path(data.get("next")))
     response.cookies.append(Cookie(key="lang", value=lang, path="/", samesite="lax",
-                                   max_age=365 * 86400))
+                                   max_age=365 * 86400, secure=request.app.state.settings.secure_cookies))
     return response
 
 
