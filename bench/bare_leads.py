@@ -21,6 +21,7 @@ from core.web import NavItem
 from core.web.templating import build_env
 from plugins.leads import fields, services
 from plugins.leads.machine import LEAD
+from plugins.leads.views import FILTERS
 
 REGISTRY = load_plugins()
 i18n.load_catalogues()
@@ -41,7 +42,7 @@ CONTEXT = {
     "nav": [NavItem(label="Home", href="/", order=0, active_prefix="/"),
             NavItem(label="Leads", href="/leads/", order=10), NavItem(label="Opportunities", href="/leads/board")],
     "csrf_token": "x" * 43, "lang": "en", "languages": LANGUAGE_NAMES, "flashes": [], "path": "/leads/",
-    "fragment": False, "f": {k: "" for k in ("q", "status", "source", "assignee", "created_from", "created_to")},
+    "fragment": False, "f": dict.fromkeys(FILTERS, ""),
     "rows": ROWS, "fields": fields, "users": [{"id": 1, "name": "Bench Manager", "role": "manager"}], "after": "",
     "next_url": f"/leads/?after={TOKEN}", "first_url": "/leads/", "can_edit": True,
 }

@@ -460,3 +460,30 @@ async def test_a_lead_is_handed_over_to_the_customers_preferred_dealer(make_deal
     assert (await act(b_manager, done, "discard", "new", reason="Duplicate", note="twice")).status_code == 303
     r = await b_manager.post(f"/leads/{done}/hand-over", data={"preferred_dealer": str(a.id)})
     assert r.status_code == 409 and (await Lead.scoped(b.id).get(done)) is not None
+
+
+async def test_list_sorts_by_age_or_name_and_pages_in_that_order(make_dealer, client_as):
+    from plugins.leads import services
+
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    ids = {}
+    for n, surname in enumerate(("Dvořák", "černý", "Adam")):
+        ids[surname] = await new_lead(manager, surname=surname, phone=f"+420 601 000 10{n}")
+
+    def order(text):
+        return [int(i) for i in re.findall(r'data-lead="(\d+)"', text)]
+
+    assert order((await manager.get("/leads/")).text) == [ids["Adam"], ids["černý"], ids["Dvořák"]]
+    assert order((await manager.get("/leads/", params={"sort": "old"})).text) == [
+        ids["Dvořák"], ids["černý"], ids["Adam"]]
+    by_name = await manager.get("/leads/", params={"sort": "name"})
+    assert order(by_name.text) == [ids["Adam"], ids["černý"], ids["Dvořák"]]  # accents and case folded
+    assert '<option value="name" selected>' in by_name.text
+    seen, token = [], ""
+    while True:  # one row a page: the keyset follows the chosen order
+        rows, token = await services.search(dealer.id, sort="name", after=token, limit=1)
+        seen += [r["id"] for r in rows]
+        if not token:
+            break
+    assert seen == [ids["Adam"], ids["černý"], ids["Dvořák"]]

@@ -129,14 +129,16 @@ async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: st
     return {"leads": leads, "customers": customers}
 
 
-_LIST_SQL = ("SELECT " + ", ".join(c._meta.db_column_name for c in LIST_COLUMNS)
-             + " FROM leads_lead WHERE dealer_id = {} AND %s ORDER BY created_at DESC, id DESC LIMIT {}")
+_LIST_SQL = ("SELECT " + ", ".join(c._meta.db_column_name for c in (*LIST_COLUMNS, Lead.name_key))
+             + " FROM leads_lead WHERE dealer_id = {} AND %s ORDER BY %s LIMIT {}")
+#: the list's orders: key -> (column, descending); each is an index range on (dealer_id, column), id breaking ties
+SORTS = {"new": ("created_at", True), "old": ("created_at", False), "name": ("name_key", False)}
 
 
 async def search(dealer_id: int, *, q: str = "", status: str = "", source: str = "", assignee: str = "",
                  created_from: dt.date | None = None, created_to: dt.date | None = None,
-                 after: str = "", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
-    """One page of the dealer's leads, newest first, and the next page's token ("" at the end).
+                 after: str = "", sort: str = "new", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
+    """One page of the dealer's leads in ``sort`` order (:data:`SORTS`), and the next page's token ("" at the end).
 
     Hand-written SQL (every condition a bound parameter, the dealer's always first): the list is the page
     dealers open all day, and building it with the query builder cost more than running it.
@@ -171,20 +173,25 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
         cond("created_at >= {}", day_start(created_from))
     if created_to:
         cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
-    if after:
-        stamp, _sep, last_id = after.rpartition("|")
+    column, descending = SORTS.get(sort, SORTS["new"])
+    if after:  # keyset: the rows after the last one shown, in the same order
+        value, _sep, last_id = after.rpartition("|")
         try:
-            moment, last = dt.datetime.fromisoformat(stamp), int(last_id)
+            last = int(last_id)
+            mark: Any = dt.datetime.fromisoformat(value) if column == "created_at" else value
         except ValueError:
             pass
         else:
-            cond("(created_at < {} OR (created_at = {} AND id < {}))", moment, moment, last)
-    sql = _LIST_SQL % (" AND ".join(where) or "TRUE")
+            op = "<" if descending else ">"
+            cond(f"({column} {op} {{}} OR ({column} = {{}} AND id {op} {{}}))", mark, mark, last)
+    direction = "DESC" if descending else "ASC"
+    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", f"{column} {direction}, id {direction}")
     rows = await Lead.raw(sql, dealer_id, *params, limit + 1)
     token = ""
     if len(rows) > limit:
         rows = rows[:limit]
-        token = f"{rows[-1]['created_at'].isoformat()}|{rows[-1]['id']}"
+        last_value = rows[-1][column]
+        token = f"{last_value.isoformat() if column == 'created_at' else last_value}|{rows[-1]['id']}"
     return rows, token
 
 

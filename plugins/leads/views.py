@@ -27,7 +27,7 @@ from forecourt import lazy_gettext as _l
 from plugins.leads import fields, handover, services
 from plugins.leads.tables import Lead
 
-FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to")
+FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to", "sort")
 
 
 def _date(value: str) -> dt.date | None:
@@ -44,7 +44,7 @@ async def list_leads(request: Request) -> Response:
     after = str(request.query_params.get("after", "") or "")
     rows, token = await services.search(ctx.dealer_id, q=f["q"], status=f["status"], source=f["source"],
                                         assignee=f["assignee"], created_from=_date(f["created_from"]),
-                                        created_to=_date(f["created_to"]), after=after)
+                                        created_to=_date(f["created_to"]), after=after, sort=f["sort"])
     query = {k: v for k, v in f.items() if v}
     return await page(request, "leads/list.html", {
         "f": f, "rows": rows, "fields": fields, "users": await dealer_users(ctx.dealer_id), "after": after,
