@@ -1,6 +1,6 @@
 """Benchmark: leads at 10,000 and 1,000,000 leads over 100 dealers, on SQLite and PostgreSQL.
 
-Run: ``.venv/bin/python bench/leads.py [--total 1000000] [--small 10000] [--seconds 10]``
+Run: ``.venv/bin/python bench/leads.py [--total 1000000] [--small 10000] [--seconds 10] [--rounds 3]``
 
 Generates a realistic base (100 dealers; Czech and Russian names, phones and
 e-mails; every status; two years of creation dates) with multi-row INSERTs,
