@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format, get_datetime_format, get_time_format, parse_pattern
+from babel.dates import format_timedelta, get_date_format, get_datetime_format, get_time_format, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from core.settings import LANGUAGES
-from core.timeutil import local
+from core.timeutil import local, now
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
@@ -139,6 +139,13 @@ def fmt_datetime(value: dt.datetime | None, format: str = "short") -> str:
         return value.isoformat(" ", "minutes")
     locale = _babel_locale(_locale())
     return glue.replace("{0}", time_pattern.apply(value, locale)).replace("{1}", date_pattern.apply(value, locale))
+
+
+def fmt_since(value: dt.datetime | None) -> str:
+    """How long ago ``value`` was, roughly, in the reader's language ("5 hours", "2 days")."""
+    if value is None:
+        return ""
+    return format_timedelta(now() - value, threshold=1.5, locale=_babel_locale(_locale()))
 
 
 def fmt_date(value: dt.date | None, format: str = "medium") -> str:

@@ -487,3 +487,29 @@ async def test_list_sorts_by_age_or_name_and_pages_in_that_order(make_dealer, cl
         if not token:
             break
     assert seen == [ids["Adam"], ids["černý"], ids["Dvořák"]]
+
+
+async def test_new_leads_show_their_wait_and_late_ones_are_escalated_once(make_dealer, client_as, forecourt_env):
+    from core.context import system_context
+    from plugins.leads import jobs
+
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    fresh = await new_lead(manager)
+    late = await new_lead(manager, surname="Pozdní", first_name="Petr", phone="+420 601 234 570")
+    await Lead.scoped(dealer.id).update({Lead.created_at: Lead.created_at - dt.timedelta(days=2, hours=1)}).where(
+        Lead.id == late)
+    listing = (await manager.get("/leads/")).text
+    row = listing.split(f'data-lead="{late}"')[1].split("</tr>")[0]
+    assert "waiting 2 days" in row
+    out = subprocess.run([sys.executable, "-m", "core.cli", "jobs", "run-due"], env={**os.environ, **forecourt_env},
+                         capture_output=True, text=True, timeout=120)
+    assert f"leads.escalate_late for dealer {dealer.id}: 1 late lead(s) escalated" in out.stdout, out.stdout
+    admin = await client_as(dealer, "dealer_admin")
+    assert "Nobody has reached Petr Pozdní for more than a day" in (await admin.get("/")).text
+    ctx = system_context(dealer.id, frozenset(dealer.modules))
+    assert await jobs.escalate_late(ctx) == "0 late lead(s) escalated"  # once per lead
+    assert (await Lead.scoped(dealer.id).get(fresh)).escalated_at is None
+    assert (await act(manager, late, "contact_ok", "new")).status_code == 303
+    card = (await manager.get(f"/leads/{late}")).text
+    assert "waiting" not in card.split('class="contacted-at"')[1].split("</dd>")[0]

@@ -44,7 +44,7 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     )
     env.filters.update(
         datetime=i18n.fmt_datetime, date=i18n.fmt_date, money=i18n.fmt_money,
-        number=i18n.fmt_number,
+        number=i18n.fmt_number, since=i18n.fmt_since,
     )
     env.globals["static"] = lambda path: f"/static/{path}"
     # Status machines in any template: a state's badge data and a list filter's options.

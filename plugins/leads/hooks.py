@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from forecourt import (
     Conflict,
-    Job,
     NavItem,
     Permission,
     SlotContent,
@@ -18,11 +16,10 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
-    today,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, metrics, public, services, transfer, views
+from plugins.leads import board, demo, jobs, metrics, public, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -67,28 +64,9 @@ async def on_status_change(ctx, machine, transition, entity_id, inputs):
                           url=f"/leads/{entity_id}", entity="leads.lead", entity_id=entity_id, source="leads")
 
 
-async def wake_postponed(ctx):
-    """Postponed leads whose date has come return to New, and their assignee is reminded (idempotent)."""
-    due = await Lead.scoped(ctx.dealer_id).select(Lead.id, Lead.surname, Lead.assignee_id).where(
-        (Lead.status == "postponed") & (Lead.postponed_until <= today()))
-    woken = 0
-    for lead in due:
-        try:
-            await apply_transition(ctx, LEAD, lead["id"], "wake", "postponed")
-        except Conflict:
-            continue
-        woken += 1
-        if lead["assignee_id"]:
-            await create_reminder(ctx, _("Postponed lead %(name)s is back") % {"name": lead["surname"]}, now(),
-                                  user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
-                                  entity_id=lead["id"], source="leads")
-    return f"{woken} lead(s) back to New"
-
-
 @hookimpl
 def register_jobs():
-    return [Job("leads.wake_postponed", _l("Postponed leads return to New"), dt.timedelta(minutes=30),
-                wake_postponed)]
+    return list(jobs.JOBS)
 
 
 @hookimpl

@@ -28,7 +28,7 @@ from plugins.leads.tables import Lead
 ENTITY = "leads.lead"
 PAGE_SIZE = 50
 LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
-                Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id)
+                Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id, Lead.contacted_at)
 
 
 async def get(dealer_id: int, lead_id: int) -> dict[str, Any] | None:

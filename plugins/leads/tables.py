@@ -30,6 +30,8 @@ class Lead(DealerScoped, Table, tablename="leads_lead"):
     customer_id = BigInt(null=True, default=None)
     contacted_at = Timestamptz(null=True, default=None)
     contract_signed_at = Timestamptz(null=True, default=None)
+    #: when the dealer was told that nobody had reached this new lead in time (once per lead)
+    escalated_at = Timestamptz(null=True, default=None)
     postponed_until = Date(null=True, default=None)
     note = Text(default="")
     client_ip = Varchar(length=64, default="")  #: who sent a public pre-order (flood control)
