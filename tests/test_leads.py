@@ -513,3 +513,32 @@ async def test_new_leads_show_their_wait_and_late_ones_are_escalated_once(make_d
     assert (await act(manager, late, "contact_ok", "new")).status_code == 303
     card = (await manager.get(f"/leads/{late}")).text
     assert "waiting" not in card.split('class="contacted-at"')[1].split("</dd>")[0]
+
+
+async def test_web_pre_orders_go_to_the_managers_in_turn_when_the_dealer_wants(make_dealer, client_as, anon):
+    from core import accounts
+    from forecourt.testing import TEST_PASSWORD
+
+    dealer = await make_dealer(modules=["leads"])
+    second = await accounts.create_user(login=f"m2-{dealer.slug}", password=TEST_PASSWORD, role="manager",
+                                        dealer_id=dealer.id, must_change_password=False, full_name="Second Manager")
+    first = dealer.users["manager"]
+    manager = await client_as(dealer, "manager")
+    assert (await manager.get("/leads/settings")).status_code == 403  # the dealer administrator's choice
+    admin = await client_as(dealer, "dealer_admin")
+    assert 'href="/leads/settings"' in (await admin.get("/leads/")).text
+    r = await admin.post("/leads/settings", data={"round_robin": "1"})
+    assert r.status_code == 303 and "checked" in (await admin.get("/leads/settings")).text
+    for n in range(3):
+        r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id), "surname": f"Turn{n}",
+                                                      "phone": f"+7 903 111-22-0{n}"})
+        assert r.status_code in (200, 201)
+    rows = await Lead.scoped(dealer.id).select(Lead.surname, Lead.assignee_id).order_by(Lead.id)
+    assert [r["assignee_id"] for r in rows] == [first.id, second.id, first.id]
+    assert "New pre-order from the website: Anna Turn0" in (await manager.get("/")).text
+    other = await client_as(dealer, "dealer_admin")  # and back off: web leads arrive unassigned again
+    await other.post("/leads/settings", data={})
+    await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id), "surname": "Nobody",
+                                              "phone": "+7 903 111-22-09"})
+    assert (await Lead.scoped(dealer.id).select(Lead.assignee_id).where(Lead.surname == "Nobody").first()
+            )["assignee_id"] is None

@@ -19,14 +19,14 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, jobs, metrics, public, services, transfer, views
+from plugins.leads import board, demo, jobs, metrics, public, rotation, services, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *transfer.ROUTES, *board.ROUTES, *views.ROUTES]
+    return [*public.ROUTES, *transfer.ROUTES, *board.ROUTES, *rotation.ROUTES, *views.ROUTES]
 
 
 @hookimpl
@@ -35,6 +35,7 @@ def register_permissions():
         Permission("leads.view", _l("See leads"), ("manager", "dealer_admin")),
         Permission("leads.edit", _l("Add leads and work on them"), ("manager", "dealer_admin")),
         Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
+        Permission("leads.settings", _l("Change the dealer's lead settings"), ("dealer_admin",)),
     ]
 
 

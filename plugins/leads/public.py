@@ -15,6 +15,7 @@ from litestar import Request, Response, get, post
 
 from forecourt import (
     ValidationFailed,
+    create_reminder,
     dealers_with_module,
     enabled_modules,
     now,
@@ -22,7 +23,7 @@ from forecourt import (
     system_context,
 )
 from forecourt import gettext as _
-from plugins.leads import catalogue, services
+from plugins.leads import catalogue, rotation, services
 from plugins.leads.tables import Lead
 
 PER_HOUR = 5  #: pre-orders one address may send to one dealer in an hour
@@ -69,13 +70,19 @@ async def pre_order(request: Request) -> Response:
         if errors:
             raise ValidationFailed(errors)
         ctx = system_context(dealer["id"], await enabled_modules(dealer["id"]), dealer["name"], dealer["language"])
-        row = await services.create(ctx, {
-            **{k: data.get(k, "") for k in ("surname", "first_name", "phone", "email", "version", "trim")},
-            "model": catalogue.MODEL, "price": str(price), "source": "website", "request_type": "pre_order",
-            "city": dealer["city"]}, dealer["language"], assign_to_me=False)
+        values = {**{k: data.get(k, "") for k in ("surname", "first_name", "phone", "email", "version", "trim")},
+                  "model": catalogue.MODEL, "price": str(price), "source": "website", "request_type": "pre_order",
+                  "city": dealer["city"]}
+        services.clean_or_raise(values, dealer["language"])  # nobody's turn is used up by a refused form
+        turn = await rotation.next_assignee(ctx)
+        row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn)
     except ValidationFailed as exc:
         return await _form(request, data, {**errors, **exc.errors}, 422)
     await Lead.scoped(dealer["id"]).update({Lead.client_ip: _client(request)}).where(Lead.id == row.id)
+    if turn is not None:
+        await create_reminder(ctx, _("New pre-order from the website: %(name)s") % {
+            "name": f"{row.first_name} {row.surname}".strip()}, now(), user_id=turn["id"], url=f"/leads/{row.id}",
+            entity=services.ENTITY, entity_id=row.id, source="leads")
     return await page(request, "leads/pre_order_done.html", {"name": data.get("first_name") or data.get("surname"),
                                                              "dealer": dealer, "price": price})
 

@@ -35,15 +35,25 @@ async def get(dealer_id: int, lead_id: int) -> dict[str, Any] | None:
     return await Lead.scoped(dealer_id).select().where(Lead.id == lead_id).first()
 
 
-async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_to_me: bool = True) -> Lead:
-    """A new lead in status New. Leads made by a user are theirs; web and import leads start unassigned."""
+def clean_or_raise(raw: dict[str, Any], language: str = "") -> dict[str, Any]:
+    """The lead's column values from a form, or :class:`ValidationFailed` with every problem."""
     values, errors = clean(raw, language)
     if errors:
         raise ValidationFailed(errors)
+    return values
+
+
+async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_to_me: bool = True,
+                 assignee: dict[str, Any] | None = None) -> Lead:
+    """A new lead in status New. Leads made by a user are theirs; web and import leads go to ``assignee``
+    (``{"id", "name"}``, e.g. whose turn it is) or start unassigned."""
+    values = clean_or_raise(raw, language)
     moment = now()
     values.update(created_at=moment, updated_at=moment, created_by=ctx.user_id)
     if assign_to_me and ctx.user_id is not None:
         values.update(assignee_id=ctx.user_id, assignee_name=ctx.user_name)
+    elif assignee is not None:
+        values.update(assignee_id=assignee["id"], assignee_name=assignee["name"])
     customer = str(raw.get("customer_id") or "")
     if customer.isdigit():
         values["customer_id"] = int(customer)

@@ -5,7 +5,7 @@
 ranges whatever the case, accents or phone formatting.
 """
 
-from piccolo.columns import BigInt, Date, Integer, Numeric, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, Integer, Numeric, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from forecourt import DealerScoped
@@ -46,3 +46,12 @@ class Lead(DealerScoped, Table, tablename="leads_lead"):
     name_key = Varchar(length=200)
     email_key = Varchar(length=254, default="")
     phone_rev = Varchar(length=20, default="")
+
+
+class Setting(DealerScoped, Table, tablename="leads_setting"):
+    """A dealer's leads settings: one row per dealer, made when first saved (absent: the defaults)."""
+
+    #: web pre-orders are assigned to the dealer's managers in turn instead of arriving unassigned
+    round_robin = Boolean(default=False)
+    #: the manager who got the last one
+    last_assignee_id = Integer(null=True, default=None)

@@ -1,0 +1,61 @@
+"""Round robin: a dealer may have its web pre-orders assigned to its managers in turn.
+
+Off by default (web leads then arrive unassigned, as manual 000 describes);
+a dealer administrator switches it on under Leads -> Settings. The turn is
+kept on the dealer's settings row and advanced with a compare-and-set, so
+two pre-orders arriving together go to two managers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from forecourt import Context, dealer_users, flash, page, requires
+from forecourt import gettext as _
+from plugins.leads.tables import Setting
+
+
+async def settings(dealer_id: int) -> dict[str, Any]:
+    row = await Setting.scoped(dealer_id).select().first()
+    return row or {"round_robin": False, "last_assignee_id": None}
+
+
+async def save(ctx: Context, round_robin: bool) -> None:
+    if await Setting.scoped(ctx.dealer_id).exists():
+        await Setting.scoped(ctx.dealer_id).update({Setting.round_robin: round_robin})
+    else:
+        await Setting.scoped(ctx.dealer_id).insert(round_robin=round_robin)
+
+
+async def next_assignee(ctx: Context) -> dict[str, Any] | None:
+    """The manager whose turn it is (and the turn moves on), or None when round robin is off or nobody is there."""
+    managers = sorted((u for u in await dealer_users(ctx.dealer_id) if u["role"] == "manager"), key=lambda u: u["id"])
+    for _attempt in range(5):
+        current = await settings(ctx.dealer_id)
+        if not current["round_robin"] or not managers:
+            return None
+        last = current["last_assignee_id"]
+        chosen = next((u for u in managers if last is None or u["id"] > last), managers[0])
+        same = Setting.last_assignee_id.is_null() if last is None else Setting.last_assignee_id == last
+        if await Setting.scoped(ctx.dealer_id).update({Setting.last_assignee_id: chosen["id"]}).where(same).returning(
+                Setting.id):
+            return chosen
+    return None  # the turn kept moving under us: leave this one for the queue
+
+
+@get("/settings", guards=[requires("leads.settings")])
+async def settings_page(request: Request) -> Response:
+    return await page(request, "leads/settings.html", {"settings": await settings(request.state.ctx.dealer_id)})
+
+
+@post("/settings", guards=[requires("leads.settings")])
+async def save_settings(request: Request) -> Response:
+    data = await request.form()
+    await save(request.state.ctx, data.get("round_robin") == "1")
+    return flash(Redirect("/leads/settings", status_code=303), _("Settings saved."))
+
+
+ROUTES = [settings_page, save_settings]
