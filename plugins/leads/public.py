@@ -75,10 +75,10 @@ async def pre_order(request: Request) -> Response:
                   "city": dealer["city"]}
         services.clean_or_raise(values, dealer["language"])  # nobody's turn is used up by a refused form
         turn = await rotation.next_assignee(ctx)
-        row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn)
+        row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn,
+                                    extra={"client_ip": _client(request)})
     except ValidationFailed as exc:
         return await _form(request, data, {**errors, **exc.errors}, 422)
-    await Lead.scoped(dealer["id"]).update({Lead.client_ip: _client(request)}).where(Lead.id == row.id)
     if turn is not None:
         await create_reminder(ctx, _("New pre-order from the website: %(name)s") % {
             "name": f"{row.first_name} {row.surname}".strip()}, now(), user_id=turn["id"], url=f"/leads/{row.id}",

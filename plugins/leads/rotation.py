@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
-from litestar.response import Redirect
-
-from forecourt import Context, dealer_users, flash, page, requires
-from forecourt import gettext as _
+from forecourt import Context, dealer_users
 from plugins.leads.tables import Setting
 
 
@@ -44,18 +40,3 @@ async def next_assignee(ctx: Context) -> dict[str, Any] | None:
                 Setting.id):
             return chosen
     return None  # the turn kept moving under us: leave this one for the queue
-
-
-@get("/settings", guards=[requires("leads.settings")])
-async def settings_page(request: Request) -> Response:
-    return await page(request, "leads/settings.html", {"settings": await settings(request.state.ctx.dealer_id)})
-
-
-@post("/settings", guards=[requires("leads.settings")])
-async def save_settings(request: Request) -> Response:
-    data = await request.form()
-    await save(request.state.ctx, data.get("round_robin") == "1")
-    return flash(Redirect("/leads/settings", status_code=303), _("Settings saved."))
-
-
-ROUTES = [settings_page, save_settings]

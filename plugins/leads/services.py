@@ -44,12 +44,13 @@ def clean_or_raise(raw: dict[str, Any], language: str = "") -> dict[str, Any]:
 
 
 async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_to_me: bool = True,
-                 assignee: dict[str, Any] | None = None) -> Lead:
+                 assignee: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Lead:
     """A new lead in status New. Leads made by a user are theirs; web and import leads go to ``assignee``
-    (``{"id", "name"}``, e.g. whose turn it is) or start unassigned."""
+    (``{"id", "name"}``, e.g. whose turn it is) or start unassigned. ``extra``: columns no form has
+    (``client_ip``, ``external_ref``), written in the same insert."""
     values = clean_or_raise(raw, language)
     moment = now()
-    values.update(created_at=moment, updated_at=moment, created_by=ctx.user_id)
+    values.update(created_at=moment, updated_at=moment, created_by=ctx.user_id, **(extra or {}))
     if assign_to_me and ctx.user_id is not None:
         values.update(assignee_id=ctx.user_id, assignee_name=ctx.user_name)
     elif assignee is not None:

@@ -35,6 +35,8 @@ class Lead(DealerScoped, Table, tablename="leads_lead"):
     postponed_until = Date(null=True, default=None)
     note = Text(default="")
     client_ip = Varchar(length=64, default="")  #: who sent a public pre-order (flood control)
+    #: the sending system's own id of a lead that came through the intake API (a retry finds it)
+    external_ref = Varchar(length=100, default="")
     #: the stock filter of a watched lead (manual 001, "Hlídat lead"): empty fields match anything
     watch_model = Varchar(length=100, default="")
     watch_trim = Varchar(length=100, default="")
@@ -55,3 +57,15 @@ class Setting(DealerScoped, Table, tablename="leads_setting"):
     round_robin = Boolean(default=False)
     #: the manager who got the last one
     last_assignee_id = Integer(null=True, default=None)
+
+
+class IntakeKey(DealerScoped, Table, tablename="leads_intake_key"):
+    """A key another system (a lead portal, the brand's website) sends leads with; only its hash is kept."""
+
+    name = Varchar(length=100)  #: who uses it, as the dealer calls them ("AutoScout24")
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12)  #: the key's first characters, to recognise it in the list
+    created_at = Timestamptz()
+    created_by = Integer(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
