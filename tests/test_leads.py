@@ -542,3 +542,20 @@ async def test_web_pre_orders_go_to_the_managers_in_turn_when_the_dealer_wants(m
                                               "phone": "+7 903 111-22-09"})
     assert (await Lead.scoped(dealer.id).select(Lead.assignee_id).where(Lead.surname == "Nobody").first()
             )["assignee_id"] is None
+
+
+async def test_the_list_hears_of_leads_that_arrive_while_it_is_open(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    await new_lead(manager)
+    page = (await manager.get("/leads/")).text
+    poll = re.search(r'hx-get="(/leads/news\?since=[^"]+)"', page).group(1).replace("&amp;", "&")
+    quiet = await manager.get(poll, headers={"hx-request": "true"})
+    assert quiet.status_code == 200 and 'id="lead-news"' in quiet.text and "arrived" not in quiet.text
+    await new_lead(manager, phone="+420 601 234 588")
+    await new_lead(manager, phone="+420 601 234 589")
+    news = await manager.get(poll, headers={"hx-request": "true"})
+    assert "2 new leads arrived." in news.text and 'hx-trigger="every 20s"' in news.text  # and it keeps asking
+    assert (await manager.get("/leads/news", params={"since": "garbage"})).status_code == 200
+    other = await make_dealer(modules=["leads"])
+    assert "arrived" not in (await (await client_as(other, "manager")).get(poll)).text  # only this dealer's

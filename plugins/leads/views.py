@@ -50,7 +50,22 @@ async def list_leads(request: Request) -> Response:
         "f": f, "rows": rows, "fields": fields, "users": await dealer_users(ctx.dealer_id), "after": after,
         "next_url": f"/leads/?{urlencode({**query, 'after': token})}" if token else "",
         "first_url": f"/leads/?{urlencode(query)}", "can_edit": ctx.can("leads.edit"),
+        # the first page asks every 20 s whether leads arrived since the newest one it shows
+        "since": (rows[0]["created_at"] if rows and f["sort"] in ("", "new") else now()).isoformat(),
     })
+
+
+@get("/news", guards=[requires("leads.view")])
+async def news(request: Request) -> Response:
+    """htmx, every 20 s from the list: how many of the dealer's leads arrived after ``since``."""
+    try:
+        since = dt.datetime.fromisoformat(str(request.query_params.get("since") or ""))
+    except ValueError:
+        since = None
+    if since is None or since.tzinfo is None:
+        since = now()
+    count = await Lead.scoped(request.state.ctx.dealer_id).count().where(Lead.created_at > since)
+    return await page(request, "leads/_news.html", {"since": since.isoformat(), "count": count, "back": "/leads/"})
 
 
 async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200,
@@ -164,5 +179,5 @@ async def hand_over_lead(request: Request, lead_id: FromPath[int]) -> Response:
     return flash(Redirect("/leads/", status_code=303), _("The lead was handed over to %(dealer)s.") % {"dealer": name})
 
 
-ROUTES = [list_leads, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer,
+ROUTES = [list_leads, news, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer,
           hand_over_lead]
