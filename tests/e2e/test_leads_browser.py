@@ -1,4 +1,5 @@
-"""A lead's way in a real browser: public pre-order at dealer A, contact at A, contract and transfer at B."""
+"""A lead's way in a real browser: public pre-order at dealer A, contact (its comment corrected later) at A,
+contract and transfer at B."""
 
 import re
 
@@ -37,10 +38,20 @@ async def test_pre_order_contact_contract_and_transfer(browser: Browser, page: P
     workflow = page.locator(".workflow")
     await expect(workflow.locator('[data-transition="contract_signed"]')).to_have_count(0)  # not before contact
     await workflow.locator("summary", has_text="Contact succeeded").click()
-    await workflow.locator('details[data-transition="contact_ok"]').get_by_role(
-        "button", name="Contact succeeded").click()
+    contact = workflow.locator('details[data-transition="contact_ok"]')
+    await contact.get_by_label("Comment").fill("Comes on Saturday")
+    await contact.get_by_role("button", name="Contact succeeded").click()
     await expect(workflow.locator("[data-state]")).to_have_text("Awaiting visit")
-    await expect(page.locator(".contacted-at")).not_to_have_text("—")
+    await expect(page.locator(".contacted-at")).not_to_have_text(re.compile("—|waiting"))
+    # the comment given with the contact is corrected later; its first version stays visible
+    entry = page.locator(".timeline-entry", has_text="Contact succeeded")
+    await entry.locator("summary", has_text="Edit").click()
+    await entry.get_by_role("textbox").fill("Comes on Sunday at ten")
+    await entry.get_by_role("button", name="Save").click()
+    entry = page.locator(".timeline-entry", has_text="Contact succeeded")
+    await expect(entry).to_contain_text("Comes on Sunday at ten")
+    await entry.locator("summary", has_text="Earlier versions").click()
+    await expect(entry.locator("s")).to_have_text("Comes on Saturday")
     await page.get_by_role("button", name="Log out").click()
 
     # dealer B: the customer walks in; B finds the lead, records the contract and takes it over
