@@ -13,7 +13,7 @@ from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.history import TimelineEntry
 from core.history import append as append_history
 from core.hookspecs import hookimpl, hookspec
-from core.i18n import gettext, lazy_gettext, ngettext
+from core.i18n import fmt_date, fmt_datetime, gettext, lazy_gettext, ngettext
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
@@ -65,6 +65,8 @@ __all__ = [
     "enabled_modules",
     "engine_kind",
     "flash",
+    "fmt_date",
+    "fmt_datetime",
     "fold",
     "from_local",
     "gettext",

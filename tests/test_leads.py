@@ -558,3 +558,29 @@ async def test_the_list_hears_of_leads_that_arrive_while_it_is_open(make_dealer,
     assert (await manager.get("/leads/news", params={"since": "garbage"})).status_code == 200
     other = await make_dealer(modules=["leads"])
     assert "arrived" not in (await (await client_as(other, "manager")).get(poll)).text  # only this dealer's
+
+
+async def test_the_list_downloads_as_csv_with_its_filters(make_dealer, client_as):
+    import csv
+    import io
+
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    await new_lead(manager, surname="Beneš", note="x")
+    await new_lead(manager, surname="=HYPERLINK(\"http://evil\")", phone="+420 601 234 591")
+    other = await new_lead(manager, surname="Zeman", phone="+420 601 234 592")
+    assert (await act(manager, other, "contact_ok", "new")).status_code == 303
+    page = (await manager.get("/leads/", params={"status": "new"})).text
+    link = re.search(r'href="(/leads/export\.csv\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    r = await manager.get(link)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="leads.csv"' in r.headers["content-disposition"]
+    assert r.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Surname", "First name", "E-mail"]
+    surnames = [row[0] for row in rows[1:]]
+    assert "Beneš" in surnames and "Zeman" not in surnames  # the list's filter applies
+    assert "'=HYPERLINK(\"http://evil\")" in surnames  # a formula is not run by the spreadsheet
+    assert all(row[6] == "New" for row in rows[1:])
+    stranger = await client_as(await make_dealer(modules=["leads"]), "manager")
+    assert "Beneš" not in (await stranger.get("/leads/export.csv")).content.decode("utf-8-sig")

@@ -19,14 +19,15 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *intake.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *views.ROUTES]
+    return [*public.ROUTES, *intake.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
+            *views.ROUTES]
 
 
 @hookimpl

@@ -37,19 +37,29 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _filters(request: Request) -> dict[str, str]:
+    return {key: str(request.query_params.get(key, "") or "").strip()[:100] for key in FILTERS}
+
+
+def list_filters(request: Request) -> dict[str, Any]:
+    """The list's filters and order from the query string, as :func:`services.search` takes them."""
+    f = _filters(request)
+    return {"q": f["q"], "status": f["status"], "source": f["source"], "assignee": f["assignee"],
+            "created_from": _date(f["created_from"]), "created_to": _date(f["created_to"]), "sort": f["sort"]}
+
+
 @get("/", guards=[requires("leads.view")])
 async def list_leads(request: Request) -> Response:
     ctx = request.state.ctx
-    f = {key: str(request.query_params.get(key, "") or "").strip()[:100] for key in FILTERS}
+    f = _filters(request)
     after = str(request.query_params.get("after", "") or "")
-    rows, token = await services.search(ctx.dealer_id, q=f["q"], status=f["status"], source=f["source"],
-                                        assignee=f["assignee"], created_from=_date(f["created_from"]),
-                                        created_to=_date(f["created_to"]), after=after, sort=f["sort"])
+    rows, token = await services.search(ctx.dealer_id, after=after, **list_filters(request))
     query = {k: v for k, v in f.items() if v}
     return await page(request, "leads/list.html", {
         "f": f, "rows": rows, "fields": fields, "users": await dealer_users(ctx.dealer_id), "after": after,
         "next_url": f"/leads/?{urlencode({**query, 'after': token})}" if token else "",
         "first_url": f"/leads/?{urlencode(query)}", "can_edit": ctx.can("leads.edit"),
+        "export_url": f"/leads/export.csv?{urlencode(query)}",
         # the first page asks every 20 s whether leads arrived since the newest one it shows
         "since": (rows[0]["created_at"] if rows and f["sort"] in ("", "new") else now()).isoformat(),
     })
