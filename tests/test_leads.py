@@ -584,3 +584,18 @@ async def test_the_list_downloads_as_csv_with_its_filters(make_dealer, client_as
     assert all(row[6] == "New" for row in rows[1:])
     stranger = await client_as(await make_dealer(modules=["leads"]), "manager")
     assert "Beneš" not in (await stranger.get("/leads/export.csv")).content.decode("utf-8-sig")
+
+
+async def test_the_card_points_to_other_records_with_the_same_contact(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    first = await new_lead(manager, surname="První", email="same@example.com")
+    second = await new_lead(manager, surname="Druhý", phone="+420 777 000 111", email="same@example.com")
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    card = (await manager.get(f"/leads/{first}")).text
+    same = card.split('class="same-contact')[1].split("</div>")[0]
+    assert f'href="/leads/{second}"' in same and f'href="/customers/{customer_id}"' in same
+    assert f'href="/leads/{first}"' not in same  # not itself
+    alone = await new_lead(manager, surname="Sám", phone="+420 777 999 888", email="")
+    assert 'class="same-contact' not in (await manager.get(f"/leads/{alone}")).text

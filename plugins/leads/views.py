@@ -124,6 +124,7 @@ async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = 
         "lead": lead, "fields": fields, "errors": errors or {}, "users": await dealer_users(ctx.dealer_id),
         "workflow": await workflow_panel(request, "leads.lead", lead) if ctx.can("leads.edit") else "",
         "timeline": await timeline_panel(request, services.ENTITY, lead_id),
+        "same": await services.matches(ctx, phone=lead["phone"], email=lead["email"], exclude_id=lead_id),
         "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
         "can_create_customer": ctx.can("leads.edit") and services.can_create_customer(ctx),
         "dealers": await handover.other_dealers(ctx) if ctx.can("leads.edit") else [],
