@@ -55,3 +55,7 @@ async def seed(dealer, users, ctx) -> None:
                 inputs["until"] = str((now() + dt.timedelta(days=3)).date())
             applied = await apply_transition(ctx, LEAD, lead.id, transition, state, inputs)
             state = applied.to_state
+        if not story:  # leads nobody has reached yet came in over the last three days: some are late
+            arrived = now() - dt.timedelta(hours=rng.uniform(1, 72))
+            await Lead.scoped(dealer.id).update({Lead.created_at: arrived, Lead.updated_at: arrived}).where(
+                Lead.id == lead.id)
