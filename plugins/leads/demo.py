@@ -1,4 +1,4 @@
-"""Demo leads for the demo dealers, in every status."""
+"""Demo leads for the demo dealers, in every status (but Watching stock, which needs a stock module)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ STORIES = ((), ("contact_ok",), ("contact_ok", "contract_signed"), ("postpone",)
 INPUTS = {"qualify": {"sub_category": "Private purchase", "model": "Peugeot 408 GT"},
           "postpone": {"until": "", "note": "Customer on holiday"},
           "contact_refused": {"reason": "Bought elsewhere", "note": "Bought a used car"},
-          "discard": {"reason": "Duplicate", "note": "Entered twice"}}
+          "discard": {"reason": "Duplicate", "note": "Entered twice"},
+          "lost": {"reason": "Price", "note": "Found a cheaper offer"}}
 
 
 #: how many leads each demo dealer gets: the named ones first, then generated ones
@@ -37,7 +38,8 @@ async def seed(dealer, users, ctx) -> None:
     people = PEOPLE.get(dealer.language, PEOPLE["cs"])
     rng = random.Random(dealer.id)
     cast = [*people, *((rng.choice(people)[0], rng.choice(people)[1]) for _ in range(DEMO_COUNT - len(people)))]
-    plots = (*STORIES, ("qualify",), ("qualify", "to_offer"))
+    plots = (*STORIES, ("qualify",), ("qualify", "to_test_drive"), ("qualify", "to_offer"),
+             ("qualify", "to_offer", "to_negotiation"), ("qualify", "to_offer", "won"), ("qualify", "lost"))
     stories = [*STORIES, *(rng.choice(plots) for _ in range(DEMO_COUNT - len(people)))]
     for i, ((surname, first), story) in enumerate(zip(cast, stories, strict=True)):
         phone = f"+7 916 555 {1000 + i:04d}" if dealer.language == "ru" else f"+420 601 {555000 + i:06d}"
