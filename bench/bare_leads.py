@@ -46,6 +46,7 @@ CONTEXT = {
     "rows": ROWS, "fields": fields, "users": [{"id": 1, "name": "Bench Manager", "role": "manager"}], "after": "",
     "next_url": f"/leads/?after={TOKEN}", "first_url": "/leads/", "can_edit": True,
     "since": ROWS[0]["created_at"].isoformat(), "export_url": "/leads/export.csv?",
+    "can_assign": True, "here": "/leads/",
 }
 
 

@@ -599,3 +599,30 @@ async def test_the_card_points_to_other_records_with_the_same_contact(make_deale
     assert f'href="/leads/{first}"' not in same  # not itself
     alone = await new_lead(manager, surname="Sám", phone="+420 777 999 888", email="")
     assert 'class="same-contact' not in (await manager.get(f"/leads/{alone}")).text
+
+
+async def test_several_leads_are_assigned_at_once_from_the_list(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    admin = await client_as(dealer, "dealer_admin")
+    one = await new_lead(admin, surname="Jedna")
+    two = await new_lead(admin, surname="Dva", phone="+420 601 234 593")
+    kept = await new_lead(admin, surname="Tři", phone="+420 601 234 594")
+    page = (await admin.get("/leads/", params={"status": "new"})).text
+    assert 'form="bulk-assign"' in page and 'action="/leads/assign-many"' in page
+    manager = dealer.users["manager"].id
+    r = await admin.post("/leads/assign-many", data={"ids": [str(one), str(two)], "assignee": str(manager),
+                                                    "next": "/leads/?status=new"})
+    assert r.status_code == 303 and r.headers["location"] == "/leads/?status=new"
+    rows = {r["id"]: r["assignee_id"] for r in await Lead.scoped(dealer.id).select(Lead.id, Lead.assignee_id)}
+    assert rows[one] == rows[two] == manager and rows[kept] == dealer.users["dealer_admin"].id
+    assert "2 leads assigned." in (await admin.get("/leads/?status=new")).text
+    # all or none: a lead of another dealer in the selection writes nothing
+    stranger = await new_lead(await client_as(await make_dealer(modules=["leads"]), "manager"))
+    r = await admin.post("/leads/assign-many", data={"ids": [str(kept), str(stranger)], "assignee": ""})
+    assert r.status_code == 404
+    assert (await Lead.scoped(dealer.id).get(kept)).assignee_id == dealer.users["dealer_admin"].id
+    r = await admin.post("/leads/assign-many", data={"ids": [str(kept)], "assignee": "999999999"},
+                         follow_redirects=True)
+    assert "Choose one of the dealer&#39;s users." in r.text
+    storekeeper = await client_as(dealer, "storekeeper")
+    assert (await storekeeper.post("/leads/assign-many", data={"ids": [str(kept)]})).status_code == 403

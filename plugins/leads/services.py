@@ -19,6 +19,7 @@ from forecourt import (
     now,
     parse_phone,
     registry,
+    transaction,
     upper_bound,
 )
 from forecourt import gettext as _
@@ -73,7 +74,16 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None) -> None:
     await Lead.scoped(ctx.dealer_id).update({Lead.assignee_id: user_id, Lead.assignee_name: name,
                                              Lead.updated_at: now()}).where(Lead.id == lead_id)
     await append_history(ctx, ENTITY, lead_id, "change", _("Assigned"),
-                         {"changes": {"assignee": [lead["assignee_name"], name]}})
+                         {"changes": {_("Assignee"): [lead["assignee_name"], name]}})
+
+
+async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) -> int:
+    """Assign several of the dealer's leads at once: all or none (an id that is not the dealer's: LookupError)."""
+    wanted = list(dict.fromkeys(lead_ids))
+    async with transaction():
+        for lead_id in wanted:
+            await assign(ctx, lead_id, user_id)
+    return len(wanted)
 
 
 def _customers_create(ctx: Context) -> Any:

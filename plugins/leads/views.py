@@ -15,6 +15,7 @@ from forecourt import (
     ValidationFailed,
     dealer_users,
     flash,
+    ngettext,
     now,
     page,
     requires,
@@ -59,7 +60,8 @@ async def list_leads(request: Request) -> Response:
         "f": f, "rows": rows, "fields": fields, "users": await dealer_users(ctx.dealer_id), "after": after,
         "next_url": f"/leads/?{urlencode({**query, 'after': token})}" if token else "",
         "first_url": f"/leads/?{urlencode(query)}", "can_edit": ctx.can("leads.edit"),
-        "export_url": f"/leads/export.csv?{urlencode(query)}",
+        "export_url": f"/leads/export.csv?{urlencode(query)}", "can_assign": ctx.can("leads.assign"),
+        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         # the first page asks every 20 s whether leads arrived since the newest one it shows
         "since": (rows[0]["created_at"] if rows and f["sort"] in ("", "new") else now()).isoformat(),
     })
@@ -162,6 +164,26 @@ async def assign_lead(request: Request, lead_id: FromPath[int]) -> Response:
     return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead assigned."))
 
 
+@post("/assign-many", guards=[requires("leads.assign")])
+async def assign_many(request: Request) -> Response:
+    """The list's selected leads to one colleague (or to nobody), all or none."""
+    data = await request.form()
+    ids = [int(v) for v in data.getall("ids", []) if str(v).isdigit()]
+    raw = str(data.get("assignee") or "")
+    back = str(data.get("next") or "")
+    back = back if back.startswith("/leads/") and "//" not in back else "/leads/"
+    if not ids:
+        return flash(Redirect(back, status_code=303), _("Select the leads to assign first."), "error")
+    try:
+        count = await services.assign_many(request.state.ctx, ids, int(raw) if raw.isdigit() else None)
+    except LookupError:
+        raise NotFoundException() from None
+    except ValidationFailed as exc:
+        return flash(Redirect(back, status_code=303), exc.message, "error")
+    return flash(Redirect(back, status_code=303),
+                 ngettext("%(num)d lead assigned.", "%(num)d leads assigned.", count) % {"num": count})
+
+
 @post("/{lead_id:int}/customer", guards=[requires("leads.edit")])
 async def create_customer(request: Request, lead_id: FromPath[int]) -> Response:
     """A potential customer from the lead's contact data (where the dealer has customers on)."""
@@ -190,5 +212,5 @@ async def hand_over_lead(request: Request, lead_id: FromPath[int]) -> Response:
     return flash(Redirect("/leads/", status_code=303), _("The lead was handed over to %(dealer)s.") % {"dealer": name})
 
 
-ROUTES = [list_leads, news, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, create_customer,
-          hand_over_lead]
+ROUTES = [list_leads, news, new_lead, create_lead, matches, show_lead, edit_lead, assign_lead, assign_many,
+          create_customer, hand_over_lead]
