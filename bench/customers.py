@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, login_cookie, server, table, throwaway_postgres, wrk
+from harness import ROOT, alternate, login_cookie, median_load, paired_ratio, server, table, throwaway_postgres
 
 LOGIN, PASSWORD = "bench-admin", "bench-pass-2026"
 FIRST = ["Jan", "Petr", "Jana", "Eva", "Tomáš", "Lucie", "Иван", "Мария", "Алексей", "Елена", "Jürgen", "Wei"]
@@ -121,7 +121,8 @@ def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
     print(f"{engine}: seeded/checked {args.customers:,} customers x 2 dealers in {time.monotonic() - t:.0f} s",
           flush=True)
     rows = []
-    with server(["--factory", "core.cli:app_factory"], env) as app_url:
+    with server(["--factory", "core.cli:app_factory"], env) as app_url, \
+            server(["--app-dir", "bench", "bare_customers:app"], env) as bare_url:
         cookie = {"Cookie": login_cookie(app_url, LOGIN, PASSWORD)}
         with httpx.Client(base_url=app_url, headers=cookie) as client:
             page = client.get("/customers/", params={"view": "list"}).text
@@ -133,21 +134,21 @@ def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
                 deep = nxt.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
         pages = {
             "list, first page": "/customers/?view=list",
+            "bare Litestar, same 50 rows": None,
             "list, 20 pages deep": deep,
             "surname search (dvořák)": "/customers/?view=list&q=dvo%C5%99%C3%A1k",
             "phone fragment (last 4 digits)": "/customers/?view=list&q=4567",
             "lower-case Cyrillic (смирнов)": "/customers/?view=list&q=%D1%81%D0%BC%D0%B8%D1%80%D0%BD%D0%BE%D0%B2",
         }
-        for label, path in pages.items():
-            load = wrk(app_url + path, args.seconds, args.connections, cookie)
-            rows.append([engine, label, f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}",
-                         str(load.errors)])
-    with server(["--app-dir", "bench", "bare_customers:app"], env) as bare_url:
-        load = wrk(bare_url + "/", args.seconds, args.connections)
-        rows.append([engine, "bare Litestar, same 50 rows", f"{load.rps:,.0f}", f"{load.p50_ms:.2f}",
-                     f"{load.p99_ms:.2f}", str(load.errors)])
-    first, bare = float(rows[0][3]), float(rows[-1][3])
-    rows.append([engine, "ratio first page / bare (p50)", "", f"{first / bare:.2f}x", "", ""])
+        targets = {label: (app_url + path, args.connections, cookie) if path else (bare_url + "/", args.connections,
+                                                                                   None)
+                   for label, path in pages.items()}
+        runs = alternate(targets, args.rounds, args.seconds)
+    for label, loads in runs.items():
+        load = median_load(loads)
+        rows.append([engine, label, f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}", str(load.errors)])
+    ratio = paired_ratio(runs["list, first page"], runs["bare Litestar, same 50 rows"])
+    rows.append([engine, "ratio first page / bare (median of the rounds' ratios)", "", f"{ratio:.2f}x", "", ""])
     rows.append([engine, "raw query of the first page", "", f"{_raw_sql_ms(url):.2f}", "", ""])
     return rows
 
@@ -157,6 +158,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per page; medians are reported")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--raw-sql", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -172,8 +174,8 @@ def main() -> int:
     with throwaway_postgres() as pg_url:
         if pg_url:
             rows += measure("PostgreSQL", pg_url, args)
-    print(f"\nCustomers at {args.customers:,} per dealer ({args.seconds}s per run, {args.connections} connections, "
-          "1 worker; server and wrk on separate cores)\n")
+    print(f"\nCustomers at {args.customers:,} per dealer (medians of {args.rounds} alternating runs of "
+          f"{args.seconds}s, {args.connections} connections, 1 worker; server and wrk on separate cores)\n")
     print(table(rows))
     return 0
 

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,6 +152,30 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str] | None
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
     return Load(rps, p50, p99, errors)
+
+
+def alternate(targets: dict[str, tuple[str, int, dict[str, str] | None]], rounds: int,
+              seconds: int) -> dict[str, list[Load]]:
+    """Load each ``label -> (url, connections, headers)`` once a round, in turn, for ``rounds`` rounds.
+
+    This machine's speed drifts for minutes at a time; running the pages one after the other, round after
+    round, lets a page be compared with the baseline measured seconds before it (see :func:`paired_ratio`).
+    """
+    runs: dict[str, list[Load]] = {label: [] for label in targets}
+    for _ in range(rounds):
+        for label, (url, connections, headers) in targets.items():
+            runs[label].append(wrk(url, seconds, connections, headers))
+    return runs
+
+
+def median_load(loads: list[Load]) -> Load:
+    return Load(statistics.median(x.rps for x in loads), statistics.median(x.p50_ms for x in loads),
+                statistics.median(x.p99_ms for x in loads), sum(x.errors for x in loads))
+
+
+def paired_ratio(pages: list[Load], baseline: list[Load]) -> float:
+    """The median of each round's page/baseline p50 ratio."""
+    return statistics.median(a.p50_ms / b.p50_ms for a, b in zip(pages, baseline, strict=True))
 
 
 def table(rows: list[list[str]]) -> str:

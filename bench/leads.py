@@ -23,7 +23,6 @@ import asyncio
 import datetime as dt
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, login_cookie, server, table, throwaway_postgres, wrk
+from harness import ROOT, alternate, login_cookie, median_load, paired_ratio, server, table, throwaway_postgres
 
 PASSWORD = "bench-pass-2026"
 DEALERS = 100
@@ -167,18 +166,11 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
                    "bare": (bare_url + "/", args.connections, None),
                    "deep": (app_url + deep, args.connections, cookie),
                    "search": (app_url + search, 1, cookie)}
-        # rounds alternate the list and the bare page, so a slow spell of the machine hits both alike
-        runs: dict[str, list] = {label: [] for label in targets}
-        for _ in range(args.rounds):
-            for label, (target, conns, headers) in targets.items():
-                runs[label].append(wrk(target, args.seconds, conns, headers))
+        runs = alternate(targets, args.rounds, args.seconds)
         for label, loads in runs.items():
-            out[label] = statistics.median(load.p50_ms for load in loads)
-            out[label + "_rps"] = statistics.median(load.rps for load in loads)
-            out[label + "_errors"] = sum(load.errors for load in loads)
-        # the ratio of each round's list and bare runs (seconds apart), then the median: the machine's
-        # slow spells last longer than one run, so a ratio of medians taken minutes apart would carry them
-        out["ratio"] = statistics.median(a.p50_ms / b.p50_ms for a, b in zip(runs["list"], runs["bare"], strict=True))
+            load = median_load(loads)
+            out[label], out[label + "_rps"], out[label + "_errors"] = load.p50_ms, load.rps, load.errors
+        out["ratio"] = paired_ratio(runs["list"], runs["bare"])
     alone = subprocess.run([sys.executable, __file__, "--search-alone", surname, first, tail],
                            env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, check=True)
     out["search_alone"] = float(alone.stdout.split()[-1])
