@@ -38,7 +38,7 @@ async def _rows() -> tuple[list, str]:
 
 ROWS, TOKEN = asyncio.run(_rows())
 CONTEXT = {
-    "ctx": SimpleNamespace(dealer_id=1, dealer_name="Bench Motors", user_name="Bench Manager"),
+    "ctx": SimpleNamespace(dealer_id=1, dealer_name="Bench Motors", user_name="Bench Manager", can=lambda _: True),
     "nav": [NavItem(label="Home", href="/", order=0, active_prefix="/"),
             NavItem(label="Leads", href="/leads/", order=10), NavItem(label="Opportunities", href="/leads/board")],
     "csrf_token": "x" * 43, "lang": "en", "languages": LANGUAGE_NAMES, "flashes": [], "path": "/leads/",
