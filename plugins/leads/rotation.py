@@ -20,10 +20,9 @@ async def settings(dealer_id: int) -> dict[str, Any]:
 
 
 async def save(ctx: Context, round_robin: bool) -> None:
-    if await Setting.scoped(ctx.dealer_id).exists():
-        await Setting.scoped(ctx.dealer_id).update({Setting.round_robin: round_robin})
-    else:
-        await Setting.scoped(ctx.dealer_id).insert(round_robin=round_robin)
+    """One statement, so two administrators saving at once cannot both try to make the dealer's row."""
+    await Setting.raw("INSERT INTO leads_setting (dealer_id, round_robin) VALUES ({}, {}) ON CONFLICT (dealer_id) "
+                      "DO UPDATE SET round_robin = excluded.round_robin", ctx.dealer_id, round_robin)
 
 
 async def next_assignee(ctx: Context) -> dict[str, Any] | None:
