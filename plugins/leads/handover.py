@@ -17,15 +17,13 @@ from forecourt import (
     append_history,
     create_reminder,
     dealers_with_module,
-    enabled_modules,
     now,
-    system_context,
     transaction,
 )
 from forecourt import gettext as _
 from plugins.leads import services
 from plugins.leads.machine import LEAD
-from plugins.leads.transfer import move_lead
+from plugins.leads.transfer import move_lead, their_context
 
 
 async def other_dealers(ctx: Context) -> list[dict]:
@@ -44,9 +42,7 @@ async def hand_over(ctx: Context, lead_id: int, dealer_id: int | None) -> str:
     if LEAD.state(lead["status"]).terminal:
         raise Conflict(_("A closed lead stays where it was closed (“%(state)s”).")
                        % {"state": LEAD.state(lead["status"]).label})
-    theirs = system_context(target["id"], await enabled_modules(target["id"]), target["name"], target["language"])
-    theirs = Context(**{**theirs.__dict__, "user_id": ctx.user_id,
-                        "user_name": f"{ctx.user_name} ({ctx.dealer_name})"})
+    theirs = await their_context(ctx, target["id"])
     name = f"{lead['first_name']} {lead['surname']}".strip()
     async with transaction():
         await move_lead(lead, target["id"], None, "")

@@ -62,12 +62,16 @@ async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_t
     return await create_entity(ctx, Lead, ENTITY, values)
 
 
-async def assign(ctx: Context, lead_id: int, user_id: int | None) -> None:
-    """Make ``user_id`` responsible for the lead (``None``: unassigned); the change goes to the history."""
+async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[int, str] | None = None) -> None:
+    """Make ``user_id`` responsible for the lead (``None``: unassigned); the change goes to the history.
+
+    ``users`` (id -> name of the dealer's users) spares the lookup when several leads are assigned.
+    """
     lead = await get(ctx.dealer_id, lead_id)
     if lead is None:
         raise LookupError(lead_id)
-    users = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)}
+    if users is None:
+        users = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)}
     if user_id is not None and user_id not in users:
         raise ValidationFailed({"assignee": _("Choose one of the dealer's users.")})
     name = users.get(user_id, "") if user_id is not None else ""
@@ -80,9 +84,10 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None) -> None:
 async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) -> int:
     """Assign several of the dealer's leads at once: all or none (an id that is not the dealer's: LookupError)."""
     wanted = list(dict.fromkeys(lead_ids))
+    users = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)}
     async with transaction():
         for lead_id in wanted:
-            await assign(ctx, lead_id, user_id)
+            await assign(ctx, lead_id, user_id, users)
     return len(wanted)
 
 
@@ -116,10 +121,11 @@ async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
     for result in create(ctx=ctx, values=values):
         customer = await result if inspect.isawaitable(result) else result
         if customer:
-            await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}).where(
-                Lead.id == lead_id)
-            await append_history(ctx, ENTITY, lead_id, "change", _("Customer created from the lead"),
-                                 {"changes": {_("Customer"): ["", f"#{customer['number']} {customer['name']}"]}})
+            async with transaction():  # the link and its history row together
+                await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
+                                                        ).where(Lead.id == lead_id)
+                await append_history(ctx, ENTITY, lead_id, "change", _("Customer created from the lead"),
+                                     {"changes": {_("Customer"): ["", f"#{customer['number']} {customer['name']}"]}})
             return customer
     return None
 

@@ -81,7 +81,7 @@ async def find_everywhere(surname: str, first_name: str, email: str = "", phone:
              "email": r["email"][:2] + "…@" + r["email"].split("@")[-1] if r["email"] else ""} for r in rows]
 
 
-async def _their_context(ctx: Context, dealer_id: int) -> Context:
+async def their_context(ctx: Context, dealer_id: int) -> Context:
     """Act on another dealer's lead as this user of this dealer (named so in that dealer's history)."""
     return Context(dealer_id=dealer_id, user_id=ctx.user_id, user_name=f"{ctx.user_name} ({ctx.dealer_name})",
                    role=ctx.role, dealer_name="", modules=await enabled_modules(dealer_id),
@@ -117,7 +117,7 @@ async def sign_for_us(ctx: Context, lead_id: int) -> None:
     row = await _foreign_lead(lead_id)
     if row["dealer_id"] == ctx.dealer_id:
         raise Conflict(_("This lead is already yours: record the contract on its card."))
-    theirs = await _their_context(ctx, row["dealer_id"])
+    theirs = await their_context(ctx, row["dealer_id"])
     state = row["status"]
     if state == "new":  # the customer is here: that is the contact
         state = (await apply_transition(theirs, LEAD, lead_id, "contact_ok", "new",
@@ -135,7 +135,7 @@ async def transfer_to_us(ctx: Context, lead_id: int) -> None:
     if row["status"] != "contract_signed":
         raise Conflict(_("A lead can be transferred only once its status is “Contract signed”; it is “%(state)s”.")
                        % {"state": LEAD.state(row["status"]).label})
-    theirs = await _their_context(ctx, row["dealer_id"])
+    theirs = await their_context(ctx, row["dealer_id"])
     names = await dealer_names([row["dealer_id"], ctx.dealer_id])
     async with transaction():
         await move_lead(row, ctx.dealer_id, ctx.user_id, ctx.user_name, expect_status="contract_signed")
