@@ -36,6 +36,21 @@ async def needing_detail(dealer_id: int, list_key: str, defaults: tuple[Any, ...
     return {str(d) for d in defaults}
 
 
+async def offered_and_detailed(dealer_id: int, list_key: str, defaults: tuple[Any, ...] = (),
+                               detailed: tuple[Any, ...] = ()) -> tuple[list[str], list[str]]:
+    """:func:`labels` and, of those, the ones :func:`needing_detail` names, in list order, from one read.
+
+    A form shows these beside the detail input so people know beforehand which reasons make it required.
+    """
+    own = await rows(dealer_id, list_key)
+    if own:
+        active = [r for r in own if r["active"]]
+        return [r["label"] for r in active], [r["label"] for r in active if r["needs_detail"]]
+    marked = {str(d) for d in detailed}
+    offered = [str(d) for d in defaults]
+    return offered, [label for label in offered if label in marked]
+
+
 async def ensure_own(dealer_id: int, list_key: str, defaults: tuple[Any, ...],
                      detailed: tuple[Any, ...] = ()) -> None:
     """Copy the defaults into the dealer's list before its first edit."""

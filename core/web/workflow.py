@@ -52,10 +52,26 @@ def _card_url(m: machine.Machine, entity_id: int) -> str:
     return m.url(entity_id) if m.url else f"/{m.plugin}/"
 
 
-async def _reason_choices(request: Request, m: machine.Machine, t: machine.Transition) -> dict[str, list[str]]:
+async def _reason_choices(
+    request: Request, m: machine.Machine, t: machine.Transition
+) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    """The reasons each reason input offers, and for each detail input the reasons that make it required.
+
+    The second map (``{detail input: {"reason": reason input, "reasons": [...]}}``) lets the form say
+    beforehand "required for “Bought another car”" instead of calling the input optional.
+    """
     dealer_id = request.state.ctx.dealer_id
-    return {inp.name: await reasons.labels(dealer_id, machine.reason_list_key(m, t, inp), inp.reasons)
-            for inp in t.inputs if inp.kind == "reason"}
+    choices: dict[str, list[str]] = {}
+    needs: dict[str, dict[str, Any]] = {}
+    for inp in t.inputs:
+        if inp.kind != "reason":
+            continue
+        offered, detailed = await reasons.offered_and_detailed(
+            dealer_id, machine.reason_list_key(m, t, inp), inp.reasons, inp.detailed if inp.detail else ())
+        choices[inp.name] = offered
+        if inp.detail and detailed:
+            needs[inp.detail] = {"reason": inp.name, "reasons": detailed}
+    return choices, needs
 
 
 async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_url: str = "") -> Markup:
@@ -63,10 +79,12 @@ async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_u
     m = _machine_for(request, key)
     ctx = request.state.ctx
     offered = machine.available(ctx, m, row)
-    choices = {t.key: await _reason_choices(request, m, t) for t in offered}
+    choices, needs = {}, {}
+    for t in offered:
+        choices[t.key], needs[t.key] = await _reason_choices(request, m, t)
     html = await render_string(request, "core/workflow/_actions.html", {
         "machine": m, "row": row, "state": m.state(row[m.field]), "transitions": offered,
-        "choices": choices, "next": next_url or request.url.path, "values": {}, "errors": {},
+        "choices": choices, "needs": needs, "next": next_url or request.url.path, "values": {}, "errors": {},
         "other": machine.OTHER,
     })
     return Markup(html)
@@ -74,9 +92,10 @@ async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_u
 
 async def _transition_page(request: Request, m: machine.Machine, row: dict[str, Any], t: machine.Transition,
                            values: dict[str, str], errors: dict[str, str], status: int) -> Response:
+    choices, needs = await _reason_choices(request, m, t)
     return await page(request, "core/workflow/transition.html", {
         "machine": m, "row": row, "t": t, "state": m.state(row[m.field]), "values": values,
-        "errors": errors, "choices": await _reason_choices(request, m, t), "other": machine.OTHER,
+        "errors": errors, "choices": choices, "needs": needs, "other": machine.OTHER,
         "next": local_path(values.get("next"), _card_url(m, row["id"])),
     }, status_code=status)
 
