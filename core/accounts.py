@@ -10,7 +10,7 @@ from core import db
 from core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from core.context import ROLES
 from core.errors import ValidationFailed
-from core.i18n import _
+from core.i18n import CURRENCY_BY_LANGUAGE, _, is_currency
 from core.tables import Dealer, User
 from core.timeutil import ZONE_BY_LANGUAGE, is_zone, now
 
@@ -30,14 +30,18 @@ def format_modules(modules: set[str] | frozenset[str]) -> str:
 async def create_dealer(
     name: str, slug: str, city: str = "", language: str = "en", modules: list[str] | None = None,
     timezone: str = "",
+    currency: str = "",
 ) -> Dealer:
     """Create a dealer with ``modules`` (already closed under ``requires``).
 
-    ``timezone`` (IANA) defaults to the usual one for ``language``.
+    ``timezone`` (IANA) and ``currency`` (ISO 4217) default to the usual ones for ``language``.
     """
     name, slug = name.strip(), slug.strip().lower()
     timezone = timezone.strip() or ZONE_BY_LANGUAGE.get(language, "UTC")
+    currency = currency.strip().upper() or CURRENCY_BY_LANGUAGE.get(language, "EUR")
     errors: dict[str, str] = {}
+    if not is_currency(currency):
+        errors["currency"] = _("Choose a currency from the list.")
     if timezone != "UTC" and not is_zone(timezone):
         errors["timezone"] = _("Choose a time zone from the list.")
     if not name:
@@ -54,6 +58,7 @@ async def create_dealer(
         city=city.strip(),
         language=language,
         timezone=timezone,
+        currency=currency,
         modules=format_modules(set(modules or [])),
         created_at=now(),
     )
@@ -160,10 +165,17 @@ async def dealer_names(dealer_ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
-async def dealers_with_module(plugin: str) -> list[dict[str, Any]]:
-    """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language"}``, by city."""
+async def dealers_with_module(plugin: str, among: list[int] | None = None) -> list[dict[str, Any]]:
+    """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language"}``, by city.
+
+    ``among`` limits the answer to those dealer ids (e.g. the dealers of rows found across dealers).
+    """
+    where = Dealer.active == True  # noqa: E712
+    if among is not None:
+        if not among:
+            return []
+        where = where & Dealer.id.is_in(list(set(among)))
     rows = await Dealer.select(Dealer.id, Dealer.name, Dealer.city, Dealer.language, Dealer.modules).where(
-        Dealer.active == True  # noqa: E712
-    ).order_by(Dealer.city).order_by(Dealer.name)
+        where).order_by(Dealer.city).order_by(Dealer.name)
     return [{"id": r["id"], "name": r["name"], "city": r["city"], "language": r["language"]} for r in rows
             if plugin in parse_modules(r["modules"])]

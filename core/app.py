@@ -20,7 +20,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import builtin_hooks, db, i18n, jobs, machine
+from core import builtin_hooks, db, i18n, jobs, machine, signing
 from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import reasons as reasons_views
@@ -32,7 +32,7 @@ from core.plugins import CORE, Registry, load_plugins, set_registry
 from core.settings import Settings
 from core.tables import CORE_TABLES
 from core.web import home, workflow
-from core.web.errors import handle_exception
+from core.web.errors import handle_exception, prepare_error_page
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware
 from core.web.render import set_secure_cookies
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     _install_machines(registry)
     env = build_env(registry, settings.debug)
     set_registry(registry)
+    signing.configure(settings.secret_key)
     set_env(env)
     set_secure_cookies(settings.secure_cookies)
     db.configure(settings.database_url, all_tables(registry))
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                                header_name="x-csrftoken", cookie_samesite="lax",
                                cookie_secure=settings.secure_cookies),
         exception_handlers={Exception: handle_exception},
+        after_exception=[prepare_error_page],  # the error page's menu, asked for before the handler
         lifespan=[lifespan],
         debug=False,
     )

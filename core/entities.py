@@ -20,6 +20,7 @@ from core import history as history_rows
 from core.context import Context
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
+from core.messages import Message
 from core.plugins import registry
 
 
@@ -84,22 +85,26 @@ async def update(
     values: dict[str, Any],
     *,
     history: Mapping[str, Any] | None = None,
-    summary: str = "",
+    summary: str | Message = "",
 ) -> Any:
     """Update one of ``ctx``'s dealer's rows after the veto hook allowed it; the row, or None if not found.
 
     Only the columns in ``values`` are written (a concurrent change to another
     column is kept). ``history`` maps the columns whose changes belong in the
     entity's history to their labels (``{"version": _l("Version")}``): one
-    ``change`` row with before → after, titled ``summary``, in the same
-    transaction. After the commit ``on_entity_updated`` fires with what
-    actually changed (not at all when nothing did).
+    ``change`` row with before → after, titled ``summary`` (a Message, shown in
+    each reader's language), in the same transaction. After the commit
+    ``on_entity_updated`` fires with what actually changed (not at all when
+    nothing did). Nothing to write (``values`` empty) reads the row and
+    writes nothing.
     """
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to change business rows")
     _refuse_workflow_fields(entity, values, {})
     reg = registry()
     pk = table._meta.primary_key
+    if not values:
+        return await table.scoped(ctx.dealer_id).get(entity_id)
     async with db.transaction():
         before = await table.scoped(ctx.dealer_id).select().where(pk == entity_id).first()
         if before is None:
@@ -111,10 +116,10 @@ async def update(
         await table.scoped(ctx.dealer_id).update({getattr(table, k): v for k, v in values.items()}).where(
             pk == entity_id)
         changes = {k: (before[k], v) for k, v in values.items() if _shown(before[k]) != _shown(v)}
-        tracked = {str(label): [_shown(changes[k][0]), _shown(changes[k][1])]
-                   for k, label in (history or {}).items() if k in changes}
+        tracked = [history_rows.change(label, changes[k][0], changes[k][1])
+                   for k, label in (history or {}).items() if k in changes]
         if tracked:
-            await history_rows.append(ctx, entity, entity_id, "change", summary or _("Details changed"),
+            await history_rows.append(ctx, entity, entity_id, "change", summary or Message("Details changed"),
                                       {"changes": tracked})
         row = await table.scoped(ctx.dealer_id).get(entity_id)
     if changes:

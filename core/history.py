@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.context import Context
+from core.messages import Message, as_stored, shown, shown_value, stored_value
 from core.tables import History
 from core.tenancy import Scoped
 from core.timeutil import now
@@ -26,20 +27,47 @@ async def append(
     entity: str,
     entity_id: int,
     kind: str,
-    summary: str = "",
+    summary: str | Message = "",
     payload: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> None:
-    """Add one row to ``entity``'s history, as ``ctx``'s user (inside the caller's transaction, if any)."""
+    """Add one row to ``entity``'s history, as ``ctx``'s user (inside the caller's transaction, if any).
+
+    A ``summary`` the system words (anything but text a person typed) must be
+    a :class:`~core.messages.Message`: it is then shown in each reader's
+    language. A ``change`` row's ``payload`` is ``{"changes": [change(...), ...]}``.
+    """
     if ctx.dealer_id is None:
         raise ValueError("history rows belong to a dealer")
     if kind not in KINDS:
         raise ValueError(f"unknown history kind {kind!r}; use one of {KINDS}")
+    text, message = as_stored(summary)
     await History.insert(History(
         dealer_id=ctx.dealer_id, entity=entity, entity_id=entity_id, at=at or now(),
-        user_id=ctx.user_id, user_name=ctx.user_name, kind=kind, summary=summary[:2000],
+        user_id=ctx.user_id, user_name=ctx.user_name, kind=kind, summary=text[:2000], message=message,
         payload=json.dumps(payload or {}, ensure_ascii=False, default=str),
     ))
+
+
+def change(label: Any, before: Any, after: Any) -> dict[str, Any]:
+    """One line of a ``change`` row: ``label`` (a ``lazy_gettext`` label or a Message) shown in the reader's language.
+
+    ``before`` and ``after`` are data and shown as stored ("" for none).
+    """
+    return {"label": stored_value(label),
+            "from": "" if before is None else str(before), "to": "" if after is None else str(after)}
+
+
+def _changes_text(changes: Any) -> str:
+    """``Label: before → after; …`` in the reader's language.
+
+    Rows written before labels were stored as messages hold ``{label: [before, after]}``
+    with the label in the writer's language; they show as written.
+    """
+    if isinstance(changes, dict):
+        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in changes.items())
+    return "; ".join(f"{shown_value(item.get('label', ''))}: {item.get('from', '')} → {item.get('to', '')}"
+                     for item in changes or ())
 
 
 async def rows(dealer_id: int, entity: str, entity_id: int, limit: int = 500) -> list[dict[str, Any]]:
@@ -128,13 +156,13 @@ async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEn
             continue  # shown through the comment itself, which keeps its edit history
         payload = row["payload"]
         body, note = "", None
-        title = row["summary"]
+        title = shown(row["message"], row["summary"])
         if row["kind"] == "transition":
             as_comments = payload.get("comments") or {}
             note = next((notes.pop(i) for i in as_comments.values() if i in notes), None)
             title, body = _transition_text(payload, title, skip=set(as_comments))
         elif row["kind"] == "change":
-            body = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (payload.get("changes") or {}).items())
+            body = _changes_text(payload.get("changes"))
         if note is None:
             entries.append(TimelineEntry(at=row["at"], title=title, kind=row["kind"],
                                          author=row["user_name"], body=body))

@@ -21,7 +21,6 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_timedelta, get_date_format, get_datetime_format, get_time_format, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from core.settings import LANGUAGES
@@ -31,6 +30,10 @@ CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale", default="en")
+#: the acting dealer's currency (set per request and per job run, like its time zone)
+_currency: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_currency", default="EUR")
+#: the currency a new dealer gets from its language when none is chosen
+CURRENCY_BY_LANGUAGE = {"cs": "CZK", "ru": "RUB", "zh": "CNY", "en": "EUR"}
 _catalogues: dict[str, NullTranslations] = {}
 
 
@@ -65,8 +68,50 @@ def set_locale(lang: str) -> contextvars.Token[str]:
     return _current.set(lang if lang in LANGUAGES else "en")
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _current.reset(token)
+
+
 def get_locale() -> str:
     return _current.get()
+
+
+def set_currency(code: str) -> contextvars.Token[str]:
+    """Amounts shown from here on are in ``code`` (the dealer's currency); "" keeps the default (EUR)."""
+    return _currency.set(code or "EUR")
+
+
+def reset_currency(token: contextvars.Token[str]) -> None:
+    _currency.reset(token)
+
+
+def get_currency() -> str:
+    return _currency.get()
+
+
+def is_currency(code: str) -> bool:
+    return code in _currency_codes()
+
+
+#: offered first in a currency list: those of our languages' countries, and the usual trading ones
+COMMON_CURRENCIES = ("CZK", "EUR", "RUB", "CNY", "USD", "PLN", "GBP", "CHF", "KZT", "BYN", "UAH")
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """``(code, "CZK - Czech koruna")`` for a select, in the reader's language: the common ones first."""
+    from babel.numbers import get_currency_name
+
+    locale = _babel_locale(_locale())
+    common = [c for c in COMMON_CURRENCIES if c in _currency_codes()]
+    rest = sorted(_currency_codes() - set(common), key=lambda c: get_currency_name(c, locale=locale).lower())
+    return [(c, f"{c} – {get_currency_name(c, locale=locale)}") for c in common + rest]
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
 
 
 def gettext(message: str) -> str:
@@ -160,8 +205,29 @@ def _date_pattern(lang: str, format: str) -> Any:
     return parse_pattern(get_date_format(format, locale=_babel_locale(lang)).pattern)
 
 
-def fmt_money(value: Decimal | float | None, currency: str = "EUR") -> str:
-    return "" if value is None else format_currency(value, currency, locale=_locale())
+def fmt_money(value: Decimal | float | int | None, currency: str = "") -> str:
+    """An amount with its currency as the reader writes it ("2 415 000 Kč", "₽2,415,000.00").
+
+    ``currency`` defaults to the acting dealer's. Whole amounts show without
+    decimals (car prices are), others with the currency's usual digits.
+    """
+    if value is None:
+        return ""
+    code = currency or _currency.get()
+    whole = Decimal(value) == Decimal(value).to_integral_value() if not isinstance(value, float) else value.is_integer()
+    return _currency_format(_locale(), whole).apply(value, _babel_locale(_locale()), currency=code,
+                                                    currency_digits=not whole, decimal_quantization=not whole)
+
+
+@functools.lru_cache(maxsize=16)
+def _currency_format(lang: str, whole: bool) -> Any:
+    pattern = _babel_locale(lang).currency_formats["standard"]
+    if whole:
+        from babel.numbers import parse_pattern as parse_number_pattern
+
+        pattern = parse_number_pattern(pattern.pattern.split(";")[0].replace(".00", "").replace(",00", ""))
+        pattern.frac_prec = (0, 0)
+    return pattern
 
 
 def fmt_number(value: Decimal | float | int | None) -> str:

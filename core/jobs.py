@@ -25,6 +25,8 @@ from core import db
 from core.accounts import parse_modules
 from core.context import Context, system_context
 from core.errors import PluginError
+from core.i18n import reset_currency, set_currency
+from core.messages import as_stored
 from core.tables import Dealer, JobSlot
 from core.timeutil import now, reset_zone, set_zone
 
@@ -100,7 +102,8 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
     from core.registry import registry
 
     moment = moment or now()
-    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules, Dealer.language, Dealer.timezone).where(
+    dealers = await Dealer.select(Dealer.id, Dealer.name, Dealer.modules, Dealer.language, Dealer.timezone,
+                                  Dealer.currency).where(
         Dealer.active == True)  # noqa: E712
     by_id = {d["id"]: d for d in dealers}
     await _ensure_slots(dealers, moment)
@@ -115,14 +118,16 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
                 ctx = system_context(dealer["id"], modules, dealer["name"], dealer["language"],
                                      dealer["timezone"])
                 zone_token = set_zone(dealer["timezone"])  # "today" is the dealer's day
+                money_token = set_currency(dealer["currency"])
                 try:
-                    result = str(await job.run(ctx))[:500]
+                    result = str(as_stored(await job.run(ctx))[0])[:500]  # for operators: in English
                 except Exception as exc:
                     result = f"failed: {type(exc).__name__}: {exc}"[:500]
                     await registry().record_failure(job.plugin, f"job {job.key}", exc,
                                                     {"dealer_id": dealer["id"]})
                 finally:
                     reset_zone(zone_token)
+                    reset_currency(money_token)
                 ran.append((job.key, dealer["id"], result))
             await JobSlot.update({JobSlot.last_finished_at: now(), JobSlot.last_result: result}).where(
                 JobSlot.id == slot["id"])

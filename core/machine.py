@@ -31,6 +31,7 @@ from core.errors import Conflict, PluginError, Veto
 from core.i18n import gettext as _
 from core.machine_inputs import INPUT_KINDS, clean_inputs
 from core.machine_inputs import OTHER as OTHER  # the "Other" choice, public here too
+from core.messages import Message
 from core.timeutil import now
 
 COLOURS = ("grey", "blue", "green", "amber", "red", "purple")
@@ -338,7 +339,7 @@ async def apply(
                  for inp in transition.inputs if inp.kind == "note" and inputs.get(inp.name)}
         await history.append(
             ctx, machine.entity, entity_id, "transition",
-            summary=str(transition.label),
+            summary=Message.of(transition.label),
             payload={"machine": machine.key, "transition": transition.key, "from": current,
                      "to": transition.target, "inputs": _json_ready(inputs), "stamped": _json_ready(stamped),
                      "comments": notes},

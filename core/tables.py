@@ -28,6 +28,8 @@ class Dealer(Table, tablename="core_dealer"):
     language = Varchar(length=8, default="en")
     #: IANA time zone: what its staff see and type is in this zone (stored times stay UTC)
     timezone = Varchar(length=64, default="UTC")
+    #: ISO 4217 code: every amount of this dealer is shown in it
+    currency = Varchar(length=3, default="EUR")
     modules = Text(default="")
     active = Boolean(default=True)
     created_at = Timestamptz()
@@ -108,7 +110,10 @@ class History(Table, tablename="core_history"):
     user_id = Integer(null=True, default=None)
     user_name = Varchar(length=200, default="")
     kind = Varchar(length=32)
+    #: the title in English (the fallback, readable in any tool) ...
     summary = Text(default="")
+    #: ... and, for a text the system wrote, the message (id + parameters, JSON) shown in the reader's language
+    message = Text(default="")
     payload = Text(default="{}")
 
 
@@ -146,6 +151,8 @@ class Reminder(Table, tablename="core_reminder"):
     user_id = Integer(null=True, default=None)
     due_at = Timestamptz()
     text = Text()
+    #: a system-written reminder's message (id + parameters, JSON); ``text`` is then its English form
+    message = Text(default="")
     entity = Varchar(length=100, default="")
     entity_id = BigInt(null=True, default=None)
     url = Varchar(length=500, default="")

@@ -12,11 +12,13 @@ from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.history import TimelineEntry
 from core.history import append as append_history
+from core.history import change as history_change
 from core.hookspecs import hookimpl, hookspec
-from core.i18n import fmt_date, fmt_datetime, gettext, lazy_gettext, ngettext
+from core.i18n import fmt_date, fmt_datetime, fmt_money, gettext, lazy_gettext, ngettext
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
+from core.messages import Message
 from core.metrics import Metric, MetricValue, Period
 from core.metrics import compute as compute_metrics
 from core.migrations import sql_migration
@@ -24,6 +26,8 @@ from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
 from core.reminders import create as create_reminder
+from core.signing import sign as sign_proof
+from core.signing import verify as verify_proof
 from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
@@ -40,6 +44,7 @@ __all__ = [
     "Job",
     "Machine",
     "Manifest",
+    "Message",
     "Metric",
     "MetricValue",
     "NavItem",
@@ -67,9 +72,11 @@ __all__ = [
     "flash",
     "fmt_date",
     "fmt_datetime",
+    "fmt_money",
     "fold",
     "from_local",
     "gettext",
+    "history_change",
     "hookimpl",
     "hookspec",
     "lazy_gettext",
@@ -80,6 +87,7 @@ __all__ = [
     "registry",
     "render_fragment",
     "requires",
+    "sign_proof",
     "sql_migration",
     "system_context",
     "timeline_panel",
@@ -87,5 +95,6 @@ __all__ = [
     "transaction",
     "update_entity",
     "upper_bound",
+    "verify_proof",
     "workflow_panel",
 ]

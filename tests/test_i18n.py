@@ -39,7 +39,7 @@ def test_template_is_in_step_with_the_code(name, tmp_path):
     out = tmp_path / "fresh.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(cfg),
-         "-k", "lazy_gettext", "-k", "_l", "-k", "_", "-k", "ngettext:1,2", "--no-location",
+         "-k", "lazy_gettext", "-k", "_l", "-k", "_", "-k", "ngettext:1,2", "-k", "Message", "--no-location",
          "-o", str(out), "."],
         cwd=ROOT, check=True,
     )

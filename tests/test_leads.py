@@ -19,6 +19,14 @@ async def new_lead(client, **values) -> int:
     return int(r.headers["location"].rsplit("/", 1)[1])
 
 
+def proof_in(html: str, lead_id: int) -> str:
+    """The proof the search result of ``lead_id`` carries (its action forms post it back)."""
+    row = html.split(f'data-found="{lead_id}"', 1)[1].split("</tr>", 1)[0]
+    found = re.search(r'name="proof" value="([^"]+)"', row)
+    assert found, row
+    return found.group(1)
+
+
 async def act(client, lead_id, transition, state, **inputs):
     return await client.post(f"/workflow/leads.lead/{lead_id}/{transition}",
                              data={"_state": state, "next": f"/leads/{lead_id}", **inputs})
@@ -220,14 +228,15 @@ async def test_cross_dealer_search_shows_little_and_transfer_needs_a_signed_cont
     # B sees nothing of A's lead otherwise, and cannot transfer before the contract
     assert (await b_manager.get(f"/leads/{lead_id}")).status_code == 404
     assert (await b_manager.get(f"/timeline/leads.lead/{lead_id}")).status_code == 404
-    r = await b_manager.post(f"/leads/found/{lead_id}/transfer")
+    proof = {"proof": proof_in(r.text, lead_id)}
+    r = await b_manager.post(f"/leads/found/{lead_id}/transfer", data=proof)
     assert r.status_code == 409 and "only once its status is" in r.text
     assert (await Lead.unscoped_select(Lead.dealer_id).where(Lead.id == lead_id).first())["dealer_id"] == a.id
 
-    assert (await b_manager.post(f"/leads/found/{lead_id}/contract")).status_code == 303
+    assert (await b_manager.post(f"/leads/found/{lead_id}/contract", data=proof)).status_code == 303
     lead = await Lead.scoped(a.id).get(lead_id)
     assert lead.status == "contract_signed" and lead.contract_signed_at is not None
-    assert (await b_manager.post(f"/leads/found/{lead_id}/transfer")).status_code == 303
+    assert (await b_manager.post(f"/leads/found/{lead_id}/transfer", data=proof)).status_code == 303
     moved = await Lead.scoped(b.id).get(lead_id)
     assert moved is not None and moved.assignee_id == b.users["manager"].id
     card = await b_manager.get(f"/leads/{lead_id}")
@@ -238,6 +247,63 @@ async def test_cross_dealer_search_shows_little_and_transfer_needs_a_signed_cont
                                                             & (History.entity_id == lead_id))
     assert any(h["summary"].startswith("Transferred to") for h in history_a)
     assert f"signed with {b.name}" in (await a_manager.get("/")).text  # A's assignee is told
+
+
+async def test_cross_dealer_actions_need_the_searchs_own_proof(make_dealer, client_as):
+    """An id is no proof: only a result this user found, for this lead, still matching, can be acted on."""
+    a = await make_dealer(modules=["leads"])
+    b = await make_dealer(modules=["leads"])
+    a_manager = await client_as(a, "manager")
+    b_manager = await client_as(b, "manager")
+    b_admin = await client_as(b, "dealer_admin")
+    lead_id = await new_lead(a_manager, surname="Kuzmina", first_name="Olga", phone="+7 916 765-43-21",
+                             email="olga@mail.example")
+    other_id = await new_lead(a_manager, surname="Orlova", first_name="Anna", phone="+7 916 111-22-33")
+
+    async def unchanged() -> bool:
+        rows = await Lead.unscoped_select(Lead.id, Lead.dealer_id, Lead.status).where(
+            Lead.id.is_in([lead_id, other_id]))
+        return all(r["dealer_id"] == a.id and r["status"] == "new" for r in rows)
+
+    # by id alone, with a forged, foreign or another lead's proof: refused, nothing written
+    search = {"surname": "Kuzmina", "first_name": "Olga", "email": "olga@mail.example"}
+    proof = proof_in((await b_manager.get("/leads/search-all", params=search)).text, lead_id)
+    admins_proof = proof_in((await b_admin.get("/leads/search-all", params=search)).text, lead_id)
+    for target, body in [(lead_id, {}), (lead_id, {"proof": "forged"}), (lead_id, {"proof": proof[:-3] + "abc"}),
+                         (lead_id, {"proof": admins_proof}), (other_id, {"proof": proof}),
+                         (999_999_999, {"proof": proof})]:
+        for action in ("contract", "transfer"):
+            r = await b_manager.post(f"/leads/found/{target}/{action}", data=body)
+            assert r.status_code == 403, (target, body, action, r.status_code)
+            assert "Find the lead with the search first" in r.text
+    assert await unchanged()
+    assert await History.count().where(History.entity_id.is_in([lead_id, other_id])
+                                       & (History.dealer_id == b.id)) == 0
+
+    # a proof stops working once the lead no longer matches it (A corrected the e-mail)
+    await Lead.scoped(a.id).update({Lead.email_key: "olga.k@mail.example"}).where(Lead.id == lead_id)
+    assert (await b_manager.post(f"/leads/found/{lead_id}/contract", data={"proof": proof})).status_code == 403
+    assert await unchanged()
+    await Lead.scoped(a.id).update({Lead.email_key: "olga@mail.example"}).where(Lead.id == lead_id)
+    assert (await b_manager.post(f"/leads/found/{lead_id}/contract", data={"proof": proof})).status_code == 303
+
+
+async def test_a_dealer_without_leads_is_not_part_of_the_cross_dealer_base(make_dealer, client_as):
+    a = await make_dealer(modules=["leads"])
+    b = await make_dealer(modules=["leads"])
+    a_manager = await client_as(a, "manager")
+    b_manager = await client_as(b, "manager")
+    lead_id = await new_lead(a_manager, surname="Belova", first_name="Irina", phone="+7 916 222-33-44")
+    search = {"surname": "Belova", "first_name": "Irina", "phone": "3344"}
+    found = await b_manager.get("/leads/search-all", params=search)
+    proof = proof_in(found.text, lead_id)
+    a_admin = await client_as(a, "dealer_admin")
+    assert (await a_admin.post(f"/admin/dealers/{a.id}/modules/leads/disable")).status_code in (302, 303)
+    r = await b_manager.get("/leads/search-all", params=search)
+    assert r.status_code == 200 and f'data-found="{lead_id}"' not in r.text
+    for action in ("contract", "transfer"):
+        assert (await b_manager.post(f"/leads/found/{lead_id}/{action}", data={"proof": proof})).status_code == 403
+    assert (await Lead.unscoped_select(Lead.status).where(Lead.id == lead_id).first())["status"] == "new"
 
 
 PRE_ORDER = {"version": "1.6 PureTech 180 EAT8", "trim": "GT", "surname": "Petrova", "first_name": "Anna",

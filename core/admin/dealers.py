@@ -1,4 +1,4 @@
-"""Platform admin: the dealers of the install, and failed plugin hooks; a dealer's time zone."""
+"""Platform admin: the dealers of the install, and failed plugin hooks; a dealer's time zone and currency."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from litestar.response import Redirect
 from core import accounts, modules
 from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
-from core.i18n import _
+from core.i18n import CURRENCY_BY_LANGUAGE, _, currency_choices, is_currency
 from core.permissions import requires
 from core.settings import LANGUAGES
 from core.tables import Dealer, HookFailure
@@ -25,6 +25,7 @@ async def _dealers_page(request: Request, values=None, errors=None, status: int 
     return await page(request, "core/admin/dealers.html", {
         "dealers": dealers, "values": values or {}, "errors": errors or {},
         "dealer_languages": LANGUAGES, "zones": zone_names(), "zone_by_language": ZONE_BY_LANGUAGE,
+        "currencies": currency_choices(), "currency_by_language": CURRENCY_BY_LANGUAGE,
     }, status_code=status)
 
 
@@ -43,6 +44,7 @@ async def create_dealer(request: Request) -> Response:
             data.get("name", ""), data.get("slug", ""), data.get("city", ""),
             data.get("language", "en") if data.get("language") in LANGUAGES else "en",
             modules.defaults(reg, settings.default_modules), data.get("timezone", ""),
+            data.get("currency", ""),
         )
     except ValidationFailed as exc:
         return await _dealers_page(request, data, exc.errors, status=422)
@@ -70,4 +72,16 @@ async def set_timezone(request: Request, dealer_id: FromPath[int]) -> Response:
                  _("Times are now shown and entered in %(zone)s.") % {"zone": name})
 
 
-ROUTES = [dealers, create_dealer, hook_failures, set_timezone]
+@post("/admin/dealers/{dealer_id:int}/currency")
+async def set_currency(request: Request, dealer_id: FromPath[int]) -> Response:
+    """The platform admin or the dealer's own administrator sets the currency its amounts are shown in."""
+    dealer = await dealer_for_admin(request.state.ctx, dealer_id, "core.modules")
+    code = (await form(request)).get("currency", "").strip().upper()
+    back = f"/admin/dealers/{dealer.id}/modules"
+    if not is_currency(code):
+        return flash(Redirect(back, status_code=303), _("Choose a currency from the list."), "error")
+    await Dealer.update({Dealer.currency: code}).where(Dealer.id == dealer.id)
+    return flash(Redirect(back, status_code=303), _("Amounts are now shown in %(currency)s.") % {"currency": code})
+
+
+ROUTES = [dealers, create_dealer, hook_failures, set_timezone, set_currency]

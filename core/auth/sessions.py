@@ -40,6 +40,7 @@ class SessionUser:
     dealer_modules: str
     dealer_language: str = ""
     dealer_timezone: str = ""
+    dealer_currency: str = ""
 
 
 async def create(user_id: int, dealer_id: int | None, days: int) -> str:
@@ -63,7 +64,8 @@ _LOAD_SQL = """
 SELECT s.id, s.expires_at, u.id AS user_id, u.login, u.full_name, u.role, u.language,
        u.must_change_password, u.active, d.id AS dealer_id, d.name AS dealer_name,
        d.modules AS dealer_modules, d.active AS dealer_active,
-       d.language AS dealer_language, d.timezone AS dealer_timezone
+       d.language AS dealer_language, d.timezone AS dealer_timezone,
+       d.currency AS dealer_currency
 FROM core_session s
 JOIN core_user u ON u.id = s.user_id
 LEFT JOIN core_dealer d ON d.id = s.dealer_id
@@ -94,6 +96,7 @@ async def load(token: str | None) -> SessionUser | None:
         dealer_modules=row["dealer_modules"] or "",
         dealer_language=row["dealer_language"] or "",
         dealer_timezone=row["dealer_timezone"] or "",
+        dealer_currency=row["dealer_currency"] or "",
     )
 
 

@@ -12,7 +12,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from core.accounts import parse_modules
 from core.auth import sessions
 from core.context import Context
-from core.i18n import _current, negotiate
+from core.i18n import LANGUAGE_NAMES, _current, negotiate, reset_currency, set_currency
 from core.timeutil import reset_zone, set_zone
 
 SKIP_PREFIXES = ("/static/", "/favicon.ico")
@@ -38,6 +38,39 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
+async def read_context(scope: Scope) -> tuple[Context | None, str, str]:
+    """The request's ``(ctx, language, dealer time zone)`` from its session cookie and headers.
+
+    The context middleware calls it for every request that reaches a route; the
+    error pages call it for a request no route matched (the middleware of a route
+    never ran then), so that a 404 at an unknown address still knows its user.
+    """
+    cookies = _cookies(scope)
+    user = await sessions.load(cookies.get(sessions.COOKIE))
+    lang = (user.language if user else "") or cookies.get("lang") or negotiate(
+        _header(scope, b"accept-language")
+    )
+    lang = lang if lang in LANGUAGE_NAMES else "en"
+    if user is None:
+        return None, lang, ""
+    app_state = scope["app"].state  # type: ignore[index]
+    role_perms: dict[str, frozenset[str]] = app_state.role_permissions
+    ctx = Context(
+        dealer_id=user.dealer_id,
+        user_id=user.user_id,
+        user_name=user.full_name or user.login,
+        role=user.role,
+        dealer_name=user.dealer_name,
+        dealer_language=user.dealer_language,
+        timezone=user.dealer_timezone,
+        modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
+        permissions=role_perms.get(user.role, frozenset()),
+        locale=lang,
+        extra={"must_change_password": user.must_change_password, "login": user.login},
+    )
+    return ctx, lang, user.dealer_timezone
+
+
 class ContextMiddleware:
     """Puts ``ctx`` (a :class:`Context` or None) into ``request.state``."""
 
@@ -48,31 +81,10 @@ class ContextMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
             await self.app(scope, receive, send)
             return
-        cookies = _cookies(scope)
-        user = await sessions.load(cookies.get(sessions.COOKIE))
+        ctx, lang, zone = await read_context(scope)
         state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
-        lang = (user.language if user else "") or cookies.get("lang") or negotiate(
-            _header(scope, b"accept-language")
-        )
-        token = _current.set(lang if lang in ("en", "ru", "cs", "zh") else "en")
-        zone_token = set_zone(user.dealer_timezone if user else "")
-        ctx: Context | None = None
-        if user is not None:
-            app_state = scope["app"].state  # type: ignore[index]
-            role_perms: dict[str, frozenset[str]] = app_state.role_permissions
-            ctx = Context(
-                dealer_id=user.dealer_id,
-                user_id=user.user_id,
-                user_name=user.full_name or user.login,
-                role=user.role,
-                dealer_name=user.dealer_name,
-                dealer_language=user.dealer_language,
-                timezone=user.dealer_timezone,
-                modules=parse_modules(user.dealer_modules) if user.dealer_id else frozenset(),
-                permissions=role_perms.get(user.role, frozenset()),
-                locale=_current.get(),
-                extra={"must_change_password": user.must_change_password, "login": user.login},
-            )
+        token = _current.set(lang)
+        zone_token = set_zone(zone)
         state["ctx"] = ctx
         try:
             await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from forecourt import (
     Conflict,
     Context,
+    Message,
     ValidationFailed,
     append_history,
     create_reminder,
@@ -47,11 +48,12 @@ async def hand_over(ctx: Context, lead_id: int, dealer_id: int | None) -> str:
     async with transaction():
         await move_lead(lead, target["id"], None, "")
         await append_history(ctx, services.ENTITY, lead_id, "event",
-                             _("Handed over to %(dealer)s, the customer's preferred dealer") % {
-                                 "dealer": target["name"]})
+                             Message("Handed over to %(dealer)s, the customer's preferred dealer",
+                                     dealer=target["name"]))
         await append_history(theirs, services.ENTITY, lead_id, "event",
-                             _("Handed over by %(dealer)s: the customer prefers you") % {"dealer": ctx.dealer_name})
-        await create_reminder(theirs, _("%(name)s prefers your dealer: the lead was handed over by %(dealer)s") % {
-            "name": name, "dealer": ctx.dealer_name}, now(), url=f"/leads/{lead_id}", entity=services.ENTITY,
-            entity_id=lead_id, source="leads", queue=True)
+                             Message("Handed over by %(dealer)s: the customer prefers you", dealer=ctx.dealer_name))
+        await create_reminder(theirs, Message("%(name)s prefers your dealer: the lead was handed over by %(dealer)s",
+                                              name=name, dealer=ctx.dealer_name),
+                              now(), url=f"/leads/{lead_id}", entity=services.ENTITY, entity_id=lead_id,
+                              source="leads", queue=True)
     return target["name"]

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from forecourt import (
     Conflict,
+    Message,
     NavItem,
     Permission,
     SlotContent,
@@ -61,7 +62,7 @@ async def on_status_change(ctx, machine, transition, entity_id, inputs):
     lead = await services.get(ctx.dealer_id, entity_id)
     if lead is None:
         return
-    await create_reminder(ctx, _("Try again to reach %(name)s") % {"name": f"{lead['first_name']} {lead['surname']}"},
+    await create_reminder(ctx, Message("Try again to reach %(name)s", name=f"{lead['first_name']} {lead['surname']}"),
                           inputs["next_attempt"], user_id=lead["assignee_id"] or ctx.user_id,
                           url=f"/leads/{entity_id}", entity="leads.lead", entity_id=entity_id, source="leads")
 
@@ -89,13 +90,13 @@ async def customers_held_records(ctx, customer_id):
     count = await Lead.scoped(ctx.dealer_id).count().where(Lead.customer_id == customer_id)
     if not count:
         return []
-    return [{"plugin": "leads", "label": _l("Leads (they are kept, only unlinked)"), "count": count,
-             "url": ""}]
+    # a lead has its own contact data and history: it outlives the customer, so it never blocks a delete
+    return [{"plugin": "leads", "label": _l("Leads"), "count": count, "url": "", "kept": True}]
 
 
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
-    """Leads outlive a deleted customer: they are unlinked, with their history intact."""
+    """Leads outlive a deleted customer (reported as kept): they are unlinked, with their history intact."""
     await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)
 
 
@@ -157,9 +158,9 @@ async def on_stock_changed(ctx, vehicle):
         except Conflict:
             continue
         if lead["assignee_id"]:
-            await create_reminder(ctx, _("A car for %(name)s is in stock: %(car)s") % {
-                "name": f"{lead['first_name']} {lead['surname']}".strip(),
-                "car": " ".join(str(vehicle.get(k, "")) for k in ("model", "trim", "colour")).strip()},
+            await create_reminder(ctx, Message(
+                "A car for %(name)s is in stock: %(car)s", name=f"{lead['first_name']} {lead['surname']}".strip(),
+                car=" ".join(str(vehicle.get(k, "")) for k in ("model", "trim", "colour")).strip()),
                 now(), user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
                 entity_id=lead["id"], source="leads")
 

@@ -25,6 +25,7 @@ from litestar import MediaType, Request, Response, post
 
 from forecourt import (
     Context,
+    Message,
     ValidationFailed,
     append_history,
     create_reminder,
@@ -130,11 +131,11 @@ async def receive(key: dict[str, Any], data: dict[str, Any]) -> tuple[int, bool]
     row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn,
                                 extra={"external_ref": ref})
     await append_history(ctx, services.ENTITY, row.id, "event",
-                         _("Received through the intake key “%(name)s”") % {"name": key["name"]}, {"external_id": ref})
+                         Message("Received through the intake key “%(name)s”", name=key["name"]), {"external_id": ref})
     await IntakeKey.scoped(dealer_id).update({IntakeKey.last_used_at: now()}).where(IntakeKey.id == key["id"])
     if turn is not None:
-        await create_reminder(ctx, _("New lead from %(source)s: %(name)s") % {
-            "source": key["name"], "name": f"{row.first_name} {row.surname}".strip()}, now(), user_id=turn["id"],
+        await create_reminder(ctx, Message("New lead from %(source)s: %(name)s", source=key["name"],
+                                           name=f"{row.first_name} {row.surname}".strip()), now(), user_id=turn["id"],
             url=f"/leads/{row.id}", entity=services.ENTITY, entity_id=row.id, source="leads")
     return row.id, True
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forecourt import Conflict, Job, apply_transition, create_reminder, dealer_users, now, today
-from forecourt import gettext as _
+from forecourt import Conflict, Job, Message, apply_transition, create_reminder, dealer_users, now, today
 from forecourt import lazy_gettext as _l
 from plugins.leads.machine import LEAD
 from plugins.leads.metrics import CONTACT_WITHIN
@@ -28,7 +27,7 @@ async def wake_postponed(ctx):
             continue
         woken += 1
         if lead["assignee_id"]:
-            await create_reminder(ctx, _("Postponed lead %(name)s is back") % {"name": lead["surname"]}, now(),
+            await create_reminder(ctx, Message("Postponed lead %(name)s is back", name=lead["surname"]), now(),
                                   user_id=lead["assignee_id"], url=f"/leads/{lead['id']}", entity="leads.lead",
                                   entity_id=lead["id"], source="leads")
     return f"{woken} lead(s) back to New"
@@ -50,8 +49,9 @@ async def escalate_late(ctx):
             (Lead.id == lead["id"]) & Lead.escalated_at.is_null()).returning(Lead.id)
         if not claimed:  # another run got it
             continue
-        text = _("Nobody has reached %(name)s for more than a day (assignee: %(who)s)") % {
-            "name": f"{lead['first_name']} {lead['surname']}".strip(), "who": lead["assignee_name"] or _("nobody")}
+        text = Message("Nobody has reached %(name)s for more than a day (assignee: %(who)s)",
+                       name=f"{lead['first_name']} {lead['surname']}".strip(),
+                       who=lead["assignee_name"] or Message("nobody"))
         for user_id in admins or [None]:
             await create_reminder(ctx, text, now(), user_id=user_id, queue=user_id is None, url=f"/leads/{lead['id']}",
                                   entity="leads.lead", entity_id=lead["id"], source="leads")

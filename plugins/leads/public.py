@@ -14,6 +14,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from forecourt import (
+    Message,
     ValidationFailed,
     create_reminder,
     dealers_with_module,
@@ -80,9 +81,10 @@ async def pre_order(request: Request) -> Response:
     except ValidationFailed as exc:
         return await _form(request, data, {**errors, **exc.errors}, 422)
     if turn is not None:
-        await create_reminder(ctx, _("New pre-order from the website: %(name)s") % {
-            "name": f"{row.first_name} {row.surname}".strip()}, now(), user_id=turn["id"], url=f"/leads/{row.id}",
-            entity=services.ENTITY, entity_id=row.id, source="leads")
+        await create_reminder(ctx, Message("New pre-order from the website: %(name)s",
+                                           name=f"{row.first_name} {row.surname}".strip()),
+                              now(), user_id=turn["id"], url=f"/leads/{row.id}", entity=services.ENTITY,
+                              entity_id=row.id, source="leads")
     return await page(request, "leads/pre_order_done.html", {"name": data.get("first_name") or data.get("surname"),
                                                              "dealer": dealer, "price": price})
 

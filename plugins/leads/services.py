@@ -9,6 +9,7 @@ from typing import Any
 
 from forecourt import (
     Context,
+    Message,
     ValidationFailed,
     append_history,
     create_entity,
@@ -16,6 +17,7 @@ from forecourt import (
     dealer_users,
     digits,
     fold,
+    history_change,
     now,
     parse_phone,
     registry,
@@ -23,6 +25,7 @@ from forecourt import (
     upper_bound,
 )
 from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
 from plugins.leads.fields import clean
 from plugins.leads.tables import Lead
 
@@ -77,8 +80,8 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[in
     name = users.get(user_id, "") if user_id is not None else ""
     await Lead.scoped(ctx.dealer_id).update({Lead.assignee_id: user_id, Lead.assignee_name: name,
                                              Lead.updated_at: now()}).where(Lead.id == lead_id)
-    await append_history(ctx, ENTITY, lead_id, "change", _("Assigned"),
-                         {"changes": {_("Assignee"): [lead["assignee_name"], name]}})
+    await append_history(ctx, ENTITY, lead_id, "change", Message("Assigned"),
+                         {"changes": [history_change(_l("Assignee"), lead["assignee_name"], name)]})
 
 
 async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) -> int:
@@ -124,8 +127,8 @@ async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
             async with transaction():  # the link and its history row together
                 await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
                                                         ).where(Lead.id == lead_id)
-                await append_history(ctx, ENTITY, lead_id, "change", _("Customer created from the lead"),
-                                     {"changes": {_("Customer"): ["", f"#{customer['number']} {customer['name']}"]}})
+                await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
+                    "changes": [history_change(_l("Customer"), "", f"#{customer['number']} {customer['name']}")]})
             return customer
     return None
 

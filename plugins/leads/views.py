@@ -144,8 +144,7 @@ async def edit_lead(request: Request, lead_id: FromPath[int]) -> Response:
     data = await request.form()
     values = {k: str(data.get(k) or "").strip()[:100] for k in ("version", "trim", "city")}
     row = await update_entity(request.state.ctx, Lead, services.ENTITY, lead_id, {**values, "updated_at": now()},
-                              history={"version": _l("Version"), "trim": _l("Trim"), "city": _l("City")},
-                              summary=_("Details changed"))
+                              history={"version": _l("Version"), "trim": _l("Trim"), "city": _l("City")})
     if row is None:
         raise NotFoundException()
     return flash(Redirect(f"/leads/{lead_id}", status_code=303), _("Lead saved."))
