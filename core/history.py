@@ -62,10 +62,10 @@ def _changes_text(changes: Any) -> str:
     """``Label: before → after; …`` in the reader's language.
 
     Rows written before labels were stored as messages hold ``{label: [before, after]}``
-    with the label in the writer's language; they show as written.
+    with the label in the writer's language: an English one is translated, others show as written.
     """
     if isinstance(changes, dict):
-        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in changes.items())
+        return "; ".join(f"{shown(None, k)}: {v[0]} → {v[1]}" for k, v in changes.items())
     return "; ".join(f"{shown_value(item.get('label', ''))}: {item.get('from', '')} → {item.get('to', '')}"
                      for item in changes or ())
 

@@ -164,12 +164,13 @@ def as_stored(text: str | Message) -> tuple[str, str]:
 def shown(message: str | None, fallback: str) -> str:
     """A stored text in the reader's language: the message if there is one, else the text as it was stored.
 
-    Rows written before messages were stored (or typed by a person) have no
-    message; they show as they were written.
+    Rows written before messages were stored have none: one written in
+    English with no parameters ("Assigned") is still a msgid and shows
+    translated; any other shows as it was written.
     """
     if message:
         try:
             return Message.from_data(json.loads(message)).render()
         except (TypeError, ValueError, AttributeError):
             pass
-    return fallback
+    return i18n.gettext(fallback) if fallback else fallback
