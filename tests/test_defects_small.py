@@ -3,6 +3,9 @@ and keep without JavaScript, and what the services store."""
 
 import re
 
+from plugins.customers.tables import Customer
+from plugins.leads.tables import Lead
+
 LEAD = {"surname": "Novák", "first_name": "Jan", "phone": "+420 601 234 567", "model": "Peugeot 408",
         "source": "phone", "request_type": "pre_order", "confirm_duplicate": "1"}
 
@@ -52,3 +55,65 @@ async def test_discard_model_label_says_which_reason_needs_it(make_dealer, clien
     await manager.post("/lang", data={"lang": "cs", "next": "/"})
     card = (await manager.get(f"/leads/{lead_id}")).text
     assert label_of(card, "a-discard-model") == "Jaký model (povinné pro „Koupen jiný vůz“)"
+
+
+# --- 2. deleting a customer: one rule, said once; leads are kept and unlinked ------------------------
+
+
+async def new_customer(client, name: str = "Jan Novák", phone: str = "+420 601 234 567") -> int:
+    r = await client.post("/customers/", data={"name": name, "phone": phone, "source": "walk_in",
+                                               "confirm_duplicate": "1"})
+    assert r.status_code == 303, r.text[:800]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_deleting_a_customer_keeps_the_leads_unlinked_without_asking(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    admin = await client_as(dealer, "dealer_admin")
+    customer_id = await new_customer(manager)
+    lead_id = await new_lead(manager, customer_id=str(customer_id))
+    page = (await admin.get(f"/customers/{customer_id}/delete")).text
+    kept = page.split('data-held="kept"')[1].split("</ul>")[0]
+    assert "Leads: 1" in kept
+    assert 'name="cascade"' not in page  # nothing would be deleted with the customer: nothing to tick
+    assert "refused" not in page and 'data-held="deleted"' not in page
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"confirm": "1"})
+    assert r.status_code == 303
+    assert await Customer.scoped(dealer.id).get(customer_id) is None
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead is not None and lead.customer_id is None
+    assert (await manager.get(f"/leads/{lead_id}")).status_code == 200
+
+
+async def test_deleting_a_customer_with_records_that_go_too_needs_the_tick_and_says_why(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers", "deals"])
+    manager = await client_as(dealer, "manager")
+    admin = await client_as(dealer, "dealer_admin")
+    customer_id = await new_customer(manager)
+    lead_id = await new_lead(manager, customer_id=str(customer_id))
+    assert (await manager.post("/deals/", data={"title": "Octavia", "customer_id": str(customer_id)})
+            ).status_code == 303
+    page = (await admin.get(f"/customers/{customer_id}/delete")).text
+    assert "Leads: 1" in page.split('data-held="kept"')[1].split("</ul>")[0]
+    assert "Deals</a>: 1" in page.split('data-held="deleted"')[1].split("</ul>")[0]
+    assert 'name="cascade"' in page
+    # not ticked: refused, and the page says why (the form is shown again)
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"confirm": "1"})
+    assert r.status_code == 409
+    error = re.search(r'<div class="flash flash-error" role="alert">(.*?)</div>', r.text, re.S)
+    assert error and "Deals (1)" in error.group(1) and "Also delete" in error.group(1)
+    assert 'name="cascade"' in r.text and 'checked' in r.text.split('name="confirm"')[1].split(">")[0]
+    assert await Customer.scoped(dealer.id).get(customer_id) is not None
+    assert (await Lead.scoped(dealer.id).get(lead_id)).customer_id == customer_id  # nothing was changed
+    # not confirmed: the same page with its message, not an error page
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"cascade": "1"})
+    assert r.status_code == 422 and "Confirm that the customer should be deleted for good." in r.text
+    assert 'name="cascade"' in r.text and 'checked' in r.text.split('name="cascade"')[1].split(">")[0]
+    # ticked: the deal goes with the customer, the lead stays, unlinked
+    r = await admin.post(f"/customers/{customer_id}/delete", data={"confirm": "1", "cascade": "1"})
+    assert r.status_code == 303
+    assert await Customer.scoped(dealer.id).get(customer_id) is None
+    assert "Octavia" not in (await admin.get("/deals/")).text
+    lead = await Lead.scoped(dealer.id).get(lead_id)
+    assert lead is not None and lead.customer_id is None

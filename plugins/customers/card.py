@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import Conflict, ValidationFailed, flash, page, registry, requires, timeline_panel, workflow_panel
+from forecourt import Conflict, Forbidden, ValidationFailed, flash, page, registry, requires, timeline_panel, workflow_panel
 from forecourt import gettext as _
 from plugins.customers import fields, services
 
@@ -128,25 +128,34 @@ async def mark_invalid(request: Request, customer_id: FromPath[int]) -> Response
                  else _("Marked valid again."))
 
 
+async def _delete_page(request: Request, row: dict[str, Any], values: dict[str, str] | None = None,
+                       error: str = "", status: int = 200) -> Response:
+    """The delete page: what stays (unlinked) and what would go with the customer, from the plugins' answers."""
+    held = await services.held_records(request.state.ctx, row["id"])
+    return await page(request, "customers/delete.html", {
+        "c": row, "kept": [h for h in held if h.kept], "doomed": [h for h in held if not h.kept],
+        "values": values or {}, "error": error,
+    }, status_code=status)
+
+
 @get("/{customer_id:int}/delete", guards=[requires("customers.delete")])
 async def confirm_delete(request: Request, customer_id: FromPath[int]) -> Response:
-    row = await _customer(request, customer_id)
-    held = await services.held_records(request.state.ctx, customer_id)
-    return await page(request, "customers/delete.html", {"c": row, "held": held})
+    return await _delete_page(request, await _customer(request, customer_id))
 
 
 @post("/{customer_id:int}/delete", guards=[requires("customers.delete")])
 async def delete_customer(request: Request, customer_id: FromPath[int]) -> Response:
+    """Delete, or show the page again saying why not (the ticks kept)."""
     data = await _form(request)
     row = await _customer(request, customer_id)
     if data.get("confirm") != "1":
-        raise ValidationFailed({"confirm": _("Confirm that the customer should be deleted for good.")})
+        return await _delete_page(request, row, data, _("Confirm that the customer should be deleted for good."), 422)
     try:
         await services.delete(request.state.ctx, customer_id, cascade=data.get("cascade") == "1")
-    except Conflict:
-        held = await services.held_records(request.state.ctx, customer_id)
-        return await page(request, "customers/delete.html", {"c": row, "held": held, "refused": True},
-                          status_code=409)
+    except Conflict as exc:
+        return await _delete_page(request, row, data, exc.message, 409)
+    except Forbidden as exc:
+        return await _delete_page(request, row, data, exc.message, 403)
     return flash(Redirect("/customers/", status_code=303),
                  _("Customer %(name)s deleted.") % {"name": row["name"]})
 

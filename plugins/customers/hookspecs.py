@@ -9,24 +9,32 @@ from forecourt import hookspec
 
 @hookspec
 def customers_held_records(ctx: Any, customer_id: int) -> list[Any]:
-    """Return what you keep about a customer: ``{"plugin", "label", "count", "url"}`` dicts (or
+    """Return what you keep about a customer: ``{"plugin", "label", "count", "url", "kept"}`` dicts (or
     :class:`plugins.customers.services.HeldRecords`).
 
     Called, in the acting user's context and only for plugins the dealer has
-    enabled, before a customer is deleted: while any plugin returns records,
-    the delete is refused and the list is shown (a dealer admin may confirm a
-    cascade, see ``customers_delete_records``). Return ``[]`` when you hold
-    nothing for ``customer_id``.
+    enabled, when a customer's delete page is shown and again when the delete
+    is sent. The page lists what you return, under one of two headings:
+
+    * ``"kept": True`` — your records stay, only unlinked from the customer
+      (your ``customers_delete_records`` unlinks them). They never stop a
+      delete.
+    * ``"kept": False`` (the default) — your records are deleted with the
+      customer. The delete is refused until the dealer's administrator ticks
+      "Also delete these records".
+
+    Return ``[]`` when you hold nothing for ``customer_id``.
     """
 
 
 @hookspec
 def customers_delete_records(ctx: Any, customer_id: int) -> None:
-    """Delete (or detach) your records about a customer that is being deleted.
+    """Delete or unlink your records about a customer that is being deleted, as you declared them.
 
-    Called inside the delete's transaction after a dealer administrator
-    confirmed the cascade listed by ``customers_held_records``, in their
-    context, only for enabled plugins. Raising rolls the whole delete back.
+    Called inside the delete's transaction, in the acting user's context,
+    for every enabled plugin, once the delete is allowed: delete the records
+    you reported with ``"kept": False`` and unlink those reported as kept.
+    Raising rolls the whole delete back.
     """
 
 

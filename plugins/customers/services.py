@@ -39,12 +39,18 @@ ENTITY = "customers.customer"
 
 @dataclass(frozen=True)
 class HeldRecords:
-    """What another plugin keeps about a customer (shown before a delete)."""
+    """What another plugin keeps about a customer (shown before a delete).
+
+    ``kept``: the records outlive the customer, only unlinked (leads: a lead has its own contact data
+    and history), so they never stand in the way of a delete. Otherwise they are deleted with the
+    customer, which the dealer's administrator has to confirm.
+    """
 
     plugin: str
     label: Any
     count: int
     url: str = ""
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,16 +176,23 @@ async def held_records(ctx: Context, customer_id: int) -> list[HeldRecords]:
 
 
 async def delete(ctx: Context, customer_id: int, cascade: bool = False) -> None:
-    """Delete a customer for good. Refused while other plugins hold records, unless a dealer admin cascades."""
+    """Delete a customer for good, with the one rule the delete page states.
+
+    Records other plugins keep (``HeldRecords.kept``) are unlinked and stay. Records that would go with
+    the customer are deleted only when ``cascade`` (the page's tick) is given by a dealer admin;
+    otherwise :class:`Conflict` (nothing changed). Every enabled plugin's ``customers_delete_records``
+    then runs inside the delete's transaction, so all of it happens or none.
+    """
     held = await held_records(ctx, customer_id)
-    if held and not cascade:
-        raise Conflict(_("Other modules still hold records for this customer: %(list)s.") % {
-            "list": ", ".join(f"{h.label} ({h.count})" for h in held)})
-    if held and ctx.role not in ("dealer_admin", "platform_admin"):
+    doomed = [h for h in held if not h.kept]
+    if doomed and not cascade:
+        raise Conflict(_("These records would be deleted with the customer: %(list)s. Tick “Also delete "
+                         "these records” to delete them too, or keep the customer.") % {
+            "list": ", ".join(f"{h.label} ({h.count})" for h in doomed)})
+    if doomed and ctx.role not in ("dealer_admin", "platform_admin"):
         raise Forbidden(_("Only the dealer's administrator may delete a customer together with other records."))
     async with transaction():
-        if held:
-            await registry().veto("customers_delete_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+        await registry().veto("customers_delete_records", ctx.modules, ctx=ctx, customer_id=customer_id)
         await Note.scoped(ctx.dealer_id).delete().where(Note.customer_id == customer_id)
         await FollowUp.scoped(ctx.dealer_id).delete().where(FollowUp.customer_id == customer_id)
         await Customer.scoped(ctx.dealer_id).delete().where(Customer.id == customer_id)

@@ -42,3 +42,32 @@ async def test_discard_says_the_model_is_required_for_bought_another_car(page: P
     await discard.locator("#a-discard-model").fill("Škoda Octavia")
     await discard.get_by_role("button", name="Discard").click()
     await expect(page.locator(".workflow [data-state]")).to_have_text("Discarded")
+
+
+async def test_customer_delete_states_one_rule_and_shows_a_refusal(page: Page, make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads", "customers", "deals"], roles=("manager", "dealer_admin"))
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567",
+                                                "source": "walk_in"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    lead_id = await new_lead(manager, customer_id=str(customer_id))
+    await manager.post("/deals/", data={"title": "Octavia", "customer_id": str(customer_id)})
+    admin = dealer.users["dealer_admin"]
+    await log_in(page, admin.login, admin.password)
+    await page.goto(f"/customers/{customer_id}")
+    await page.get_by_role("link", name="Delete…").click()
+    await expect(page.locator('[data-held="kept"]')).to_have_text("Leads: 1")
+    await expect(page.locator('[data-held="deleted"]')).to_have_text("Deals: 1")
+    await expect(page.get_by_text("Kept, only unlinked from the customer:")).to_be_visible()
+    # confirmed, but the deal's removal not ticked: refused, with the reason on the page
+    await page.get_by_label("Yes, delete Jan Novák for good").check()
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.get_by_role("alert")).to_contain_text("These records would be deleted with the customer: Deals (1)")
+    await expect(page.get_by_label("Yes, delete Jan Novák for good")).to_be_checked()
+    await page.get_by_label("Also delete these records").check()
+    await page.get_by_role("button", name="Delete for good").click()
+    await expect(page.get_by_text("Customer Jan Novák deleted.")).to_be_visible()
+    # the lead is still there, no longer linked to anyone
+    await page.goto(f"/leads/{lead_id}")
+    await expect(page.get_by_role("heading", name="Novák Jan")).to_be_visible()
+    await expect(page.locator(".customer-link")).to_have_count(0)
