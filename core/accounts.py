@@ -94,6 +94,10 @@ async def create_user(
         errors["role"] = _("Choose a role.")
     elif role != "platform_admin" and dealer_id is None:
         errors["dealer"] = _("Choose the user's dealer.")
+    elif role == "platform_admin" and dealer_id is not None:
+        # a dealer's administrator manages the users of their dealer: a platform admin among
+        # them could be taken over with a password reset
+        errors["dealer"] = _("A platform administrator belongs to no dealer.")
     if problem := password_problem(password, login):
         errors["password"] = problem
     if errors:

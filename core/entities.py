@@ -24,17 +24,20 @@ from core.messages import Message
 from core.plugins import registry
 
 
-def _refuse_workflow_fields(entity: str, values: dict[str, Any], allowed: dict[str, Any]) -> None:
-    """Status fields and stamped timestamps are the machine engine's alone.
+def _refuse_workflow_fields(entity: str, table: Any, values: dict[str, Any], allowed: dict[str, Any]) -> None:
+    """Status fields and stamped timestamps are the machine engine's alone; the row's id and dealer nobody's.
 
     ``allowed`` maps a protected column to the one value a write may carry
-    (a new row may state its machine's initial state).
+    (a new row may state its machine's initial state). A plugin that passes
+    a form through unfiltered can thus never move a row to another dealer.
     """
     errors = {
         key: _("This is set by the workflow and cannot be changed here.")
         for key in machine.protected_fields(entity) & values.keys()
         if not (key in allowed and values[key] == allowed[key])
     }
+    errors.update({key: _("This cannot be changed.")
+                   for key in {"dealer_id", table._meta.primary_key._meta.name} & values.keys()})
     if errors:
         raise ValidationFailed(errors)
 
@@ -56,7 +59,7 @@ async def create(
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to create business rows")
     initial = {m.field: m.initial for m in machine.for_entity(entity)}
-    _refuse_workflow_fields(entity, values, initial)
+    _refuse_workflow_fields(entity, table, values, initial)
     values = {**initial, **values}
     reg = registry()
     async with db.transaction():
@@ -100,7 +103,7 @@ async def update(
     """
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to change business rows")
-    _refuse_workflow_fields(entity, values, {})
+    _refuse_workflow_fields(entity, table, values, {})
     reg = registry()
     pk = table._meta.primary_key
     if not values:

@@ -84,3 +84,30 @@ async def test_deactivated_user_is_logged_out_and_cannot_log_in(make_dealer, cli
     assert "fc_session" not in again.cookies
     own = await admin.post(f"/admin/dealers/{dealer.id}/users/{dealer.users['dealer_admin'].id}/active")
     assert own.status_code == 409
+
+
+async def test_a_platform_admin_is_never_one_of_a_dealers_staff(make_dealer, client_as, login):
+    """A dealer admin could otherwise reset a platform admin's password and own the install."""
+    import pytest
+
+    from core import accounts
+    from core.errors import ValidationFailed
+    from forecourt.testing import TEST_PASSWORD, TestUser
+
+    dealer = await make_dealer(modules=[])
+    with pytest.raises(ValidationFailed) as refused:
+        await accounts.create_user(login=f"ops-{dealer.id}", password=TEST_PASSWORD, role="platform_admin",
+                                   dealer_id=dealer.id)
+    assert "dealer" in refused.value.errors
+    # a row from before the rule (written directly): the dealer's admin neither sees nor touches it
+    ops = await accounts.create_user(login=f"ops2-{dealer.id}", password=TEST_PASSWORD, role="platform_admin",
+                                     dealer_id=None,
+                                     must_change_password=False)
+    await User.update({User.dealer_id: dealer.id}).where(User.id == ops.id)
+    admin = await client_as(dealer, "dealer_admin")
+    assert f"ops2-{dealer.id}" not in (await admin.get(f"/admin/dealers/{dealer.id}/users")).text
+    for action in ("reset-password", "active"):
+        r = await admin.post(f"/admin/dealers/{dealer.id}/users/{ops.id}/{action}")
+        assert r.status_code == 404, action
+    assert (await User.select(User.active).where(User.id == ops.id).first())["active"]
+    assert (await login(TestUser(ops.id, ops.login, TEST_PASSWORD, "platform_admin"))).cookies.get("fc_session")

@@ -49,3 +49,28 @@ async def test_rows_of_another_dealer_are_out_of_reach(make_dealer):
     assert (await Note.scoped(a.id).get(note.id)).title == "A's"
     with pytest.raises(ValueError):
         Note.scoped(None)
+
+
+async def test_the_write_path_never_moves_a_row_to_another_dealer(make_dealer):
+    """A plugin that passes a form through unfiltered still cannot set a row's dealer or id."""
+    import pytest
+    from fc_deals.tables import Deal
+
+    from core.context import Context
+    from core.errors import ValidationFailed
+    from forecourt import create_entity, now, update_entity
+
+    a = await make_dealer(modules=["deals"])
+    b = await make_dealer(modules=["deals"])
+    ctx = Context(dealer_id=a.id, user_id=a.users["manager"].id, modules=frozenset(a.modules), role="manager")
+    with pytest.raises(ValidationFailed) as refused:
+        await create_entity(ctx, Deal, "deals.deal", {"title": "x", "created_at": now(), "dealer_id": b.id})
+    assert set(refused.value.errors) == {"dealer_id"}
+    row = await create_entity(ctx, Deal, "deals.deal", {"title": "Octavia", "created_at": now()})
+    for values in ({"dealer_id": b.id}, {"id": row.id + 1000}, {"title": "y", "dealer_id": b.id}):
+        with pytest.raises(ValidationFailed):
+            await update_entity(ctx, Deal, "deals.deal", row.id, values)
+    kept = await Deal.select(Deal.dealer_id, Deal.title).where(Deal.id == row.id).first()
+    assert kept == {"dealer_id": a.id, "title": "Octavia"}
+    # nothing to write is no write (and no error)
+    assert (await update_entity(ctx, Deal, "deals.deal", row.id, {})).title == "Octavia"

@@ -30,7 +30,7 @@ async def _users_page(request: Request, dealer, *, values=None, errors=None, cre
     users = await User.select(
         User.id, User.login, User.full_name, User.email, User.role, User.active,
         User.must_change_password, User.last_login_at,
-    ).where(User.dealer_id == dealer.id).order_by(User.login)
+    ).where((User.dealer_id == dealer.id) & (User.role != "platform_admin")).order_by(User.login)
     return await page(request, "core/admin/users.html", {
         "dealer": dealer, "users": users, "roles": ROLE_LABELS,
         "values": values or {}, "errors": errors or {}, "created": created,
@@ -64,9 +64,12 @@ async def create_user(request: Request, dealer_id: FromPath[int]) -> Response:
 
 
 async def _user_of(dealer_id: int, user_id: int) -> User:
+    """One of the dealer's staff. Never a platform admin (an old row may tie one to a dealer):
+    a password reset by the dealer's administrator would hand them the whole install."""
     if not valid_id(user_id):
         raise NotFoundException()
-    user = await User.objects().where((User.id == user_id) & (User.dealer_id == dealer_id)).first()
+    user = await User.objects().where((User.id == user_id) & (User.dealer_id == dealer_id)
+                                      & (User.role != "platform_admin")).first()
     if user is None:
         raise NotFoundException()
     return user
