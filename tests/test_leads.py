@@ -692,3 +692,21 @@ async def test_several_leads_are_assigned_at_once_from_the_list(make_dealer, cli
     assert "Choose one of the dealer&#39;s users." in r.text
     storekeeper = await client_as(dealer, "storekeeper")
     assert (await storekeeper.post("/leads/assign-many", data={"ids": [str(kept)]})).status_code == 403
+
+
+async def test_a_lead_links_only_to_a_customer_of_its_own_dealer(make_dealer, client_as):
+    a = await make_dealer(modules=["leads", "customers"])
+    b = await make_dealer(modules=["leads", "customers"])
+    b_manager = await client_as(b, "manager")
+    r = await b_manager.post("/customers/", data={"name": "Cizí Zákazník", "phone": "+420 601 777 888",
+                                                  "source": "phone"})
+    theirs = int(r.headers["location"].rsplit("/", 1)[1])
+    a_manager = await client_as(a, "manager")
+    for forged in (str(theirs), "999999999", "abc"):
+        r = await a_manager.post("/leads/", data={**VALID, "customer_id": forged})
+        assert r.status_code == 422 and "not found among your dealer" in r.text, forged
+    assert await Lead.scoped(a.id).count() == 0
+    r = await a_manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 999", "source": "phone"})
+    ours = int(r.headers["location"].rsplit("/", 1)[1])
+    lead_id = await new_lead(a_manager, customer_id=str(ours))
+    assert (await Lead.scoped(a.id).get(lead_id)).customer_id == ours

@@ -65,6 +65,16 @@ async def customers_matches(ctx, phone, email, name):
 
 
 @hookimpl
+async def customers_get(ctx, customer_id):
+    from plugins.customers import services
+
+    row = await services.get(ctx.dealer_id, customer_id)
+    if row is None or row["invalid"]:
+        return None
+    return {"id": row["id"], "number": row["number"], "name": row["name"], "url": f"/customers/{row['id']}"}
+
+
+@hookimpl
 async def customers_create(ctx, values):
     from plugins.customers import services
 

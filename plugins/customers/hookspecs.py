@@ -58,6 +58,18 @@ def customers_matches(ctx: Any, phone: str, email: str, name: str) -> list[Any]:
     """
 
 
+@hookspec(firstresult=True)
+def customers_get(ctx: Any, customer_id: int) -> Any:
+    """The dealer's customer ``customer_id`` as ``{"id", "number", "name", "url"}``, or ``None``.
+
+    Implemented by the customers plugin itself, so that a plugin that does
+    not require customers can check an id it was sent before linking a row
+    to it (an id from a form is no proof that it is this dealer's customer).
+    Called in the acting user's context, where the dealer has customers on;
+    ``None`` for another dealer's, an unknown or an invalid (hidden) customer.
+    """
+
+
 @hookspec
 def customers_create(ctx: Any, values: dict[str, Any]) -> Any:
     """Create a potential customer and return ``{"id", "number", "name", "url"}``.

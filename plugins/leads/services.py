@@ -59,10 +59,22 @@ async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_t
         values.update(assignee_id=ctx.user_id, assignee_name=ctx.user_name)
     elif assignee is not None:
         values.update(assignee_id=assignee["id"], assignee_name=assignee["name"])
-    customer = str(raw.get("customer_id") or "")
-    if customer.isdigit():
-        values["customer_id"] = int(customer)
+    customer = str(raw.get("customer_id") or "").strip()
+    if customer:
+        found = await customer_of(ctx, int(customer)) if customer.isdigit() else None
+        if found is None:
+            raise ValidationFailed({"customer_id": _("This customer was not found among your dealer's customers.")})
+        values["customer_id"] = found["id"]
     return await create_entity(ctx, Lead, ENTITY, values)
+
+
+async def customer_of(ctx: Context, customer_id: int) -> dict[str, Any] | None:
+    """The dealer's customer ``customer_id`` (through the customers plugin), or None (not theirs, or customers off)."""
+    reg = registry()
+    if not hasattr(reg.pm.hook, "customers_get") or not 0 < customer_id < 2**63:
+        return None
+    result = reg.caller("customers_get", ctx.modules)(ctx=ctx, customer_id=customer_id)
+    return await result if inspect.isawaitable(result) else result
 
 
 async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[int, str] | None = None) -> None:
