@@ -66,6 +66,9 @@ class Input:
     #: details make required (the dealer marks them; ``detailed`` are the ones marked by default)
     detail: str = ""
     detailed: tuple[Any, ...] = ()
+    #: for a ``date`` (``datetime``) input: refuse a day before today (a moment before now) on the dealer's
+    #: clock, e.g. a postponement, which would otherwise wake the record at once
+    no_past: bool = False
 
 
 #: ``guard(ctx, row) -> None`` when allowed, else the message saying why not
@@ -173,6 +176,8 @@ class Machine:
                     problems.append(f"input {inp.name!r} writes unknown column {inp.column!r}")
                 if inp.kind not in INPUT_KINDS:
                     problems.append(f"input {inp.name!r} has unknown kind {inp.kind!r}")
+                if inp.no_past and inp.kind not in ("date", "datetime"):
+                    problems.append(f"input {inp.name!r}: no_past needs a date or datetime input")
         if problems:
             raise PluginError(plugin, f"status machine {self.key}: " + "; ".join(problems))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
-from core.timeutil import from_local
+from core.timeutil import from_local, now, today
 
 if TYPE_CHECKING:
     from core.machine import Transition
@@ -54,16 +54,24 @@ def clean_inputs(
             continue
         if inp.kind == "date":
             try:
-                values[inp.name] = dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 errors[inp.name] = _("Enter a date like 2026-12-31.")
+            else:
+                if inp.no_past and day < today():  # the dealer's today, not the server's
+                    errors[inp.name] = _("Choose today or a later date.")
+                else:
+                    values[inp.name] = day
         elif inp.kind == "datetime":
             try:
-                moment = dt.datetime.fromisoformat(value)
+                moment = from_local(dt.datetime.fromisoformat(value))  # typed on the dealer's clock
             except ValueError:
                 errors[inp.name] = _("Enter a date and time like 2026-12-31 14:30.")
             else:
-                values[inp.name] = from_local(moment)  # typed on the dealer's clock
+                if inp.no_past and moment < now():
+                    errors[inp.name] = _("Choose a time that is still to come.")
+                else:
+                    values[inp.name] = moment
         else:
             values[inp.name] = value[:4000]
     labels = {i.name: i.label for i in transition.inputs}

@@ -1,7 +1,11 @@
 """Defects from the user trial (issue 9, item 4), over real HTTP on both engines: what the pages say
 and keep without JavaScript, and what the services store."""
 
+import datetime as dt
+import os
 import re
+import subprocess
+import sys
 
 from plugins.customers.tables import Customer
 from plugins.leads.tables import Lead
@@ -117,3 +121,48 @@ async def test_deleting_a_customer_with_records_that_go_too_needs_the_tick_and_s
     assert "Octavia" not in (await admin.get("/deals/")).text
     lead = await Lead.scoped(dealer.id).get(lead_id)
     assert lead is not None and lead.customer_id is None
+
+
+# --- 3. postpone: no date in the past; "Postponed until" only while the lead is postponed -----------
+
+
+async def test_postpone_refuses_a_date_in_the_past_and_keeps_the_input(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    past = dt.date.today() - dt.timedelta(days=2)  # before "today" on any clock
+    r = await act(manager, lead_id, "postpone", "new", until=past.isoformat(), note="after the holiday")
+    assert r.status_code == 422
+    assert "Choose today or a later date." in r.text
+    assert f'value="{past.isoformat()}"' in r.text and "after the holiday" in r.text
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
+    # the date picker offers no past day either
+    page = (await manager.get(f"/workflow/leads.lead/{lead_id}/postpone")).text
+    assert re.search(r'<input id="postpone-until"[^>]* min="\d{4}-\d\d-\d\d"', page)
+    # in the user's language
+    await manager.post("/lang", data={"lang": "cs", "next": "/"})
+    r = await act(manager, lead_id, "postpone", "new", until=past.isoformat(), note="po dovolené")
+    assert r.status_code == 422 and "Zvolte dnešní nebo pozdější datum." in r.text
+    later = dt.date.today() + dt.timedelta(days=10)
+    assert (await act(manager, lead_id, "postpone", "new", until=later.isoformat(), note="ok")).status_code == 303
+    assert (await Lead.scoped(dealer.id).get(lead_id)).postponed_until == later
+
+
+async def test_postponed_until_leaves_the_card_when_the_lead_is_back(make_dealer, client_as, forecourt_env):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    by_hand = await new_lead(manager)
+    by_job = await new_lead(manager, phone="+420 601 234 599")
+    later = dt.date.today() + dt.timedelta(days=10)
+    assert (await act(manager, by_hand, "postpone", "new", until=later.isoformat(), note="x")).status_code == 303
+    assert "Postponed until" in (await manager.get(f"/leads/{by_hand}")).text
+    assert (await act(manager, by_hand, "wake", "postponed")).status_code == 303
+    assert "Postponed until" not in (await manager.get(f"/leads/{by_hand}")).text
+    # the job brings a lead back on its date: the card no longer says it is postponed
+    today = dt.datetime.now(dt.UTC).date()
+    assert (await act(manager, by_job, "postpone", "new", until=today.isoformat(), note="y")).status_code == 303
+    out = subprocess.run([sys.executable, "-m", "core.cli", "jobs", "run-due"], env={**os.environ, **forecourt_env},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (await Lead.scoped(dealer.id).get(by_job)).status == "new"
+    assert "Postponed until" not in (await manager.get(f"/leads/{by_job}")).text

@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from core import i18n, machine
+from core import i18n, machine, timeutil
 from core.plugins import Registry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +50,8 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     # Status machines in any template: a state's badge data and a list filter's options.
     env.globals["workflow_state"] = _workflow_state
     env.globals["workflow_states"] = _workflow_states
+    # The dealer's today (the request's zone), e.g. the ``min`` of a date input that takes no past day.
+    env.globals["today_iso"] = lambda: timeutil.today().isoformat()
     registry.collect_sync("prepare_jinja_env", env=env)
     return env
 

@@ -13,7 +13,17 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import Conflict, Forbidden, ValidationFailed, flash, page, registry, requires, timeline_panel, workflow_panel
+from forecourt import (
+    Conflict,
+    Forbidden,
+    ValidationFailed,
+    flash,
+    page,
+    registry,
+    requires,
+    timeline_panel,
+    workflow_panel,
+)
 from forecourt import gettext as _
 from plugins.customers import fields, services
 

@@ -60,7 +60,7 @@ LEAD = Machine(
                                           _l("Chose another brand"))),
                            Input("note", _l("Comment"), kind="note"))),
         Transition("postpone", _l("Postpone"), ("new", "awaiting_visit"), "postponed",
-                   inputs=(Input("until", _l("Back on"), kind="date", column="postponed_until"),
+                   inputs=(Input("until", _l("Back on"), kind="date", column="postponed_until", no_past=True),
                            Input("note", _l("Comment"), kind="note"))),
         Transition("wake", _l("Back to new"), ("postponed",), "new"),
         Transition("watch", _l("Watch stock"), ("new", "awaiting_visit"), "watching", guard=stock_provider_on,
