@@ -48,3 +48,14 @@ async def test_amounts_show_in_the_dealers_currency(make_dealer, client_as, logi
     r = await platform.post("/admin/dealers", data={"name": "Bad", "slug": f"money-bad-{dealer.id}",
                                                     "currency": "XXQ"})
     assert r.status_code == 422 and "Choose a currency from the list." in r.text
+
+
+async def test_the_modules_page_offers_the_currency(make_dealer, client_as):
+    dealer = await make_dealer(modules=[])
+    admin = await client_as(dealer, "dealer_admin")
+    page = (await admin.get(f"/admin/dealers/{dealer.id}/modules")).text
+    form = page.split(f'action="/admin/dealers/{dealer.id}/currency"')[1].split("</form>")[0]
+    assert '<option value="EUR" selected>' in form and 'value="CZK"' in form
+    await admin.post(f"/admin/dealers/{dealer.id}/currency", data={"currency": "CZK"})
+    page = (await admin.get(f"/admin/dealers/{dealer.id}/modules")).text
+    assert "Amounts are now shown in CZK." in page and '<option value="CZK" selected>' in page

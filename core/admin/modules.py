@@ -10,7 +10,7 @@ from core import modules
 from core.accounts import parse_modules
 from core.admin.access import dealer_for_admin
 from core.errors import Conflict
-from core.i18n import _
+from core.i18n import _, currency_choices
 from core.timeutil import zone_names
 from core.web.forms import form
 from core.web.render import flash, page
@@ -36,7 +36,8 @@ async def _switchboard(request: Request, dealer, status: int = 200, error: str =
     reg = request.app.state.registry
     enabled = parse_modules(dealer.modules)
     return await page(request, "core/admin/modules.html",
-                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error, "zones": zone_names()},
+                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error, "zones": zone_names(),
+                       "currencies": currency_choices()},
                       status_code=status)
 
 
