@@ -79,3 +79,58 @@ async def test_a_bug_gives_a_friendly_500_without_details(make_dealer, client_as
     assert r.status_code == 500
     assert "Something went wrong on our side" in r.text
     assert "a bug in a plugin view" not in r.text and "Traceback" not in r.text
+
+
+def _nav(html: str) -> list[tuple[str, str]]:
+    """The main menu's entries (address, label)."""
+    found = re.search(r'<nav class="main-nav".*?</nav>', html, re.S)
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', found.group(0)) if found else []
+
+
+async def test_error_pages_have_the_users_menu_language_and_switch(make_dealer, client_as):
+    """A 404 is a page like any other: the plugins' menu, the language switch, the user's own language."""
+    from core.tables import User
+
+    dealer = await make_dealer(modules=["notes", "deals"])
+    manager = dealer.users["manager"]
+    await User.update({User.language: "cs"}).where(User.id == manager.id)
+    client = await client_as(dealer, "manager")
+    normal = _nav((await client.get("/")).text)
+    assert ("/notes/", "Poznámky") in normal and ("/deals/", "Deals") in normal
+    # a row that does not exist (a route matched) and an address no route knows
+    for path in ("/notes/99999", "/deals/99999", "/no/such/page"):
+        r = await client.get(path, headers={"referer": f"{client.base_url}/notes/"})
+        assert r.status_code == 404, path
+        assert '<html lang="cs">' in r.text and "Stránka nenalezena" in r.text, path
+        assert _nav(r.text) == normal, path  # the same menu as on a normal page
+        for code, name in (("en", "English"), ("ru", "Русский"), ("zh", "中文")):
+            assert f'<option value="{code}">{name}</option>' in r.text, path
+        assert '<option value="cs" selected>Čeština</option>' in r.text, path
+        assert 'href="/notes/">Zpět' in r.text, path  # back where the user came from
+        # the switch works from the error page and comes back to it
+        token = re.search(r'action="/lang".*?name="_csrf_token" value="([^"]*)"', r.text, re.S).group(1)
+        switched = await client.post("/lang", data={"_csrf_token": token, "lang": "en", "next": path})
+        assert switched.status_code == 302 and switched.headers["location"] == path, path
+        english = await client.get(path)
+        assert '<html lang="en">' in english.text and "Page not found" in english.text, path
+        assert [href for href, _label in _nav(english.text)] == [href for href, _label in normal], path
+        await client.post("/lang", data={"_csrf_token": token, "lang": "cs", "next": "/"})
+    # a 403 keeps the menu too
+    storekeeper = await client_as(dealer, "storekeeper")
+    r = await storekeeper.get(f"/admin/dealers/{dealer.id}/users")
+    assert r.status_code == 403 and ("/notes/", "Notes") in _nav(r.text)
+
+
+async def test_unknown_address_for_a_visitor_has_no_menu_but_a_switch(anon):
+    r = await anon.get("/no/such/page", headers={"accept-language": "ru"})
+    assert r.status_code == 404 and '<html lang="ru">' in r.text and "<nav" not in r.text
+    assert '<option value="ru" selected>Русский</option>' in r.text
+
+
+async def test_error_page_for_htmx_is_a_fragment(make_dealer, client_as):
+    dealer = await make_dealer(modules=["notes"])
+    client = await client_as(dealer, "manager")
+    r = await client.get("/notes/99999", headers={"hx-request": "true"})
+    assert r.status_code == 404 and "<html" not in r.text and "Page not found" in r.text
+    boosted = await client.get("/notes/99999", headers={"hx-request": "true", "hx-boosted": "true"})
+    assert "<html" in boosted.text and ("/notes/", "Notes") in _nav(boosted.text)

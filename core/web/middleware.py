@@ -7,6 +7,8 @@ on the next request of every worker without a restart or a cache.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.accounts import parse_modules
@@ -38,8 +40,17 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
-async def read_context(scope: Scope) -> tuple[Context | None, str, str]:
-    """The request's ``(ctx, language, dealer time zone)`` from its session cookie and headers.
+class RequestContext(NamedTuple):
+    """What one request runs with: its user's context, language, dealer's time zone and currency."""
+
+    ctx: Context | None
+    language: str
+    zone: str
+    currency: str
+
+
+async def read_context(scope: Scope) -> RequestContext:
+    """The request's context, language, time zone and currency from its session cookie and headers.
 
     The context middleware calls it for every request that reaches a route; the
     error pages call it for a request no route matched (the middleware of a route
@@ -52,7 +63,7 @@ async def read_context(scope: Scope) -> tuple[Context | None, str, str]:
     )
     lang = lang if lang in LANGUAGE_NAMES else "en"
     if user is None:
-        return None, lang, ""
+        return RequestContext(None, lang, "", "")
     app_state = scope["app"].state  # type: ignore[index]
     role_perms: dict[str, frozenset[str]] = app_state.role_permissions
     ctx = Context(
@@ -68,7 +79,7 @@ async def read_context(scope: Scope) -> tuple[Context | None, str, str]:
         locale=lang,
         extra={"must_change_password": user.must_change_password, "login": user.login},
     )
-    return ctx, lang, user.dealer_timezone
+    return RequestContext(ctx, lang, user.dealer_timezone, user.dealer_currency)
 
 
 class ContextMiddleware:
@@ -81,13 +92,15 @@ class ContextMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(SKIP_PREFIXES):
             await self.app(scope, receive, send)
             return
-        ctx, lang, zone = await read_context(scope)
+        ctx, lang, zone, currency = await read_context(scope)
         state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
         token = _current.set(lang)
         zone_token = set_zone(zone)
+        money_token = set_currency(currency)  # amounts in the dealer's currency, like jobs do
         state["ctx"] = ctx
         try:
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
             reset_zone(zone_token)
+            reset_currency(money_token)
