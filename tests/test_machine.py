@@ -81,6 +81,42 @@ async def test_stale_form_is_refused_and_nothing_is_written(make_dealer, client_
     assert (await act(second, deal_id, "wake", "contacted")).status_code == 409
 
 
+async def test_a_conflict_keeps_the_input_and_offers_it_again_on_the_current_status(make_dealer, client_as):
+    dealer = await make_dealer(modules=["deals"])
+    first = await client_as(dealer, "manager")
+    second = await client_as(dealer, "dealer_admin")
+    deal_id = await new_deal(first)
+    assert (await act(first, deal_id, "contact", "new")).status_code == 303
+    # the second user typed a refusal on a card that still said "new"
+    r = await act(second, deal_id, "refuse", "new", reason="Too expensive", note="He found a cheaper one")
+    assert r.status_code == 409 and "Someone else changed this meanwhile" in r.text
+    assert '>He found a cheaper one</textarea>' in r.text and "<option selected>Too expensive</option>" in r.text
+    assert 'data-state="contacted"' in r.text  # the status as it is now
+    assert f'href="/deals/{deal_id}"' in r.text  # the card, to see what changed
+    form = r.text.split(f'action="/workflow/deals.deal/{deal_id}/refuse"', 1)[1].split("</form>", 1)[0]
+    assert 'name="_state" value="contacted"' in form and 'type="submit"' in form
+    assert await status(dealer.id, deal_id) == "contacted"
+    # sent again as the page offers it, it applies to the status the user now saw
+    data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    r = await second.post(f"/workflow/deals.deal/{deal_id}/refuse",
+                          data={**data, "reason": "Too expensive", "note": "He found a cheaper one"})
+    assert r.status_code == 303 and await status(dealer.id, deal_id) == "refused"
+
+
+async def test_a_conflict_on_a_transition_no_longer_possible_keeps_the_text_to_copy(make_dealer, client_as):
+    dealer = await make_dealer(modules=["deals"])
+    first = await client_as(dealer, "manager")
+    second = await client_as(dealer, "manager")
+    deal_id = await new_deal(first)
+    assert (await act(first, deal_id, "postpone", "new", until="2030-01-01")).status_code == 303
+    r = await act(second, deal_id, "refuse", "new", reason="Too expensive", note="Typed for nothing")
+    assert r.status_code == 409 and '>Typed for nothing</textarea>' in r.text
+    assert 'data-state="postponed"' in r.text and "not available in the status “Postponed”" in r.text
+    form = r.text.split(f'action="/workflow/deals.deal/{deal_id}/refuse"', 1)[1].split("</form>", 1)[0]
+    assert 'type="submit"' not in form and f'href="/deals/{deal_id}">Back to the card</a>' in form
+    assert await status(dealer.id, deal_id) == "postponed"
+
+
 async def test_required_inputs_reasons_and_other(make_dealer, client_as):
     dealer = await make_dealer(modules=["deals"])
     manager = await client_as(dealer, "manager")

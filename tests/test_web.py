@@ -134,3 +134,25 @@ async def test_error_page_for_htmx_is_a_fragment(make_dealer, client_as):
     assert r.status_code == 404 and "<html" not in r.text and "Page not found" in r.text
     boosted = await client.get("/notes/99999", headers={"hx-request": "true", "hx-boosted": "true"})
     assert "<html" in boosted.text and ("/notes/", "Notes") in _nav(boosted.text)
+
+
+async def test_a_refused_form_keeps_what_was_typed_and_leads_back(make_dealer, client_as):
+    """A refusal nobody caught (here: someone else's comment) still gives back the text and the way back."""
+    from test_machine import new_deal
+
+    dealer = await make_dealer(modules=["deals"])
+    author = await client_as(dealer, "manager")
+    deal_id = await new_deal(author)
+    await author.post(f"/timeline/deals.deal/{deal_id}/comments", data={"text": "Wants a red one"})
+    comment_id = int(re.search(r"/comments/(\d+)", (await author.get(f"/deals/{deal_id}")).text).group(1))
+    other = await client_as(dealer, "storekeeper")
+    r = await other.post(f"/timeline/deals.deal/{deal_id}/comments/{comment_id}",
+                         data={"text": "Red or dark blue, with a tow bar", "next": f"/deals/{deal_id}"})
+    assert r.status_code == 403 and "Only the author" in r.text
+    assert ">Red or dark blue, with a tow bar</textarea>" in r.text
+    assert f'href="/deals/{deal_id}">Back to where you were</a>' in r.text
+    assert ("/deals/", "Deals") in _nav(r.text)
+    # hidden fields, numbers and option codes are not "typed text"
+    r = await other.post(f"/timeline/deals.deal/{deal_id}/comments/{comment_id}",
+                         data={"text": "ok", "_state": "new", "priority": "2", "next": f"/deals/{deal_id}"})
+    assert r.status_code == 403 and "<textarea" not in r.text

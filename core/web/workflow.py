@@ -4,7 +4,9 @@
   the current state and one form per transition allowed now;
 * ``POST /workflow/<machine>/<id>/<transition>``: applies it (the form
   carries the state it was shown in ``_state``); errors come back on the
-  transition's own page with the input kept;
+  transition's own page with the input kept, a conflict (someone moved the
+  row meanwhile) too: with the status it has now, the user's input, and a
+  link to the card, so the user can look and send it again;
 * ``GET /workflow/<machine>``: the machine drawn as a diagram;
 * the timeline panel (``await timeline_panel(request, entity, id)``) with
   comments that can be edited, and its htmx fragment ``GET /timeline/...``.
@@ -91,12 +93,22 @@ async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_u
 
 
 async def _transition_page(request: Request, m: machine.Machine, row: dict[str, Any], t: machine.Transition,
-                           values: dict[str, str], errors: dict[str, str], status: int) -> Response:
+                           values: dict[str, str], errors: dict[str, str], status: int,
+                           conflict: bool = False) -> Response:
+    """The transition's form for ``row`` as it is now, with ``values`` (what the user sent) in its fields.
+
+    ``conflict``: the row moved while the user was typing. The form then
+    carries the status the row has now, so sending it again is a decision
+    taken in view of that status; if the transition no longer starts from
+    it, the page keeps the typed input to copy and offers the card instead.
+    """
     choices, needs = await _reason_choices(request, m, t)
+    refused = machine.refusal(request.state.ctx, m, t, row) if conflict else None
     return await page(request, "core/workflow/transition.html", {
         "machine": m, "row": row, "t": t, "state": m.state(row[m.field]), "values": values,
         "errors": errors, "choices": choices, "needs": needs, "other": machine.OTHER,
-        "next": local_path(values.get("next"), _card_url(m, row["id"])),
+        "next": local_path(values.get("next"), _card_url(m, row["id"])), "card": _card_url(m, row["id"]),
+        "conflict": conflict, "refused": refused,
     }, status_code=status)
 
 
@@ -136,6 +148,10 @@ async def apply_transition(
         row = await _row(request, m, entity_id)
         errors = exc.errors if isinstance(exc, ValidationFailed) else {"_": exc.message}
         return await _transition_page(request, m, row, t, data, errors, 422)
+    except Conflict as exc:  # moved meanwhile: the same form on the row as it is now, the input kept
+        row = await _row(request, m, entity_id)
+        return await _transition_page(request, m, row, t, {**data, "_state": row[m.field]},
+                                      {"_": exc.message}, 409, conflict=True)
     return flash(Redirect(back, status_code=303),
                  _("Done: %(action)s → %(state)s") % {"action": t.label, "state": m.state(t.target).label})
 
