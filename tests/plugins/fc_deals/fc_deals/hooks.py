@@ -8,6 +8,7 @@ from fc_deals.tables import Deal, Heard
 from forecourt import (
     Conflict,
     Job,
+    Message,
     NavItem,
     Permission,
     SlotContent,
@@ -56,8 +57,8 @@ async def on_status_change(ctx, machine, transition, entity_id, from_state, to_s
     await _heard(ctx, "on_status_change", f"{entity_id}:{from_state}->{to_state}")
     if to_state == "postponed":
         due = dt.datetime.combine(inputs["until"], dt.time(8), tzinfo=dt.UTC)
-        await create_reminder(ctx, f"Deal {entity_id} is back from its pause", due, url=f"/deals/{entity_id}",
-                              entity="deals.deal", entity_id=entity_id, source="deals")
+        await create_reminder(ctx, Message("Deal %(id)s is back from its pause", id=entity_id), due,
+                              url=f"/deals/{entity_id}", entity="deals.deal", entity_id=entity_id, source="deals")
     deal = await Deal.scoped(ctx.dealer_id).get(entity_id)
     if deal is not None and deal.title == "explode on change":
         raise RuntimeError("listener failed on purpose")
