@@ -261,6 +261,8 @@ def on_plugin_enabled(ctx: Any, dealer_id: int, plugin: str) -> None:
     Called once per plugin switched on (a ``requires`` closure gives one call
     each), in the context of the admin who did it, for plugins enabled after
     the change (so the plugin itself hears it). Return value is ignored.
+    Act on ``dealer_id``, never on ``ctx.dealer_id``: a platform admin's
+    context has no dealer, and the admin may have switched another dealer.
     """
 
 
@@ -269,5 +271,6 @@ def on_plugin_disabled(ctx: Any, dealer_id: int, plugin: str) -> None:
     """``plugin`` was switched off for ``dealer_id`` (committed; no data dropped).
 
     Called in the admin's context, for plugins enabled before the change (so
-    the plugin itself hears it). Return value is ignored.
+    the plugin itself hears it). Return value is ignored. Act on
+    ``dealer_id``, never on ``ctx.dealer_id`` (see ``on_plugin_enabled``).
     """
