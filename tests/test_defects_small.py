@@ -166,3 +166,54 @@ async def test_postponed_until_leaves_the_card_when_the_lead_is_back(make_dealer
     assert out.returncode == 0, out.stderr
     assert (await Lead.scoped(dealer.id).get(by_job)).status == "new"
     assert "Postponed until" not in (await manager.get(f"/leads/{by_job}")).text
+
+
+# --- 4. the public pre-order form: trims of the chosen version only; an accurate message ------------
+
+PRE_ORDER = {"surname": "Petrova", "first_name": "Anna", "phone": "+7 903 111-22-33", "email": "anna@mail.example",
+             "consent": "1"}
+
+
+def trim_options(html: str) -> list[str]:
+    select = html.split('id="p-trim"')[1].split("</select>")[0]
+    return [v for v in re.findall(r'<option value="([^"]*)"', select) if v]
+
+
+async def test_pre_order_trims_follow_the_version_with_and_without_javascript(make_dealer, anon):
+    dealer = await make_dealer(modules=["leads"])
+    # htmx: the trim row for the chosen version, as a fragment
+    r = await anon.get("/leads/pre-order/trims", params={"version": "1.2 PureTech 130 EAT8"},
+                       headers={"hx-request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text
+    assert trim_options(r.text) == ["Allure", "Allure Pack"]
+    r = await anon.get("/leads/pre-order/trims", params={"version": "Hybrid 225 e-EAT8", "trim": "GT"},
+                       headers={"hx-request": "true"})
+    assert trim_options(r.text) == ["GT", "GT First Edition"] and '<option value="GT" selected' in r.text
+    form = (await anon.get("/leads/pre-order")).text
+    assert 'hx-get="/leads/pre-order/trims"' in form and "<noscript>" in form
+    # without JavaScript: "Show trims" sends the form back with the trims of the version, everything kept
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id),
+                                                  "version": "1.2 PureTech 130 EAT8", "show_trims": "1"})
+    assert r.status_code == 200 and trim_options(r.text) == ["Allure", "Allure Pack"]
+    assert 'value="Petrova"' in r.text and 'value="anna@mail.example"' in r.text and "field-error" not in r.text
+    assert re.search(r'name="consent" value="1" checked', r.text)
+    assert await Lead.scoped(dealer.id).count() == 0
+    # a trim of another version: said as it is, the input kept
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id),
+                                                  "version": "1.2 PureTech 130 EAT8", "trim": "GT"})
+    assert r.status_code == 422 and "This trim is not available for the chosen version." in r.text
+    assert "Choose a version and a trim." not in r.text and 'value="Petrova"' in r.text
+    assert trim_options(r.text) == ["Allure", "Allure Pack"]
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id), "trim": "GT"})
+    assert r.status_code == 422 and "Choose a version." in r.text
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id),
+                                                  "version": "1.2 PureTech 130 EAT8"})
+    assert r.status_code == 422 and "Choose a trim." in r.text
+    r = await anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id),
+                                                  "version": "1.2 PureTech 130 EAT8", "trim": "Allure Pack"})
+    assert r.status_code == 200 and await Lead.scoped(dealer.id).count() == 1
+    lead = await Lead.scoped(dealer.id).objects().first()
+    assert lead.version == "1.2 PureTech 130 EAT8" and lead.trim == "Allure Pack" and float(lead.price) == 3190000
+    # an unknown version in the fragment's query is no error, just no trims
+    r = await anon.get("/leads/pre-order/trims", params={"version": "V12 Turbo"})
+    assert r.status_code == 200 and trim_options(r.text) == []

@@ -13,3 +13,8 @@ VERSIONS: dict[str, dict[str, Decimal]] = {
 
 def price(version: str, trim: str) -> Decimal | None:
     return VERSIONS.get(version, {}).get(trim)
+
+
+def trims(version: str) -> dict[str, Decimal] | None:
+    """The trims (with prices) the form offers: the chosen version's, or ``None`` (all, by version) before a choice."""
+    return VERSIONS.get(version, {}) if version else None

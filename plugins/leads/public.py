@@ -34,10 +34,15 @@ def _client(request: Request) -> str:
     return (request.client.host if request.client else "")[:64]
 
 
+def _trim_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """What the trim row needs: the trims of the chosen version (all, by version, before a choice)."""
+    return {"values": values, "errors": errors, "versions": catalogue.VERSIONS,
+            "trims": catalogue.trims(str(values.get("version") or ""))}
+
+
 async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
     return await page(request, "leads/pre_order.html", {
-        "values": values, "errors": errors, "dealers": await dealers_with_module("leads"),
-        "versions": catalogue.VERSIONS, "model": catalogue.MODEL,
+        **_trim_context(values, errors), "dealers": await dealers_with_module("leads"), "model": catalogue.MODEL,
     }, status_code=status)
 
 
@@ -46,11 +51,21 @@ async def pre_order_form(request: Request) -> Response:
     return await _form(request, {}, {})
 
 
+@get("/pre-order/trims", opt={"public": True})
+async def pre_order_trims(request: Request) -> Response:
+    """htmx, when the version changes: the trim row again, with that version's trims (the trim kept if it fits)."""
+    q = request.query_params
+    values = {"version": str(q.get("version") or "")[:100], "trim": str(q.get("trim") or "")[:100]}
+    return await page(request, "leads/_pre_order_trims.html", _trim_context(values, {}))
+
+
 @post("/pre-order", opt={"public": True})
 async def pre_order(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     if data.get("website"):  # the honeypot: only robots fill a field people cannot see
         return await page(request, "leads/pre_order_done.html", {"name": ""})
+    if data.get("show_trims"):  # "Show trims" without JavaScript: the same form, the version's trims, all kept
+        return await _form(request, data, {})
     errors = {}
     dealers = {str(d["id"]): d for d in await dealers_with_module("leads")}
     dealer = dealers.get(data.get("dealer", ""))
@@ -63,8 +78,12 @@ async def pre_order(request: Request) -> Response:
     if dealer is None:
         errors["dealer"] = _("Choose the dealer where you want to buy.")
     price = catalogue.price(data.get("version", ""), data.get("trim", ""))
-    if price is None:
-        errors["trim"] = _("Choose a version and a trim.")
+    if data.get("version", "") not in catalogue.VERSIONS:
+        errors["version"] = _("Choose a version.")
+    elif not data.get("trim"):
+        errors["trim"] = _("Choose a trim.")
+    elif price is None:
+        errors["trim"] = _("This trim is not available for the chosen version.")
     if data.get("consent") != "1":
         errors["consent"] = _("Please agree that the dealer may contact you about your pre-order.")
     try:
@@ -89,4 +108,4 @@ async def pre_order(request: Request) -> Response:
                                                              "dealer": dealer, "price": price})
 
 
-ROUTES = [pre_order_form, pre_order]
+ROUTES = [pre_order_form, pre_order_trims, pre_order]

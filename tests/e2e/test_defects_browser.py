@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 from test_browser import log_in
 
 LEAD = {"surname": "Novák", "first_name": "Jan", "phone": "+420 601 234 567", "model": "Peugeot 408",
@@ -102,3 +102,42 @@ async def test_postpone_refuses_a_past_date_and_the_date_leaves_the_card_when_ba
     await page.locator(".workflow").get_by_role("button", name="Back to new").click()
     await expect(page.locator(".workflow [data-state]")).to_have_text("New")
     await expect(page.get_by_text("Postponed until")).to_have_count(0)
+
+
+async def pre_order_trims(page: Page) -> list[str]:
+    return [t for t in await page.locator("#p-trim option").evaluate_all("els => els.map(e => e.value)") if t]
+
+
+async def test_pre_order_trims_follow_the_version(browser: Browser, make_dealer, forecourt_server):
+    dealer = await make_dealer(modules=["leads"], roles=("manager",))
+    for scripts in (True, False):
+        context = await browser.new_context(base_url=forecourt_server, locale="en-GB", java_script_enabled=scripts)
+        page = await context.new_page()
+        await page.goto("/leads/pre-order")
+        await page.get_by_label("Dealer", exact=True).select_option(label=f"Testville — {dealer.name}")
+        await page.get_by_label("Surname").fill("Petrova" if scripts else "Ivanova")
+        await page.get_by_label("Mobile phone").fill("+7 903 111-22-33" if scripts else "+7 903 111-22-44")
+        await page.get_by_label("Version").select_option("1.2 PureTech 130 EAT8")
+        if scripts:  # htmx swaps the trim list in
+            await expect(page.locator("#p-trim option[value='GT']")).to_have_count(0)
+        else:  # the form comes back with the version's trims and what was typed
+            await page.get_by_role("button", name="Show trims").click()
+            await expect(page.get_by_label("Surname")).to_have_value("Ivanova")
+            await expect(page.get_by_label("Version")).to_have_value("1.2 PureTech 130 EAT8")
+        assert await pre_order_trims(page) == ["Allure", "Allure Pack"]
+        await page.get_by_label("Version").select_option("Hybrid 225 e-EAT8")
+        if scripts:
+            await expect(page.locator("#p-trim option[value='GT First Edition']")).to_have_count(1)
+            assert await pre_order_trims(page) == ["GT", "GT First Edition"]
+            await page.get_by_label("Trim and price").select_option("GT First Edition")
+        else:  # a trim of the version shown before: the form says so, accurately
+            await page.get_by_label("Trim and price").select_option("Allure")
+            await page.get_by_label("The dealer may contact me about this pre-order.").check()
+            await page.get_by_role("button", name="Send the pre-order").click()
+            await expect(page.get_by_text("This trim is not available for the chosen version.")).to_be_visible()
+            assert await pre_order_trims(page) == ["GT", "GT First Edition"]
+            await page.get_by_label("Trim and price").select_option("GT First Edition")
+        await page.get_by_label("The dealer may contact me about this pre-order.").check()
+        await page.get_by_role("button", name="Send the pre-order").click()
+        await expect(page.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+        await context.close()
