@@ -217,3 +217,20 @@ async def test_pre_order_trims_follow_the_version_with_and_without_javascript(ma
     # an unknown version in the fragment's query is no error, just no trims
     r = await anon.get("/leads/pre-order/trims", params={"version": "V12 Turbo"})
     assert r.status_code == 200 and trim_options(r.text) == []
+
+
+# --- 5. a new customer note starts with no priority ------------------------------------------------
+
+
+async def test_a_new_note_starts_with_no_priority(make_dealer, client_as):
+    dealer = await make_dealer(modules=["customers"])
+    manager = await client_as(dealer, "manager")
+    customer_id = await new_customer(manager)
+    card = (await manager.get(f"/customers/{customer_id}")).text
+    select = card.split('id="note-priority"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d)" selected', select) == ["0"]
+    # a note that came back with an error keeps the priority chosen
+    r = await manager.post(f"/customers/{customer_id}/notes", data={"text": "", "priority": "2"})
+    assert r.status_code == 422
+    select = r.text.split('id="note-priority"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d)" selected', select) == ["2"]

@@ -141,3 +141,19 @@ async def test_pre_order_trims_follow_the_version(browser: Browser, make_dealer,
         await page.get_by_role("button", name="Send the pre-order").click()
         await expect(page.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
         await context.close()
+
+
+async def test_a_new_note_has_no_priority_unless_chosen(page: Page, make_dealer, client_as):
+    dealer = await make_dealer(modules=["customers"], roles=("manager",))
+    r = await (await client_as(dealer, "manager")).post("/customers/", data={
+        "name": "Petra Svobodová", "phone": "+420 603 555 010", "source": "walk_in"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    manager = dealer.users["manager"]
+    await log_in(page, manager.login, manager.password)
+    await page.goto(f"/customers/{customer_id}")
+    await expect(page.get_by_label("Priority", exact=True)).to_have_value("0")
+    await page.get_by_label("New note").fill("Prefers e-mail over calls")
+    await page.get_by_role("button", name="Add note").click()
+    note = page.locator("li.note", has_text="Prefers e-mail over calls")
+    await expect(note).to_have_attribute("data-priority", "0")
+    await expect(note.locator(".badge")).to_have_count(0)
