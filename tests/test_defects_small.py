@@ -234,3 +234,36 @@ async def test_a_new_note_starts_with_no_priority(make_dealer, client_as):
     assert r.status_code == 422
     select = r.text.split('id="note-priority"')[1].split("</select>")[0]
     assert re.findall(r'<option value="(\d)" selected', select) == ["2"]
+
+
+# --- 6. "Add user": a language, defaulting to the dealer's ------------------------------------------
+
+
+async def test_a_new_user_gets_a_language_defaulting_to_the_dealers(make_dealer, client_as, login):
+    from core.tables import Dealer, User
+    from forecourt.testing import TestUser
+
+    dealer = await make_dealer(modules=[])
+    await Dealer.update({Dealer.language: "cs"}).where(Dealer.id == dealer.id)
+    admin = await client_as(dealer, "dealer_admin")
+    page = (await admin.get(f"/admin/dealers/{dealer.id}/users")).text
+    select = page.split('id="f-language"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)" selected', select) == ["cs"]
+    assert "Čeština" in select and "English" in select
+    r = await admin.post(f"/admin/dealers/{dealer.id}/users", data={"login": f"pavel-{dealer.id}", "role": "manager",
+                                                                    "language": "cs"})
+    assert r.status_code == 201
+    password = re.search(r'<code class="temp-password">([^<]+)</code>', r.text).group(1)
+    user = await User.objects().get(User.login == f"pavel-{dealer.id}")
+    assert user.language == "cs"
+    # the new colleague's pages are in Czech from the first login on
+    client = await login(TestUser(user.id, user.login, password, "manager"))
+    assert 'lang="cs"' in (await client.get("/account/password")).text
+    # another language on purpose; a made-up one is refused with the form kept
+    r = await admin.post(f"/admin/dealers/{dealer.id}/users", data={"login": f"olga-{dealer.id}", "role": "manager",
+                                                                    "language": "ru"})
+    assert r.status_code == 201 and (await User.objects().get(User.login == f"olga-{dealer.id}")).language == "ru"
+    r = await admin.post(f"/admin/dealers/{dealer.id}/users", data={"login": f"kim-{dealer.id}", "role": "manager",
+                                                                    "full_name": "Kim", "language": "xx"})
+    assert r.status_code == 422 and "Choose a language." in r.text and 'value="Kim"' in r.text
+    assert not await User.exists().where(User.login == f"kim-{dealer.id}")

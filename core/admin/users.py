@@ -12,8 +12,9 @@ from core.admin.access import dealer_for_admin
 from core.auth import sessions, throttle
 from core.db import valid_id
 from core.errors import ValidationFailed
-from core.i18n import _
+from core.i18n import LANGUAGE_NAMES, _
 from core.i18n import lazy_gettext as _l
+from core.settings import LANGUAGES
 from core.tables import User
 from core.web.forms import form
 from core.web.render import flash, page
@@ -32,8 +33,9 @@ async def _users_page(request: Request, dealer, *, values=None, errors=None, cre
         User.must_change_password, User.last_login_at,
     ).where((User.dealer_id == dealer.id) & (User.role != "platform_admin")).order_by(User.login)
     return await page(request, "core/admin/users.html", {
-        "dealer": dealer, "users": users, "roles": ROLE_LABELS,
-        "values": values or {}, "errors": errors or {}, "created": created,
+        "dealer": dealer, "users": users, "roles": ROLE_LABELS, "languages_offered": LANGUAGE_NAMES,
+        # a new colleague usually speaks the dealer's language: preselected, changeable
+        "values": values or {"language": dealer.language}, "errors": errors or {}, "created": created,
     }, status_code=status)
 
 
@@ -48,14 +50,19 @@ async def create_user(request: Request, dealer_id: FromPath[int]) -> Response:
     dealer = await dealer_for_admin(request.state.ctx, dealer_id, "core.users")
     data = await form(request)
     role = data.get("role", "")
+    language = data.get("language") or dealer.language
+    errors = {}
     if role not in ROLE_LABELS:
-        return await _users_page(request, dealer, values=data,
-                                 errors={"role": _("Choose a role.")}, status=422)
+        errors["role"] = _("Choose a role.")
+    if language not in LANGUAGES:
+        errors["language"] = _("Choose a language.")
+    if errors:
+        return await _users_page(request, dealer, values=data, errors=errors, status=422)
     password = accounts.temporary_password()
     try:
         user = await accounts.create_user(
             login=data.get("login", ""), password=password, role=role, dealer_id=dealer.id,
-            full_name=data.get("full_name", ""), email=data.get("email") or None,
+            full_name=data.get("full_name", ""), email=data.get("email") or None, language=language,
         )
     except ValidationFailed as exc:
         return await _users_page(request, dealer, values=data, errors=exc.errors, status=422)

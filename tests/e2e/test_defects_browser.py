@@ -157,3 +157,23 @@ async def test_a_new_note_has_no_priority_unless_chosen(page: Page, make_dealer,
     note = page.locator("li.note", has_text="Prefers e-mail over calls")
     await expect(note).to_have_attribute("data-priority", "0")
     await expect(note.locator(".badge")).to_have_count(0)
+
+
+async def test_a_user_added_by_a_czech_dealers_admin_gets_czech_pages(page: Page, make_dealer):
+    from core.tables import Dealer
+
+    dealer = await make_dealer(modules=[], roles=("dealer_admin",))
+    await Dealer.update({Dealer.language: "cs"}).where(Dealer.id == dealer.id)
+    admin = dealer.users["dealer_admin"]
+    await log_in(page, admin.login, admin.password)
+    await page.goto(f"/admin/dealers/{dealer.id}/users")
+    form = page.locator("form", has=page.get_by_role("button", name="Add user"))
+    await expect(form.get_by_label("Language")).to_have_value("cs")  # the dealer's language, preselected
+    await form.get_by_label("Login", exact=True).fill(f"pavel-{dealer.id}")
+    await form.get_by_label("Role").select_option(label="Sales manager")
+    await form.get_by_role("button", name="Add user").click()
+    password = await page.locator(".temp-password").inner_text()
+    await page.get_by_role("button", name="Log out").click()
+    await log_in(page, f"pavel-{dealer.id}", password)
+    await expect(page.get_by_role("heading", name="Změna hesla")).to_be_visible()
+    await expect(page.locator("html")).to_have_attribute("lang", "cs")
