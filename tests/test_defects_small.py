@@ -267,3 +267,29 @@ async def test_a_new_user_gets_a_language_defaulting_to_the_dealers(make_dealer,
                                                                     "full_name": "Kim", "language": "xx"})
     assert r.status_code == 422 and "Choose a language." in r.text and 'value="Kim"' in r.text
     assert not await User.exists().where(User.login == f"kim-{dealer.id}")
+
+
+# --- 7. customers list: the Cards / List switch acts at once and keeps the filters --------------------
+
+
+async def test_the_customers_view_switch_is_a_link_keeping_the_filters(make_dealer, client_as):
+    dealer = await make_dealer(modules=["customers"])
+    manager = await client_as(dealer, "manager")
+    await new_customer(manager, name="Jana Dvořáková", phone="+420 601 000 111")
+    await new_customer(manager, name="Petr Malý", phone="+420 601 000 222")
+    page = (await manager.get("/customers/", params={"q": "dvořák", "sort": "name"})).text
+    switch = page.split('class="view-switch')[1].split("</nav>")[0]
+    links = dict((text.strip(), href.replace("&amp;", "&")) for href, text in
+                 re.findall(r'<a[^>]* href="([^"]+)"[^>]*>([^<]+)</a>', switch))
+    assert set(links) == {"List"}, switch  # the view shown is not a link
+    assert 'aria-current="true"' in switch and "Cards" in switch
+    listed = await manager.get(links["List"])
+    assert listed.status_code == 200 and 'data-view="list"' in listed.text
+    assert "Jana Dvořáková" in listed.text and "Petr Malý" not in listed.text  # the search still applies
+    assert 'id="f-q" name="q" type="search" value="dvořák"' in listed.text
+    # the search form keeps the view chosen
+    assert re.search(r'<input type="hidden" name="view" value="list">', listed.text)
+    switch = listed.text.split('class="view-switch')[1].split("</nav>")[0]
+    cards_href = re.search(r'<a[^>]* href="([^"]+)"[^>]*>\s*Cards', switch).group(1).replace("&amp;", "&")
+    cards = await manager.get(cards_href)
+    assert 'data-view="list"' not in cards.text and "Jana Dvořáková" in cards.text and "Petr Malý" not in cards.text

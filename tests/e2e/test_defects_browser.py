@@ -177,3 +177,27 @@ async def test_a_user_added_by_a_czech_dealers_admin_gets_czech_pages(page: Page
     await log_in(page, f"pavel-{dealer.id}", password)
     await expect(page.get_by_role("heading", name="Změna hesla")).to_be_visible()
     await expect(page.locator("html")).to_have_attribute("lang", "cs")
+
+
+async def test_customers_view_switch_acts_at_once_keeping_the_search(page: Page, make_dealer, client_as):
+    dealer = await make_dealer(modules=["customers"], roles=("manager",))
+    client = await client_as(dealer, "manager")
+    for name, phone in (("Jana Dvořáková", "+420 601 000 111"), ("Petr Malý", "+420 601 000 222")):
+        await client.post("/customers/", data={"name": name, "phone": phone, "source": "walk_in"})
+    manager = dealer.users["manager"]
+    await log_in(page, manager.login, manager.password)
+    await page.goto("/customers/")
+    await page.get_by_role("searchbox").fill("dvořák")
+    await page.get_by_role("button", name="Search").click()
+    await page.get_by_role("navigation", name="View").get_by_role("link", name="List").click()
+    await expect(page.locator('table[data-view="list"]')).to_be_visible()  # at once, no "Search" needed
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await expect(page.locator("tbody tr")).to_contain_text("Jana Dvořáková")
+    await expect(page.get_by_role("searchbox")).to_have_value("dvořák")
+    # a new search stays in the list view
+    await page.get_by_role("searchbox").fill("malý")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.locator("tbody tr")).to_contain_text("Petr Malý")
+    await page.get_by_role("navigation", name="View").get_by_role("link", name="Cards").click()
+    await expect(page.locator('table[data-view="list"]')).to_have_count(0)
+    await expect(page.get_by_text("Petr Malý")).to_be_visible()
