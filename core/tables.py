@@ -70,6 +70,14 @@ class LoginFailure(Table, tablename="core_login_failure"):
     at = Timestamptz(index=True)
 
 
+class LoginGuard(Table, tablename="core_login_guard"):
+    """Attempts per login name in the current window (see :mod:`core.auth.throttle`)."""
+
+    login = Varchar(length=254, unique=True)
+    window_start = Timestamptz()
+    attempts = Integer(default=0)
+
+
 class HookFailure(Table, tablename="core_hook_failure"):
     """A notification hook implementation that raised or timed out.
 
@@ -174,5 +182,5 @@ class JobSlot(Table, tablename="core_job_slot"):
     runs = Integer(default=0)
 
 
-CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, HookFailure, ModuleChange,
+CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, LoginGuard, HookFailure, ModuleChange,
                                   History, Comment, Reason, Reminder, JobSlot]

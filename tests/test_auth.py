@@ -188,3 +188,19 @@ async def test_cookies_are_https_only_when_the_install_says_so(make_dealer, fore
     finally:
         server.terminate()
         server.wait(10)
+
+
+async def test_parallel_guesses_cannot_outrun_the_lock(make_dealer, forecourt_server):
+    """30 guesses at once, the right password last: 5 are checked, the rest (the right one too) refused."""
+    import asyncio
+
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    async with Client(base_url=forecourt_server, follow_redirects=False, timeout=60) as client:
+        await client.get("/login")
+        passwords = ["nope-nope-1"] * 29 + [TEST_PASSWORD]
+        answers = await asyncio.gather(*(client.post("/login", data={"identifier": user.login, "password": p})
+                                         for p in passwords))
+    codes = [a.status_code for a in answers]
+    assert codes.count(401) == 5 and codes.count(429) == 25, codes
+    assert codes[-1] == 429 and not any(a.cookies.get("fc_session") for a in answers)

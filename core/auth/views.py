@@ -42,8 +42,7 @@ async def login(request: Request) -> Response:
     if not identifier or not password:
         context["error"] = _("Enter your login or e-mail and your password.")
         return await page(request, "core/login.html", context, status_code=422)
-    if await throttle.is_throttled(identifier, settings.throttle_attempts,
-                                   settings.throttle_minutes):
+    if not await throttle.claim_attempt(identifier, settings.throttle_attempts, settings.throttle_minutes):
         context["error"] = _(
             "Too many failed attempts. Wait %(minutes)d minutes and try again."
         ) % {"minutes": settings.throttle_minutes}
