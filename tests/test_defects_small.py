@@ -293,3 +293,56 @@ async def test_the_customers_view_switch_is_a_link_keeping_the_filters(make_deal
     cards_href = re.search(r'<a[^>]* href="([^"]+)"[^>]*>\s*Cards', switch).group(1).replace("&amp;", "&")
     cards = await manager.get(cards_href)
     assert 'data-view="list"' not in cards.text and "Jana Dvořáková" in cards.text and "Petr Malý" not in cards.text
+
+
+# --- 8. the Modules page's time zone: the dealer's country first, by city, in the reader's language -----
+
+
+def zone_select(html: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The time zone select as [(group label, [(value, text)])]."""
+    select = html.split('id="f-timezone"')[1].split("</select>")[0]
+    return [(label, re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', body))
+            for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)]
+
+
+async def test_time_zones_offer_the_dealers_country_first_by_city_name(make_dealer, client_as):
+    from core.tables import Dealer
+
+    dealer = await make_dealer(modules=[])
+    await Dealer.update({Dealer.language: "ru", Dealer.timezone: "Europe/Moscow"}).where(Dealer.id == dealer.id)
+    admin = await client_as(dealer, "dealer_admin")
+    await admin.post("/lang", data={"lang": "ru", "next": "/"})
+    page = (await admin.get(f"/admin/dealers/{dealer.id}/modules")).text
+    groups = zone_select(page)
+    country, first = groups[0]
+    assert country == "Россия"
+    cities = {value: text for value, text in first}
+    assert re.fullmatch(r"Москва \(UTC\+3\)", cities["Europe/Moscow"])
+    assert cities["Asia/Vladivostok"].startswith("Владивосток (UTC+1")
+    assert re.search(r'<option value="Europe/Moscow" selected>', page)
+    offsets = [int(re.search(r"UTC[+−](\d+)", text).group(1)) for _, text in first]
+    assert offsets == sorted(offsets)  # west to east
+    # every other country after it, sorted by its name in the reader's language; no raw IANA names shown
+    others = [label for label, _ in groups[1:] if label not in ("Other time zones", "Другие часовые пояса")]
+    assert others == sorted(others, key=lambda n: n.casefold().replace("ё", "е")) and "Чехия" in others
+    every = [(v, t) for _, zones in groups for v, t in zones]
+    assert len(every) < 450 and all("/" not in text and "_" not in text for _, text in every)
+    assert ("Europe/Prague", "Прага (UTC+1)") in every or ("Europe/Prague", "Прага (UTC+2)") in every
+    # a Czech dealer's administrator reading Czech: Czechia first
+    cz = await make_dealer(modules=[])
+    await Dealer.update({Dealer.language: "cs", Dealer.timezone: "Europe/Prague"}).where(Dealer.id == cz.id)
+    cz_admin = await client_as(cz, "dealer_admin")
+    await cz_admin.post("/lang", data={"lang": "cs", "next": "/"})
+    country, first = zone_select((await cz_admin.get(f"/admin/dealers/{cz.id}/modules")).text)[0]
+    assert country == "Česko" and [v for v, _ in first] == ["Europe/Prague"] and first[0][1].startswith("Praha (")
+    # what is sent and stored stays the IANA name, and only a real one is taken
+    r = await admin.post(f"/admin/dealers/{dealer.id}/timezone", data={"timezone": "Asia/Vladivostok"})
+    assert r.status_code == 303
+    assert (await Dealer.select(Dealer.timezone).where(Dealer.id == dealer.id).first())["timezone"] == \
+        "Asia/Vladivostok"
+    r = await admin.post(f"/admin/dealers/{dealer.id}/timezone", data={"timezone": "Владивосток (UTC+10)"})
+    assert r.status_code == 303
+    page = (await admin.get(r.headers["location"])).text
+    assert "Выберите часовой пояс из списка." in page
+    assert (await Dealer.select(Dealer.timezone).where(Dealer.id == dealer.id).first())["timezone"] == \
+        "Asia/Vladivostok"

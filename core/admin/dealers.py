@@ -6,10 +6,10 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import accounts, modules
+from core import accounts, modules, zones
 from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
-from core.i18n import CURRENCY_BY_LANGUAGE, _, currency_choices, is_currency
+from core.i18n import CURRENCY_BY_LANGUAGE, _, currency_choices, get_locale, is_currency
 from core.permissions import requires
 from core.settings import LANGUAGES
 from core.tables import Dealer, HookFailure
@@ -69,7 +69,7 @@ async def set_timezone(request: Request, dealer_id: FromPath[int]) -> Response:
         return flash(Redirect(back, status_code=303), _("Choose a time zone from the list."), "error")
     await Dealer.update({Dealer.timezone: name}).where(Dealer.id == dealer.id)
     return flash(Redirect(back, status_code=303),
-                 _("Times are now shown and entered in %(zone)s.") % {"zone": name})
+                 _("Times are now shown and entered in %(zone)s.") % {"zone": zones.label(name, get_locale())})
 
 
 @post("/admin/dealers/{dealer_id:int}/currency")

@@ -6,12 +6,11 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import modules
+from core import modules, zones
 from core.accounts import parse_modules
 from core.admin.access import dealer_for_admin
 from core.errors import Conflict
-from core.i18n import _, currency_choices
-from core.timeutil import zone_names
+from core.i18n import _, currency_choices, get_locale
 from core.web.forms import form
 from core.web.render import flash, page
 
@@ -35,8 +34,10 @@ def _rows(registry, enabled: frozenset[str]) -> list[dict]:
 async def _switchboard(request: Request, dealer, status: int = 200, error: str = "") -> Response:
     reg = request.app.state.registry
     enabled = parse_modules(dealer.modules)
+    # the dealer's country's zones first, every zone by its city in the reader's language
+    zone_groups = zones.groups(get_locale(), zones.dealer_country(dealer.language, dealer.timezone), dealer.timezone)
     return await page(request, "core/admin/modules.html",
-                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error, "zones": zone_names(),
+                      {"dealer": dealer, "rows": _rows(reg, enabled), "error": error, "zone_groups": zone_groups,
                        "currencies": currency_choices()},
                       status_code=status)
 

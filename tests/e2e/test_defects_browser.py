@@ -201,3 +201,24 @@ async def test_customers_view_switch_acts_at_once_keeping_the_search(page: Page,
     await page.get_by_role("navigation", name="View").get_by_role("link", name="Cards").click()
     await expect(page.locator('table[data-view="list"]')).to_have_count(0)
     await expect(page.get_by_text("Petr Malý")).to_be_visible()
+
+
+async def test_a_czech_dealer_picks_its_time_zone_by_city(page: Page, make_dealer):
+    from core.tables import Dealer
+
+    dealer = await make_dealer(modules=[], roles=("dealer_admin",))
+    await Dealer.update({Dealer.language: "cs", Dealer.timezone: "Europe/Prague"}).where(Dealer.id == dealer.id)
+    admin = dealer.users["dealer_admin"]
+    await log_in(page, admin.login, admin.password)
+    await page.goto(f"/admin/dealers/{dealer.id}/modules")
+    select = page.locator("#f-timezone")
+    first = select.locator("optgroup").first
+    await expect(first).to_have_attribute("label", "Czechia")
+    await expect(select.locator("option:checked")).to_have_text(re.compile(r"^Prague \(UTC\+[12]\)$"))
+    vladivostok = select.locator("option", has_text="Vladivostok")
+    assert await vladivostok.get_attribute("value") == "Asia/Vladivostok"  # the IANA name is what is sent
+    await select.select_option("Asia/Vladivostok")
+    await page.locator("form", has=select).get_by_role("button", name="Save").click()
+    await expect(page.get_by_text(re.compile(r"Times are now shown and entered in Vladivostok \(UTC\+1\d\)"))
+                 ).to_be_visible()
+    await expect(page.locator("#f-timezone option:checked")).to_have_text(re.compile(r"^Vladivostok"))
