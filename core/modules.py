@@ -7,6 +7,8 @@ back as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core import db
 from core.accounts import format_modules, parse_modules
 from core.context import Context
@@ -30,20 +32,50 @@ def defaults(registry: Registry, wanted: tuple[str, ...]) -> list[str]:
     return registry.closure(names)
 
 
+class _Lost(Exception):
+    """The dealer's modules changed between our read and our write: try again from a fresh read."""
+
+
+async def _switch(ctx: Context, dealer_id: int,
+                  change: Callable[[frozenset[str]], frozenset[str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Apply ``change`` to the dealer's enabled set atomically; ``(before, after)``.
+
+    The set is written only if it is still what ``change`` was computed from
+    (compare-and-set), in the transaction that logs the change; a concurrent
+    switch makes it start again from a fresh read, so no switch is lost and
+    the ``requires`` graph ``change`` checked is the one written. ``change``
+    may raise (a refusal) and then nothing is written.
+    """
+    for _attempt in range(20):
+        try:
+            async with db.transaction():
+                row = await Dealer.select(Dealer.modules).where(Dealer.id == dealer_id).first()
+                if row is None:
+                    raise ValidationFailed({"dealer": _("No such dealer.")})
+                before = parse_modules(row["modules"])
+                after = change(before)
+                if after == before:
+                    return before, after
+                written = await Dealer.update({Dealer.modules: format_modules(after)}).where(
+                    (Dealer.id == dealer_id) & (Dealer.modules == row["modules"])).returning(Dealer.id)
+                if not written:
+                    raise _Lost()
+                for name in sorted(after ^ before):
+                    await ModuleChange.insert(ModuleChange(dealer_id=dealer_id, plugin=name, enabled=name in after,
+                                                           user_id=ctx.user_id, at=now()))
+                return before, after
+        except _Lost:
+            continue
+    raise Conflict(_("Someone else is switching modules for this dealer right now. Try again."))
+
+
 async def enable(registry: Registry, ctx: Context, dealer_id: int, plugin: str) -> list[str]:
     """Enable ``plugin`` and whatever it requires; return the plugins newly enabled."""
     if plugin not in registry.plugins:
         raise ValidationFailed({"plugin": _("This module is not installed.")})
-    async with db.transaction():
-        before = await enabled_modules(dealer_id)
-        added = [n for n in registry.closure([plugin]) if n not in before]
-        after = before | set(added)
-        await Dealer.update({Dealer.modules: format_modules(after)}).where(Dealer.id == dealer_id)
-        for name in added:
-            await ModuleChange.insert(
-                ModuleChange(dealer_id=dealer_id, plugin=name, enabled=True,
-                             user_id=ctx.user_id, at=now())
-            )
+    closure = registry.closure([plugin])
+    before, after = await _switch(ctx, dealer_id, lambda current: current | set(closure))
+    added = [n for n in closure if n not in before]
     for name in added:
         await registry.notify("on_plugin_enabled", after, ctx=ctx, dealer_id=dealer_id, plugin=name)
     return added
@@ -51,21 +83,19 @@ async def enable(registry: Registry, ctx: Context, dealer_id: int, plugin: str) 
 
 async def disable(registry: Registry, ctx: Context, dealer_id: int, plugin: str) -> None:
     """Disable ``plugin``; refused (409) while an enabled plugin requires it."""
-    async with db.transaction():
-        before = await enabled_modules(dealer_id)
-        if plugin not in before:
-            return
-        dependents = registry.dependents(plugin, before)
+
+    def without(current: frozenset[str]) -> frozenset[str]:
+        if plugin not in current:
+            return current
+        dependents = registry.dependents(plugin, current)
         if dependents:
             titles = ", ".join(str(registry.manifest(d).title) for d in dependents)
             raise Conflict(
                 _("%(plugin)s cannot be switched off while these modules need it: %(deps)s.")
                 % {"plugin": registry.manifest(plugin).title, "deps": titles}
             )
-        after = before - {plugin}
-        await Dealer.update({Dealer.modules: format_modules(after)}).where(Dealer.id == dealer_id)
-        await ModuleChange.insert(
-            ModuleChange(dealer_id=dealer_id, plugin=plugin, enabled=False,
-                         user_id=ctx.user_id, at=now())
-        )
-    await registry.notify("on_plugin_disabled", before, ctx=ctx, dealer_id=dealer_id, plugin=plugin)
+        return current - {plugin}
+
+    before, after = await _switch(ctx, dealer_id, without)
+    if after != before:
+        await registry.notify("on_plugin_disabled", before, ctx=ctx, dealer_id=dealer_id, plugin=plugin)
