@@ -346,3 +346,67 @@ async def test_time_zones_offer_the_dealers_country_first_by_city_name(make_deal
     assert "Выберите часовой пояс из списка." in page
     assert (await Dealer.select(Dealer.timezone).where(Dealer.id == dealer.id).first())["timezone"] == \
         "Asia/Vladivostok"
+
+
+# --- 9. demo data: Czech and Russian surnames agree with the first name's gender ------------------------
+
+#: men's first names ending like women's ones (Russian); the Czech demo has none
+RU_MALE_IN_A = {"Илья", "Никита", "Кузьма", "Фома", "Лука", "Савва", "Данила"}
+
+
+def first_name_gender(first: str, language: str) -> str:
+    """"f" or "m": Czech and Russian women's first names end in -a / -e (-я), men's do not (with exceptions)."""
+    if language == "ru":
+        return "m" if first in RU_MALE_IN_A else ("f" if first[-1] in "ая" else "m")
+    return "f" if first[-1] in "ae" else "m"
+
+
+def surname_gender(surname: str, language: str) -> str:
+    """"f", "m" or "" (the same for both, e.g. Czech "Krejčí", Russian "Черных")."""
+    if language == "ru":
+        if surname.endswith(("ова", "ева", "ёва", "ина", "ына", "ая", "яя")):
+            return "f"
+        return "m" if surname.endswith(("ов", "ев", "ёв", "ин", "ын", "ий", "ой", "ый")) else ""
+    if surname.endswith("á"):
+        return "f"
+    return "" if surname.endswith(("í", "ů")) else "m"
+
+
+def test_demo_names_agree_in_gender(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "demo.sqlite"
+    env = {**os.environ, "FORECOURT_DATABASE_URL": f"sqlite:///{db}", "FORECOURT_ARGON2_PROFILE": "test",
+           "FORECOURT_DEFAULT_MODULES": "leads,customers", "FORECOURT_SECRET_FILE": str(tmp_path / "secret")}
+    env.pop("FORECOURT_PLUGINS", None)
+    script = ("import asyncio\n"
+              "from core import builtin_hooks, demo\n"
+              "from core.cli import _setup\n"
+              "from core.migrations import migrate\n"
+              "from core.plugins import CORE, set_registry\n"
+              "settings, registry = _setup()\n"
+              "registry.pm.register(builtin_hooks, name=CORE)\n"
+              "set_registry(registry)\n"
+              "async def main():\n"
+              "    await migrate()\n"
+              "    await demo.seed(registry, settings)\n"
+              "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with sqlite3.connect(db) as conn:
+        people = [(surname, first, lang) for surname, first, lang in conn.execute(
+            "SELECT l.surname, l.first_name, d.language FROM leads_lead l JOIN core_dealer d ON d.id = l.dealer_id")]
+        for name, lang in conn.execute("SELECT c.name, d.language FROM customers_customer c "
+                                       "JOIN core_dealer d ON d.id = c.dealer_id"):
+            if "s.r.o." not in name and "ООО" not in name:  # companies have no gender
+                first, surname = name.split(" ", 1)
+                people.append((surname, first, lang))
+        for name, lang in conn.execute("SELECT u.full_name, d.language FROM core_user u "
+                                       "JOIN core_dealer d ON d.id = u.dealer_id"):
+            first, surname = name.split(" ", 1)
+            people.append((surname, first, lang))
+    checked = [(s, f, lang) for s, f, lang in people if lang in ("cs", "ru")]
+    assert len(checked) > 200 and {lang for _, _, lang in checked} == {"cs", "ru"}
+    wrong = sorted({f"{s} {f}" for s, f, lang in checked
+                    if surname_gender(s, lang) and surname_gender(s, lang) != first_name_gender(f, lang)})
+    assert wrong == [], wrong

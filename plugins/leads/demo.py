@@ -10,11 +10,15 @@ from plugins.leads import services
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
+#: (surname, first name, "f"/"m"): Czech and Russian surnames have a woman's and a man's form, so the
+#: generated leads pair a surname only with a first name of the same gender (never "Doležalová Lukáš")
 PEOPLE = {
-    "cs": [("Novotná", "Kateřina"), ("Veselý", "Ondřej"), ("Krejčí", "Pavla"), ("Fiala", "Jakub"),
-           ("Sedláček", "Michal"), ("Doležalová", "Tereza"), ("Zeman", "Lukáš"), ("Kolář", "Filip")],
-    "ru": [("Морозов", "Дмитрий"), ("Волкова", "Анна"), ("Соловьёв", "Игорь"), ("Новикова", "Ольга"),
-           ("Фёдоров", "Сергей"), ("Михайлова", "Татьяна"), ("Егоров", "Павел"), ("Козлова", "Наталья")],
+    "cs": [("Novotná", "Kateřina", "f"), ("Veselý", "Ondřej", "m"), ("Krejčí", "Pavla", "f"), ("Fiala", "Jakub", "m"),
+           ("Sedláček", "Michal", "m"), ("Doležalová", "Tereza", "f"), ("Zeman", "Lukáš", "m"),
+           ("Kolář", "Filip", "m")],
+    "ru": [("Морозов", "Дмитрий", "m"), ("Волкова", "Анна", "f"), ("Соловьёв", "Игорь", "m"),
+           ("Новикова", "Ольга", "f"), ("Фёдоров", "Сергей", "m"), ("Михайлова", "Татьяна", "f"),
+           ("Егоров", "Павел", "m"), ("Козлова", "Наталья", "f")],
 }
 MODELS = ("Peugeot 408", "Peugeot 2008", "Peugeot 3008", "Peugeot 5008")
 #: what happens to the demo leads, in order: a few of each status
@@ -37,7 +41,13 @@ async def seed(dealer, users, ctx) -> None:
         return
     people = PEOPLE.get(dealer.language, PEOPLE["cs"])
     rng = random.Random(dealer.id)
-    cast = [*people, *((rng.choice(people)[0], rng.choice(people)[1]) for _ in range(DEMO_COUNT - len(people)))]
+
+    def someone() -> tuple[str, str]:
+        """A surname and a first name of the same gender, mixed from the named people."""
+        surname, _first, gender = rng.choice(people)
+        return surname, rng.choice([p[1] for p in people if p[2] == gender])
+
+    cast = [*((p[0], p[1]) for p in people), *(someone() for _ in range(DEMO_COUNT - len(people)))]
     plots = (*STORIES, ("qualify",), ("qualify", "to_test_drive"), ("qualify", "to_offer"),
              ("qualify", "to_offer", "to_negotiation"), ("qualify", "to_offer", "won"), ("qualify", "lost"))
     stories = [*STORIES, *(rng.choice(plots) for _ in range(DEMO_COUNT - len(people)))]
