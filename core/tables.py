@@ -70,12 +70,12 @@ class LoginFailure(Table, tablename="core_login_failure"):
     at = Timestamptz(index=True)
 
 
-class LoginGuard(Table, tablename="core_login_guard"):
-    """Attempts per login name in the current window (see :mod:`core.auth.throttle`)."""
+class RateBucket(Table, tablename="core_rate_bucket"):
+    """Hits of one limited thing in its current window (see :mod:`core.ratelimit`)."""
 
-    login = Varchar(length=254, unique=True)
-    window_start = Timestamptz()
-    attempts = Integer(default=0)
+    bucket = Varchar(length=300, unique=True)
+    window_start = Timestamptz(index=True)
+    hits = Integer(default=0)
 
 
 class HookFailure(Table, tablename="core_hook_failure"):
@@ -182,5 +182,5 @@ class JobSlot(Table, tablename="core_job_slot"):
     runs = Integer(default=0)
 
 
-CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, LoginGuard, HookFailure, ModuleChange,
+CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, RateBucket, HookFailure, ModuleChange,
                                   History, Comment, Reason, Reminder, JobSlot]

@@ -25,6 +25,7 @@ from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
 from core.plugins import Manifest, registry
+from core.ratelimit import hit as rate_limit
 from core.reminders import create as create_reminder
 from core.signing import sign as sign_proof
 from core.signing import verify as verify_proof
@@ -83,6 +84,7 @@ __all__ = [
     "ngettext",
     "now",
     "page",
+    "rate_limit",
     "parse_phone",
     "registry",
     "render_fragment",

@@ -5,9 +5,9 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-01T22:23:04:240084"
+ID = "2026-12-01T22:27:02:255377"
 VERSION = "1.38.0"
-DESCRIPTION = "login attempts counted atomically per login (core_login_guard)"
+DESCRIPTION = "limits counted atomically (core_rate_bucket): login attempts, public forms, APIs"
 
 
 async def forwards():
@@ -16,21 +16,21 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="LoginGuard",
-        tablename="core_login_guard",
+        class_name="RateBucket",
+        tablename="core_rate_bucket",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="LoginGuard",
-        tablename="core_login_guard",
-        column_name="login",
-        db_column_name="login",
+        table_class_name="RateBucket",
+        tablename="core_rate_bucket",
+        column_name="bucket",
+        db_column_name="bucket",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 254,
+            "length": 300,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -45,8 +45,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="LoginGuard",
-        tablename="core_login_guard",
+        table_class_name="RateBucket",
+        tablename="core_rate_bucket",
         column_name="window_start",
         db_column_name="window_start",
         column_class_name="Timestamptz",
@@ -56,7 +56,7 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -66,10 +66,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="LoginGuard",
-        tablename="core_login_guard",
-        column_name="attempts",
-        db_column_name="attempts",
+        table_class_name="RateBucket",
+        tablename="core_rate_bucket",
+        column_name="hits",
+        db_column_name="hits",
         column_class_name="Integer",
         column_class=Integer,
         params={
