@@ -53,13 +53,12 @@ def cmd_plugins(_: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
-    from core.migrations import migrate, pending
+    from core.migrations import migrate
 
     _setup()
 
     async def run() -> int:
-        todo = await pending()
-        await migrate()
+        todo = await migrate()
         print(f"Applied {len(todo)} migration(s)." if todo else "Nothing to migrate.")
         return 0
 
@@ -102,6 +101,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return await demo.seed(registry, settings)
 
     logins = asyncio.run(prepare())
+    if args.no_serve:
+        print(f"Demo data ready ({len(logins)} logins).")
+        return 0
     print(f"\nForecourt demo on http://{args.host}:{args.port}  (database: {settings.database_url})")
     print("Log in with any of these (password for all: " + demo.DEMO_PASSWORD + "):")
     for login, _password, what in logins:
@@ -223,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="migrate, seed demo data and serve")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="only migrate and seed, then stop")
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("serve", help="serve the app (refuses with pending migrations)")
     p.add_argument("--host", default="127.0.0.1")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 
-from core import accounts, modules
+from core import accounts, db, modules
 from core.context import system_context
+from core.locks import exclusive
 from core.plugins import Registry
 from core.settings import Settings
 from core.tables import Dealer, User
@@ -38,28 +39,49 @@ async def _user(login: str, role: str, dealer_id: int | None, name: str, lang: s
 
 
 async def seed(registry: Registry, settings: Settings) -> list[tuple[str, str, str]]:
-    """Create (or find) the demo data; return (login, password, what) rows to print."""
+    """Create (or find) the demo data; return (login, password, what) rows to print.
+
+    Idempotent and safe to run from several processes at once: one seeder at a
+    time (:func:`core.locks.exclusive`), and each dealer — its row, users and
+    every plugin's ``demo_data`` — in one transaction, so a seed stopped midway
+    leaves that dealer as it was and the next run seeds it whole. Plugins'
+    ``demo_data`` add only what is missing, so a plugin installed later gets
+    its demo data on the next run.
+    """
+    async with exclusive("demo"):
+        return await _seed(registry, settings)
+
+
+async def _seed(registry: Registry, settings: Settings) -> list[tuple[str, str, str]]:
     logins = [("admin", DEMO_PASSWORD, "platform admin")]
     await _user("admin", "platform_admin", None, "Platform administrator", "en")
     for slug, name, city, lang in DEMO_DEALERS:
-        dealer = await Dealer.objects().where(Dealer.slug == slug).first()
-        if dealer is None:
-            dealer = await accounts.create_dealer(
-                name, slug, city, lang, modules.defaults(registry, settings.default_modules)
-            )
-        users = {}
-        for role in ROLES:
-            prefix, what = ROLE_LOGINS[role]
-            login = f"{prefix}.{slug}"
-            users[role] = await _user(login, role, dealer.id, PEOPLE[slug][role], lang)
-            logins.append((login, DEMO_PASSWORD, f"{what} at {name}"))
-        enabled = accounts.parse_modules(dealer.modules)
-        ctx = system_context(dealer.id, enabled, dealer.name, dealer.language)
-        kwargs = {"dealer": dealer, "users": users, "ctx": ctx}
-        for impl in registry._impls("demo_data", enabled):
-            # No timeout and no isolation: seeding may take a while, and a
-            # failure must stop `forecourt demo` loudly rather than half-seed.
-            result = impl.function(*[kwargs[name] for name in impl.argnames])
-            if inspect.isawaitable(result):
-                await result
+        async with db.transaction():
+            logins += await _seed_dealer(registry, settings, slug, name, city, lang)
+    return logins
+
+
+async def _seed_dealer(registry: Registry, settings: Settings, slug: str, name: str, city: str,
+                       lang: str) -> list[tuple[str, str, str]]:
+    logins = []
+    dealer = await Dealer.objects().where(Dealer.slug == slug).first()
+    if dealer is None:
+        dealer = await accounts.create_dealer(
+            name, slug, city, lang, modules.defaults(registry, settings.default_modules)
+        )
+    users = {}
+    for role in ROLES:
+        prefix, what = ROLE_LOGINS[role]
+        login = f"{prefix}.{slug}"
+        users[role] = await _user(login, role, dealer.id, PEOPLE[slug][role], lang)
+        logins.append((login, DEMO_PASSWORD, f"{what} at {name}"))
+    enabled = accounts.parse_modules(dealer.modules)
+    ctx = system_context(dealer.id, enabled, dealer.name, dealer.language)
+    kwargs = {"dealer": dealer, "users": users, "ctx": ctx}
+    for impl in registry._impls("demo_data", enabled):
+        # No timeout and no isolation: seeding may take a while, and a failure must stop
+        # `forecourt demo` loudly (the dealer's transaction then leaves nothing half-seeded).
+        result = impl.function(*[kwargs[name] for name in impl.argnames])
+        if inspect.isawaitable(result):
+            await result
     return logins

@@ -18,13 +18,24 @@ async def pending() -> list[str]:
     return [f"{r.app_name}:{r.migration_id}" for r in rows if not r.has_ran]
 
 
-async def migrate(quiet: bool = True) -> None:
-    """Apply every pending migration; raise if one fails."""
+async def migrate(quiet: bool = True) -> list[str]:
+    """Apply every pending migration and return their names; raise if one fails.
+
+    One migrator at a time (:func:`core.locks.exclusive`): a second one started
+    meanwhile waits, then finds nothing left to do.
+    """
+    from core.locks import exclusive
+
     out = io.StringIO()
-    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
-        result = await run_forwards(app_name="all")
+    async with exclusive("migrate"):
+        todo = await pending()
+        if not todo:
+            return []
+        with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+            result = await run_forwards(app_name="all")
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}\n{out.getvalue()}")
+    return todo
 
 
 def sql_migration(migration_id: str, app_name: str, description: str, statements: list[str]) -> MigrationManager:
