@@ -119,6 +119,10 @@ async def test_error_pages_have_the_users_menu_language_and_switch(make_dealer, 
     storekeeper = await client_as(dealer, "storekeeper")
     r = await storekeeper.get(f"/admin/dealers/{dealer.id}/users")
     assert r.status_code == 403 and ("/notes/", "Notes") in _nav(r.text)
+    # a missing static file or favicon is nobody's page: no menu asked for
+    for path in ("/static/no-such.css", "/favicon.ico"):
+        r = await client.get(path)
+        assert r.status_code == 404 and _nav(r.text) == [], path
 
 
 async def test_unknown_address_for_a_visitor_has_no_menu_but_a_switch(anon):

@@ -34,7 +34,7 @@ from core.i18n import LANGUAGE_NAMES, _, get_locale, negotiate, set_locale
 from core.web import NavItem
 from core.web.forms import local_path
 from core.web.guards import PasswordChangeRequired
-from core.web.middleware import read_context
+from core.web.middleware import SKIP_PREFIXES, read_context
 from core.web.render import nav_for
 
 log = logging.getLogger("forecourt.web")
@@ -171,8 +171,8 @@ async def prepare_error_page(exc: Exception, scope: Scope) -> None:
     sets ``ctx`` and the language, as the context middleware would have. It
     never raises: should anything fail, the page falls back to a way home.
     """
-    if scope.get("type") != "http":
-        return
+    if scope.get("type") != "http" or scope.get("path", "").startswith(SKIP_PREFIXES):
+        return  # a missing static file or favicon: no person reads that page, no session to look up
     state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
     if LAYOUT in state:  # the route's handler already prepared it (the app-wide one sees it again)
         return
