@@ -14,6 +14,14 @@ suite gets the same fixtures we use:
 * ``login(user)`` / ``client_as(dealer, role)`` — an HTTP client logged in as
   that user, sending the CSRF header on unsafe methods like htmx does.
 
+Every test that uses the server fails if, while it ran, the server answered
+any request with a 5xx or logged an unhandled exception (the failure names
+the requests and the exception). Requests to a path with a segment ``boom``
+are exempt: such routes exist to show the error page. A test that means to
+provoke server errors says so with ``@pytest.mark.allow_server_errors``.
+Errors between tests (or after the last one) fail the session's last test at
+teardown.
+
 Async tests need pytest-asyncio with a session-scoped loop; put this in the
 project's pytest configuration::
 
@@ -25,6 +33,7 @@ project's pytest configuration::
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -35,18 +44,155 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
 
 TEST_PASSWORD = "test-pass-2026"
+ALLOW_SERVER_ERRORS = "allow_server_errors"  #: the marker that lets a test provoke 5xx answers
 _server_logs: list[str] = []
+
+# --- the server's log: 5xx answers and unhandled exceptions ---------------------------------------
+
+#: uvicorn's access line, e.g. ``INFO:     127.0.0.1:5000 - "POST /deals/2 HTTP/1.1" 500 Internal Server Error``
+_ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+" (?P<status>[1-5]\d\d)\b')
+#: what core.web.errors logs for an exception no handler turned into an answer
+_UNHANDLED = re.compile(r"unhandled error on (?P<method>[A-Z]+) (?P<path>\S+)")
+#: exceptions that escaped the app (uvicorn) or a task nobody awaited (asyncio)
+_CRASHES = ("Exception in ASGI application", "Task exception was never retrieved", "Exception in callback")
+#: the start of a log record (uvicorn's "INFO:", Litestar's "ERROR - ..."): a traceback ends there
+_RECORD = re.compile(r"^(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
+#: a path segment ``boom``: a route that fails on purpose, to show the error page
+_DELIBERATE = re.compile(r"(?:^|/)boom(?:/|$)")
+
+
+def _last_line(lines: list[str], start: int) -> str:
+    """The exception of the traceback that follows ``lines[start]`` (its last line), or ""."""
+    last = ""
+    for line in lines[start + 1:]:
+        if _RECORD.match(line):
+            break
+        if line.strip() and not line.startswith((" ", "\t")):
+            last = line.strip()
+    return last if last != lines[start].strip() else ""
+
+
+def server_errors(log_text: str) -> list[str]:
+    """Each 5xx answer and unhandled exception in ``log_text`` (a piece of the server's log), one line each.
+
+    An exception no handler turned into an answer gives a 500 (the core's
+    exception handler logs it, with its traceback, and answers 500); the 500
+    is named with that exception where the log has it (``POST /deals/2 →
+    500: ValueError: ...``). An exception raised once an answer had started,
+    or in a task nobody awaited, is listed on its own. Requests to a path
+    with a segment ``boom`` are left out: they fail on purpose.
+    """
+    lines = log_text.splitlines()
+    unhandled: dict[tuple[str, str], list[str]] = {}
+    answers: list[tuple[str, str, str]] = []
+    crashes: list[str] = []
+    for i, line in enumerate(lines):
+        if match := _ACCESS.search(line):
+            path = unquote(urlsplit(match["target"]).path)
+            if match["status"].startswith("5") and not _DELIBERATE.search(path):
+                answers.append((match["method"], path, match["status"]))
+        elif match := _UNHANDLED.search(line):
+            unhandled.setdefault((match["method"], unquote(match["path"])), []).append(_last_line(lines, i))
+        elif any(marker in line for marker in _CRASHES):
+            exc = _last_line(lines, i)
+            crashes.append(f"unhandled exception outside a request's answer: {exc or line.strip()}")
+    found = []
+    for method, path, status in answers:
+        excs = unhandled.get((method, path)) or []
+        exc = excs.pop(0) if excs else ""
+        found.append(f"{method} {path} → {status}" + (f": {exc}" if exc else ""))
+    return found + crashes
+
+
+@dataclass
+class _ServerLog:
+    """The test server's log, read on from where the last look stopped."""
+
+    path: Path
+    offset: int = 0
+    between: list[str] = field(default_factory=list)  #: found outside any test
+
+    def _read(self) -> str:
+        try:
+            with self.path.open("rb") as fh:
+                fh.seek(self.offset)
+                data = fh.read()
+        except OSError:
+            return ""
+        complete = data.rfind(b"\n") + 1  # a line still being written is read next time
+        self.offset += complete
+        return data[:complete].decode("utf-8", "replace")
+
+    def new_errors(self, wait: float = 3.0) -> list[str]:
+        """The 5xx answers and unhandled exceptions logged since the last look.
+
+        Litestar's log records reach the file from a queue (a thread of their
+        own), so a 500's exception may trail its access line: if one is not
+        named yet, wait up to ``wait`` seconds for it.
+        """
+        text = self._read()
+        found = server_errors(text)
+        deadline = time.monotonic() + wait
+        while any(": " not in f.split(" → ", 1)[-1] for f in found if " → " in f) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text += self._read()
+            found = server_errors(text)
+        return found
+
+
+_watch: list[_ServerLog] = []  #: the running forecourt_server's log (none outside its lifetime)
+_ERRORS = pytest.StashKey[list[str]]()
+_running: list[pytest.Item] = []  #: the test being run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{ALLOW_SERVER_ERRORS}: the test provokes 5xx answers or unhandled exceptions of forecourt_server "
+        "on purpose (forecourt.testing does not fail it for them)",
+    )
+
+
+def _failure_text(problems: list[str], where: str) -> str:
+    log = f" Its log: {_server_logs[-1]}." if _server_logs else ""
+    return (f"The forecourt test server answered 5xx or raised an unhandled exception {where}:\n  "
+            + "\n  ".join(problems)
+            + f"\n(Every answer a user or client can get must be below 500.{log} A test that means to provoke "
+            f"this takes @pytest.mark.{ALLOW_SERVER_ERRORS}.)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    """Errors logged since the last test's end happened between tests: kept for the session's end."""
+    if _watch:
+        _watch[-1].between += _watch[-1].new_errors()
+    _running[:] = [item]
+    return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Attach the tail of the test server's log to a failing test's report."""
+    """Fail a test during which the server failed; attach the tail of the server's log to a failing test."""
     report = yield
+    if _watch:
+        seen = item.stash.setdefault(_ERRORS, [])
+        seen += _watch[-1].new_errors()
+        if item.get_closest_marker(ALLOW_SERVER_ERRORS) is not None:
+            seen.clear()
+        elif seen and report.when in ("call", "teardown"):
+            text = _failure_text(list(seen), "during this test")
+            seen.clear()
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("forecourt server errors", text))
     if report.failed and _server_logs and "forecourt_server" in getattr(item, "fixturenames", ()):
         try:
             tail = Path(_server_logs[-1]).read_text(errors="replace")[-4000:]
@@ -155,9 +301,11 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-        env={**os.environ, **forecourt_env}, stdout=log, stderr=subprocess.STDOUT,
+        # unbuffered: an answer's access line is in the log before the client has the answer
+        env={**os.environ, **forecourt_env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
     )
     _server_logs.append(log.name)
+    watch = _ServerLog(Path(log.name))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -172,13 +320,22 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
             proc.kill()
             raise RuntimeError(f"forecourt serve did not start: {Path(log.name).read_text()[-3000:]}")
         time.sleep(0.1)
-    yield url
-    proc.terminate()
+    _watch.append(watch)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        _watch.remove(watch)
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    late = watch.new_errors(wait=0)
+    if _running and _running[-1].get_closest_marker(ALLOW_SERVER_ERRORS) is not None:
+        late = []  # the last test's own, and it allows them
+    if watch.between or late:
+        pytest.fail(_failure_text(watch.between + late, "between tests or after the last one"), pytrace=False)
 
 
 @pytest.fixture

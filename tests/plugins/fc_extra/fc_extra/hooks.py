@@ -18,12 +18,19 @@ async def ping() -> Response:
 
 @get("/boom")
 async def boom() -> Response:
+    """Fails on purpose, to show the error page (forecourt.testing lets a path segment ``boom`` fail)."""
     raise RuntimeError("a bug in a plugin view")
+
+
+@get("/crash", opt={"public": True})
+async def crash() -> Response:
+    """A bug forecourt.testing must catch: any test that makes the server answer this fails."""
+    raise RuntimeError("a bug the test server check must report")
 
 
 @hookimpl
 def register_routes():
-    return [extra_home, ping, boom]
+    return [extra_home, ping, boom, crash]
 
 
 @hookimpl
