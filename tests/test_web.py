@@ -125,10 +125,17 @@ async def test_error_pages_have_the_users_menu_language_and_switch(make_dealer, 
         assert r.status_code == 404 and _nav(r.text) == [], path
 
 
-async def test_unknown_address_for_a_visitor_has_no_menu_but_a_switch(anon):
-    r = await anon.get("/no/such/page", headers={"accept-language": "ru"})
-    assert r.status_code == 404 and '<html lang="ru">' in r.text and "<nav" not in r.text
-    assert '<option value="ru" selected>Русский</option>' in r.text
+async def test_unknown_address_for_a_visitor_has_no_menu_but_a_switch(forecourt_server):
+    import httpx
+
+    async with httpx.AsyncClient(base_url=forecourt_server) as first_visit:  # no cookie at all yet
+        r = await first_visit.get("/no/such/page", headers={"accept-language": "ru"})
+        assert r.status_code == 404 and '<html lang="ru">' in r.text and "<nav" not in r.text
+        assert '<option value="ru" selected>Русский</option>' in r.text
+        token = re.search(r'action="/lang".*?name="_csrf_token" value="([^"]*)"', r.text, re.S).group(1)
+        switched = await first_visit.post("/lang", data={"_csrf_token": token, "lang": "cs", "next": "/no/such/page"})
+        assert switched.status_code == 302 and switched.headers["location"] == "/no/such/page"
+        assert '<html lang="cs">' in (await first_visit.get("/no/such/page")).text
 
 
 async def test_error_page_for_htmx_is_a_fragment(make_dealer, client_as):

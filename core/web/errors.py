@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.response import Redirect
 from litestar.template.base import csrf_token
 from litestar.types import Empty, Scope
@@ -144,13 +145,22 @@ def error_response(request: Request, status: int, detail: str = "",
     except Exception:  # no route matched, so the CSRF middleware did not run: its cookie is the token
         token = ""
     token = token or request.cookies.get(CSRF_COOKIE, "")
+    config = request.app.csrf_config
+    new_cookie = not token and config is not None  # a first visit to an unknown address: give it one
+    if new_cookie:
+        token = generate_csrf_token(config.secret)
     html = env.get_template("core/error.html").render(
         request=request, ctx=ctx, nav=layout["nav"], status=status, title=title,
         detail=detail or _messages(status), errors=errors or {}, lang=get_locale(),
         languages=LANGUAGE_NAMES, flashes=[], fragment=_fragment(request),
         csrf_token=token, path=request.url.path, back=layout["back"], typed=layout["typed"],
     )
-    return Response(content=html, status_code=status, media_type="text/html; charset=utf-8")
+    response = Response(content=html, status_code=status, media_type="text/html; charset=utf-8")
+    if new_cookie:  # as the CSRF middleware sets it, so that the page's forms (the language switch) work
+        response.set_cookie(key=config.cookie_name, value=token, path=config.cookie_path,
+                            secure=config.cookie_secure, httponly=config.cookie_httponly,
+                            samesite=config.cookie_samesite, domain=config.cookie_domain)
+    return response
 
 
 def _redirects(request: Request, exc: Exception) -> bool:
