@@ -131,6 +131,12 @@ def _layout(request: Request, exc: Exception | None) -> dict[str, Any]:
 
 def error_response(request: Request, status: int, detail: str = "",
                    errors: dict[str, str] | None = None, exc: Exception | None = None) -> Response:
+    """The answer for an error: JSON under ``/api/``, else the error page in the full layout.
+
+    The page has what :func:`prepare_error_page` found (without it: a way
+    home) and a CSRF token its forms can post with, so the language switch
+    and the log-out button work on every error page.
+    """
     title = _titles().get(status, _("Error"))
     if _wants_json(request):
         body: dict[str, object] = {"status": status, "error": title, "detail": detail}
@@ -192,7 +198,7 @@ async def prepare_error_page(exc: Exception, scope: Scope) -> None:
             return
         if "ctx" not in state:  # no route matched: the context middleware never ran
             found = await read_context(scope)
-            state["ctx"] = ctx = found.ctx
+            state["ctx"] = found.ctx
             set_locale(found.language)
         ctx = state["ctx"]
         form = _cached_form(scope) if request.method != "GET" else {}
