@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     signing.configure(settings.secret_key)
     set_env(env)
     set_secure_cookies(settings.secure_cookies)
-    db.configure(settings.database_url, all_tables(registry))
+    db.configure(settings.database_url, all_tables(registry), settings.db_pool, settings.db_pgbouncer)
     i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
 
     @asynccontextmanager

@@ -28,7 +28,7 @@ def _setup(registry=None):
 
     settings = Settings.from_env()
     registry = registry or _registry()
-    db.configure(settings.database_url, all_tables(registry))
+    db.configure(settings.database_url, all_tables(registry), settings.db_pool, settings.db_pgbouncer)
     return settings, registry
 
 
@@ -72,16 +72,42 @@ def _serve(host: str, port: int, workers: int = 1) -> None:
                 log_level="info", proxy_headers=False)
 
 
+async def _connections_problem(settings, workers: int) -> str:
+    """Why ``workers`` processes with their pools would not fit the PostgreSQL server ("" if they do)."""
+    from core import db
+
+    if settings.is_sqlite:
+        return ""
+    import asyncpg
+
+    conn = await asyncpg.connect(**db.engine().config)  # type: ignore[attr-defined]
+    try:
+        limit = int(await conn.fetchval("SHOW max_connections"))
+        reserved = int(await conn.fetchval("SHOW superuser_reserved_connections"))
+    finally:
+        await conn.close()
+    needed, spare = workers * settings.db_pool, 5  # a few for the CLI, cron's `jobs run-due`, psql
+    if needed + spare <= limit - reserved:
+        return ""
+    return (f"{workers} worker(s) x FORECOURT_DB_POOL={settings.db_pool} = {needed} connections (+{spare} spare) "
+            f"do not fit the server's max_connections={limit} (of which {reserved} reserved). Lower "
+            "FORECOURT_DB_POOL or --workers, raise max_connections, or put pgbouncer in front "
+            "(FORECOURT_DB_PGBOUNCER=1).")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from core.migrations import pending
 
-    _setup()
+    settings, _registry = _setup()
     todo = asyncio.run(pending())
     if todo:
         print("forecourt: cannot serve: these migrations are not applied yet:", file=sys.stderr)
         for name in todo:
             print(f"  {name}", file=sys.stderr)
         print("Run `forecourt migrate` first.", file=sys.stderr)
+        return 2
+    if problem := asyncio.run(_connections_problem(settings, args.workers)):
+        print(f"forecourt: cannot serve: {problem}", file=sys.stderr)
         return 2
     _serve(args.host, args.port, args.workers)
     return 0

@@ -203,17 +203,26 @@ def pg_config(url: str) -> dict[str, Any]:
     }
 
 
-def build_engine(url: str) -> Engine:
-    """Make the engine a database URL names (``sqlite:///path`` or ``postgresql://``)."""
+def build_engine(url: str, pgbouncer: bool = False) -> Engine:
+    """Make the engine a database URL names (``sqlite:///path`` or ``postgresql://``).
+
+    ``pgbouncer``: the server is reached through pgbouncer in transaction mode,
+    where a prepared statement may land on another server connection, so
+    asyncpg's statement cache is switched off.
+    """
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else "forecourt.sqlite"
         return PooledSQLiteEngine(path=path or "forecourt.sqlite")
     if url.startswith("postgresql"):
-        return PostgresEngine(config=pg_config(url), extensions=())
+        config: dict[str, Any] = pg_config(url)
+        if pgbouncer:
+            config["statement_cache_size"] = 0
+        return PostgresEngine(config=config, extensions=())
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
 
 
 _engine: Engine | None = None
+_pool_size = 10
 
 
 def engine() -> Engine:
@@ -223,17 +232,21 @@ def engine() -> Engine:
     return _engine
 
 
-def configure(url: str, tables: list[type] | None = None) -> Engine:
+def configure(url: str, tables: list[type] | None = None, pool: int = 10, pgbouncer: bool = False) -> Engine:
     """Make ``url`` the process's database and bind every known table to it.
+
+    ``pool``: PostgreSQL connections this process keeps open at most (see
+    :func:`lifespan_pool`); ``pgbouncer``: see :func:`build_engine`.
 
     Piccolo binds tables to the engine of ``piccolo_conf``; we own that module
     (:mod:`core.piccolo_conf`) and rebind so that tests and benchmarks can
     switch databases inside one process.
     """
-    global _engine
+    global _engine, _pool_size
     from core import piccolo_conf
 
-    _engine = build_engine(url)
+    _engine = build_engine(url, pgbouncer)
+    _pool_size = pool
     piccolo_conf.DB = _engine
     from piccolo.apps.migrations.tables import Migration
 
@@ -269,9 +282,12 @@ def in_transaction() -> bool:
 
 @contextlib.asynccontextmanager
 async def lifespan_pool() -> AsyncIterator[None]:
-    """Open the engine's connections for the app's lifetime."""
+    """Open the engine's connections for the app's lifetime (PostgreSQL: at most the configured pool)."""
     db = engine()
-    await db.start_connection_pool()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=min(2, _pool_size), max_size=_pool_size)
+    else:
+        await db.start_connection_pool()
     try:
         yield
     finally:

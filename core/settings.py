@@ -45,6 +45,10 @@ class Settings:
     jobs_interval: float = 60.0
     #: cookies only over HTTPS (set it when the app is served behind TLS)
     secure_cookies: bool = False
+    #: PostgreSQL connections each app process (worker) keeps open at most
+    db_pool: int = 10
+    #: behind pgbouncer in transaction mode: no server-side prepared statements
+    db_pgbouncer: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -68,6 +72,8 @@ class Settings:
             hook_timeout=float(env.get("FORECOURT_HOOK_TIMEOUT", "5")),
             jobs_interval=float(env.get("FORECOURT_JOBS_INTERVAL", "60")),
             secure_cookies=env.get("FORECOURT_SECURE_COOKIES", "") == "1",
+            db_pool=max(1, int(env.get("FORECOURT_DB_POOL", "10") or "10")),
+            db_pgbouncer=env.get("FORECOURT_DB_PGBOUNCER", "") == "1",
             default_modules=tuple(m for m in modules.split(",") if m)
             if modules is not None
             else DEFAULT_MODULES,

@@ -7,6 +7,7 @@ import sys
 import time
 
 import httpx
+import pytest
 
 from forecourt.testing import _free_port
 
@@ -63,3 +64,20 @@ async def test_session_works_on_another_server_process(forecourt_env, make_deale
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_refuses_workers_whose_pools_do_not_fit_the_server(forecourt_env):
+    if not forecourt_env["FORECOURT_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("SQLite has no connection limit")
+    refused = run_cli("serve", "--port", str(_free_port()), "--workers", "12", env={"FORECOURT_DB_POOL": "10"})
+    assert refused.returncode == 2, refused.stderr
+    assert "max_connections=100" in refused.stderr and "FORECOURT_DB_POOL" in refused.stderr
+
+
+@pytest.mark.filterwarnings("ignore:.*Unable to connect")  # Piccolo looks for the server it is not given
+def test_pool_size_and_pgbouncer_mode_reach_the_engine():
+    from core import db
+
+    engine = db.build_engine("postgresql://u:p@127.0.0.1:5432/x", pgbouncer=True)
+    assert engine.config["statement_cache_size"] == 0  # no prepared statements across pgbouncer's connections
+    assert "statement_cache_size" not in db.build_engine("postgresql://u:p@127.0.0.1:5432/x").config
