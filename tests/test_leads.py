@@ -710,3 +710,17 @@ async def test_a_lead_links_only_to_a_customer_of_its_own_dealer(make_dealer, cl
     ours = int(r.headers["location"].rsplit("/", 1)[1])
     lead_id = await new_lead(a_manager, customer_id=str(ours))
     assert (await Lead.scoped(a.id).get(lead_id)).customer_id == ours
+
+
+async def test_a_burst_of_pre_orders_from_one_address_stops_exactly_at_the_limit(make_dealer, anon):
+    import asyncio
+
+    dealer = await make_dealer(modules=["leads"])
+    await anon.get("/leads/pre-order")
+    answers = await asyncio.gather(*(anon.post("/leads/pre-order", data={**PRE_ORDER, "dealer": str(dealer.id),
+                                                                          "surname": f"Burst{i}"})
+                                     for i in range(20)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] * 5 + [429] * 15, codes
+    assert await Lead.scoped(dealer.id).count() == 5
+    assert all(int(a.headers["retry-after"]) > 3000 for a in answers if a.status_code == 429)

@@ -21,13 +21,18 @@ from forecourt import (
     enabled_modules,
     now,
     page,
+    rate_limit,
     system_context,
+    transaction,
 )
 from forecourt import gettext as _
 from plugins.leads import catalogue, rotation, services
-from plugins.leads.tables import Lead
 
-PER_HOUR = 5  #: pre-orders one address may send to one dealer in an hour
+PER_HOUR = 5  #: pre-orders one address may send to one dealer in an hour (counted atomically: core.ratelimit)
+
+
+class _TooMany(Exception):
+    """Over the address's limit: nothing of this pre-order is written."""
 
 
 def _client(request: Request) -> str:
@@ -69,12 +74,6 @@ async def pre_order(request: Request) -> Response:
     errors = {}
     dealers = {str(d["id"]): d for d in await dealers_with_module("leads")}
     dealer = dealers.get(data.get("dealer", ""))
-    if dealer is not None:
-        recent = await Lead.scoped(dealer["id"]).select(Lead.id).where(
-            (Lead.client_ip == _client(request)) & (Lead.created_at > now() - dt.timedelta(hours=1))).limit(PER_HOUR)
-        if len(recent) >= PER_HOUR:
-            return await _form(request, data, {"_": _("Too many pre-orders from your address. Please try again in "
-                                                       "an hour, or call the dealer.")}, 429)
     if dealer is None:
         errors["dealer"] = _("Choose the dealer where you want to buy.")
     price = catalogue.price(data.get("version", ""), data.get("trim", ""))
@@ -94,11 +93,21 @@ async def pre_order(request: Request) -> Response:
                   "model": catalogue.MODEL, "price": str(price), "source": "website", "request_type": "pre_order",
                   "city": dealer["city"]}
         services.clean_or_raise(values, dealer["language"])  # nobody's turn is used up by a refused form
-        turn = await rotation.next_assignee(ctx)
-        row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn,
-                                    extra={"client_ip": _client(request)})
+        async with transaction():  # the address's count, the turn and the lead: all or nothing
+            limit = await rate_limit(f"leads.pre_order:{dealer['id']}:{_client(request)}", PER_HOUR,
+                                     dt.timedelta(hours=1))
+            if not limit.allowed:
+                raise _TooMany(limit.retry_after)
+            turn = await rotation.next_assignee(ctx)
+            row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn,
+                                        extra={"client_ip": _client(request)})
     except ValidationFailed as exc:
         return await _form(request, data, {**errors, **exc.errors}, 422)
+    except _TooMany as refused:
+        response = await _form(request, data, {"_": _("Too many pre-orders from your address. Please try again in "
+                                                       "an hour, or call the dealer.")}, 429)
+        response.headers["Retry-After"] = str(refused.args[0])
+        return response
     if turn is not None:
         await create_reminder(ctx, Message("New pre-order from the website: %(name)s",
                                            name=f"{row.first_name} {row.surname}".strip()),
