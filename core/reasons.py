@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import ValidationFailed
+from core.i18n import gettext as _
 from core.tables import Reason
 from core.tenancy import Scoped
 
@@ -51,19 +53,36 @@ async def offered_and_detailed(dealer_id: int, list_key: str, defaults: tuple[An
     return offered, [label for label in offered if label in marked]
 
 
+# A label is in a dealer's list at most once (unique index): two admins opening the list for the
+# first time, or adding the same reason, at the same moment cannot make it twice.
+_INSERT_SQL = """
+INSERT INTO core_reason (dealer_id, list_key, label, position, active, needs_detail)
+VALUES ({}, {}, {}, (SELECT COALESCE(MAX(position), -1) + 1 FROM core_reason WHERE dealer_id = {} AND list_key = {}),
+        {}, {})
+ON CONFLICT (dealer_id, list_key, label) DO NOTHING
+RETURNING id
+"""
+
+
+async def _insert(dealer_id: int, list_key: str, label: str, needs_detail: bool = False) -> bool:
+    """Add ``label`` at the end of the list; False if it is there already."""
+    rows = await Reason.raw(_INSERT_SQL, dealer_id, list_key, label[:200], dealer_id, list_key, True, needs_detail)
+    return bool(rows)
+
+
 async def ensure_own(dealer_id: int, list_key: str, defaults: tuple[Any, ...],
                      detailed: tuple[Any, ...] = ()) -> None:
-    """Copy the defaults into the dealer's list before its first edit."""
+    """Copy the defaults into the dealer's list before its first edit (once, even when raced)."""
     if not await rows(dealer_id, list_key):
         marked = {str(d) for d in detailed}
-        for position, label in enumerate(defaults):
-            await Scoped(Reason, dealer_id).insert(list_key=list_key, label=str(label)[:200],
-                                                   position=position, needs_detail=str(label) in marked)
+        for label in defaults:
+            await _insert(dealer_id, list_key, str(label), str(label) in marked)
 
 
 async def add(dealer_id: int, list_key: str, label: str, defaults: tuple[Any, ...]) -> None:
-    last = await Scoped(Reason, dealer_id).count().where(Reason.list_key == list_key)
-    await Scoped(Reason, dealer_id).insert(list_key=list_key, label=label[:200], position=last)
+    """Add a reason at the end of the list; :class:`ValidationFailed` if the list has it already."""
+    if not await _insert(dealer_id, list_key, label):
+        raise ValidationFailed({list_key: _("This reason is already in the list.")})
 
 
 async def set_flags(dealer_id: int, list_key: str, reason_id: int, **flags: bool) -> None:

@@ -70,11 +70,9 @@ async def change_reason(request: Request, dealer_id: FromPath[int]) -> Response:
     try:
         if not label or len(label) > 200:
             raise ValidationFailed({data["list_key"]: _("Enter a reason of at most 200 characters.")})
-        if label in await reasons.labels(dealer.id, data["list_key"], defaults):
-            raise ValidationFailed({data["list_key"]: _("This reason is already in the list.")})
+        await reasons.add(dealer.id, data["list_key"], label, defaults)
     except ValidationFailed as exc:
         return await _page(request, dealer, 422, exc.errors)
-    await reasons.add(dealer.id, data["list_key"], label, defaults)
     return flash(Redirect(f"/admin/dealers/{dealer.id}/reasons", status_code=303), _("Reason added."))
 
 
