@@ -65,11 +65,10 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def _serve(host: str, port: int, workers: int = 1) -> None:
-    import uvicorn
+def _serve(host: str, port: int, workers: int = 1) -> int:
+    from core.server import serve
 
-    uvicorn.run("core.cli:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="info", proxy_headers=False)
+    return serve(host, port, workers)
 
 
 async def _connections_problem(settings, workers: int) -> str:
@@ -109,8 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem := asyncio.run(_connections_problem(settings, args.workers)):
         print(f"forecourt: cannot serve: {problem}", file=sys.stderr)
         return 2
-    _serve(args.host, args.port, args.workers)
-    return 0
+    return _serve(args.host, args.port, args.workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -135,8 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for login, _password, what in logins:
         print(f"  {login:<22} {what}")
     print()
-    _serve(args.host, args.port)
-    return 0
+    return _serve(args.host, args.port)
 
 
 def cmd_createuser(args: argparse.Namespace) -> int:

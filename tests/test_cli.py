@@ -81,3 +81,52 @@ def test_pool_size_and_pgbouncer_mode_reach_the_engine():
     engine = db.build_engine("postgresql://u:p@127.0.0.1:5432/x", pgbouncer=True)
     assert engine.config["statement_cache_size"] == 0  # no prepared statements across pgbouncer's connections
     assert "statement_cache_size" not in db.build_engine("postgresql://u:p@127.0.0.1:5432/x").config
+
+
+def _established_per_process(pids: list[int], port: int) -> dict[int, int]:
+    """How many established connections to ``port`` each process holds (from /proc, Linux)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in list(fh)[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    inodes.add(fields[9])
+    counts = {}
+    for pid in pids:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        counts[pid] = sum(1 for fd in fds if os.readlink(f"/proc/{pid}/fd/{fd}").strip("socket:[]") in inodes)
+    return counts
+
+
+async def test_several_workers_share_the_connections(forecourt_env, make_dealer, login):
+    """Each worker listens on the port itself (SO_REUSEPORT): new connections are spread over them."""
+    import asyncio
+    import re
+
+    dealer = await make_dealer(modules=[])
+    session = (await login(dealer.users["manager"])).cookies.get("fc_session")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--workers", "2"],
+                            env={**os.environ, **forecourt_env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    clients = []
+    try:
+        pids = [int(p) for p in re.findall(r"\d+", proc.stderr.readline().split("pids", 1)[1])]
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        clients = [httpx.AsyncClient(base_url=url, cookies={"fc_session": session}) for _ in range(16)]
+        answers = await asyncio.gather(*(c.get("/") for c in clients))
+        assert all(a.status_code == 200 and dealer.name in a.text for a in answers)  # every worker knows the session
+        counts = _established_per_process(pids, port)
+        assert sum(counts.values()) == 16 and all(n >= 1 for n in counts.values()), counts
+    finally:
+        for client in clients:
+            await client.aclose()
+        proc.terminate()
+        assert proc.wait(timeout=40) == 0
