@@ -27,7 +27,7 @@ from typing import Any
 
 from core import comments, db, history
 from core.context import Context
-from core.errors import Conflict, PluginError, Veto
+from core.errors import Conflict, Forbidden, PluginError, Veto
 from core.i18n import gettext as _
 from core.machine_inputs import INPUT_KINDS, clean_inputs
 from core.machine_inputs import OTHER as OTHER  # the "Other" choice, public here too
@@ -107,6 +107,11 @@ class Machine:
     :mod:`core.entities` and the history (``"<plugin>.<kind>"``); ``table`` is
     the Piccolo table (with ``dealer_id``) and ``field`` its state column.
     New rows start in ``initial`` (default: the first state).
+    ``view_permission`` is needed to see an entity's timeline and the
+    diagram, ``edit_permission`` to apply any transition and to comment:
+    the same permissions that guard the plugin's own card and edit routes,
+    so the core's workflow and timeline routes never let in someone the
+    plugin's pages would not.
     """
 
     key: str
@@ -118,6 +123,8 @@ class Machine:
     field: str = "status"
     initial: str = ""
     url: Callable[[int], str] | None = None  #: the card of an entity, for links from history and reminders
+    view_permission: str | None = None
+    edit_permission: str | None = None
 
     def __post_init__(self) -> None:
         self._states: dict[str, State]  # set once here; the dataclass is frozen
@@ -235,7 +242,8 @@ def refusal(ctx: Context, machine: Machine, transition: Transition, row: Mapping
     if current not in transition.sources:
         return _("This action is not available in the status “%(state)s”.") % {
             "state": machine.state(current).label}
-    if transition.permission and not ctx.can(transition.permission):
+    if (transition.permission and not ctx.can(transition.permission)) or (
+            machine.edit_permission and not ctx.can(machine.edit_permission)):
         return _("You may not do this.")
     if transition.guard is not None:
         message = transition.guard(ctx, row)
@@ -323,6 +331,8 @@ async def apply(
         if expected_state is not None and current != expected_state:
             raise Conflict(_("Someone else changed this meanwhile: it is now “%(state)s”. Nothing was "
                              "saved; look at it again.") % {"state": machine.state(current).label})
+        if machine.edit_permission and not ctx.can(machine.edit_permission):
+            raise Forbidden(_("You may not do this."))
         why_not = refusal(ctx, machine, transition, row)
         if why_not is not None:
             raise Conflict(why_not) if current not in transition.sources else Veto(why_not)

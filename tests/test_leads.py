@@ -724,3 +724,32 @@ async def test_a_burst_of_pre_orders_from_one_address_stops_exactly_at_the_limit
     assert codes == [200] * 5 + [429] * 15, codes
     assert await Lead.scoped(dealer.id).count() == 5
     assert all(int(a.headers["retry-after"]) > 3000 for a in answers if a.status_code == 429)
+
+
+async def test_workflow_and_timeline_routes_ask_the_plugins_permissions(make_dealer, client_as):
+    """The core's routes let in only whom the plugin's own card would: a storekeeper has no leads rights."""
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    storekeeper = await client_as(dealer, "storekeeper")
+    lead_id = await new_lead(manager)
+    assert (await storekeeper.get(f"/leads/{lead_id}")).status_code == 403
+    assert (await storekeeper.get(f"/timeline/leads.lead/{lead_id}")).status_code == 403
+    assert (await storekeeper.post(f"/timeline/leads.lead/{lead_id}/comments", data={"text": "x"})).status_code == 403
+    assert (await storekeeper.get(f"/workflow/leads.lead/{lead_id}/discard")).status_code == 403
+    r = await act(storekeeper, lead_id, "discard", "new", reason="Duplicate", note="x")
+    assert r.status_code == 403
+    assert (await storekeeper.get("/workflow/leads.lead")).status_code == 403
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
+    assert await History.count().where((History.entity_id == lead_id) & (History.dealer_id == dealer.id)
+                                       & (History.kind == "comment")) == 0
+    # customers: a storekeeper may see (customers.view) but not change (customers.edit)
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
+    customer_id = int(r.headers["location"].rsplit("/", 1)[1])
+    assert (await storekeeper.get(f"/timeline/customers.customer/{customer_id}")).status_code == 200
+    r = await storekeeper.post(f"/workflow/customers.customer/{customer_id}/convert",
+                               data={"_state": "potential", "next": f"/customers/{customer_id}"})
+    assert r.status_code == 403
+    r = await storekeeper.post(f"/timeline/customers.customer/{customer_id}/comments", data={"text": "x"})
+    assert r.status_code == 403
+    assert (await manager.post(f"/workflow/customers.customer/{customer_id}/convert",
+                               data={"_state": "potential"})).status_code == 303

@@ -26,19 +26,27 @@ from litestar.response import Redirect
 from markupsafe import Markup
 
 from core import comments, history, machine, reasons
-from core.errors import Conflict, ValidationFailed, Veto
+from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.i18n import gettext as _
 from core.web.diagram import describe, draw
 from core.web.forms import form, local_path
 from core.web.render import flash, page, render_string
 
 
-def _machine_for(request: Request, key: str) -> machine.Machine:
+def _machine_for(request: Request, key: str, need: str = "view") -> machine.Machine:
     found = machine.get(key)
     ctx = request.state.ctx
     if found is None or ctx is None or not ctx.has_module(found.plugin):
         raise NotFoundException()
+    _check(ctx, found, need)
     return found
+
+
+def _check(ctx: Any, m: machine.Machine, need: str) -> None:
+    """The machine's view (or edit) permission, as the plugin's own pages ask for it: 403 otherwise."""
+    wanted = m.view_permission if need == "view" else m.edit_permission or m.view_permission
+    if wanted and not ctx.can(wanted):
+        raise Forbidden(_("You do not have access to this page"))
 
 
 async def _row(request: Request, m: machine.Machine, entity_id: int) -> dict[str, Any]:
@@ -116,7 +124,7 @@ async def _transition_page(request: Request, m: machine.Machine, row: dict[str, 
 async def transition_form(
     request: Request, key: FromPath[str], entity_id: FromPath[int], transition: FromPath[str]
 ) -> Response:
-    m = _machine_for(request, key)
+    m = _machine_for(request, key, "edit")
     t = m.transition(transition)
     if t is None:
         raise NotFoundException()
@@ -132,7 +140,7 @@ async def transition_form(
 async def apply_transition(
     request: Request, key: FromPath[str], entity_id: FromPath[int], transition: FromPath[str]
 ) -> Response:
-    m = _machine_for(request, key)
+    m = _machine_for(request, key, "edit")
     t = m.transition(transition)
     if t is None:
         raise NotFoundException()
@@ -166,10 +174,11 @@ async def diagram(request: Request, key: FromPath[str]) -> Response:
 # --- timeline and comments --------------------------------------------------------------------------
 
 
-def _entity_machine(request: Request, entity: str) -> machine.Machine:
-    """The machine that knows ``entity``'s table (and so whether the dealer may see it)."""
+def _entity_machine(request: Request, entity: str, need: str = "view") -> machine.Machine:
+    """The machine that knows ``entity``'s table (and so whether the dealer and this user may see it)."""
     for m in machine.for_entity(entity):
         if request.state.ctx is not None and request.state.ctx.has_module(m.plugin):
+            _check(request.state.ctx, m, need)
             return m
     raise NotFoundException()
 
@@ -196,7 +205,7 @@ async def timeline_fragment(request: Request, entity: FromPath[str], entity_id: 
 
 @post("/timeline/{entity:str}/{entity_id:int}/comments")
 async def add_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
-    m = _entity_machine(request, entity)
+    m = _entity_machine(request, entity, "edit")
     await _row(request, m, entity_id)
     data = await form(request)
     await comments.add(request.state.ctx, entity, entity_id, data.get("text", ""))
@@ -207,7 +216,7 @@ async def add_comment(request: Request, entity: FromPath[str], entity_id: FromPa
 @post("/timeline/{entity:str}/{entity_id:int}/comments/{comment_id:int}")
 async def edit_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int],
                        comment_id: FromPath[int]) -> Response:
-    m = _entity_machine(request, entity)
+    m = _entity_machine(request, entity, "edit")
     await _row(request, m, entity_id)
     data = await form(request)
     if await comments.edit(request.state.ctx, entity, entity_id, comment_id, data.get("text", "")) is None:

@@ -11,6 +11,8 @@ CUSTOMER = Machine(
     table=Customer,
     field="status",
     url=lambda customer_id: f"/customers/{customer_id}",
+    view_permission="customers.view",
+    edit_permission="customers.edit",
     states=(
         State("potential", _l("Potential"), "blue"),
         State("current", _l("Current"), "green"),

@@ -22,6 +22,8 @@ LEAD = Machine(
     table=Lead,
     field="status",
     url=lambda lead_id: f"/leads/{lead_id}",
+    view_permission="leads.view",
+    edit_permission="leads.edit",
     states=(
         State("new", _l("New"), "blue"),
         State("awaiting_visit", _l("Awaiting visit"), "amber"),
