@@ -26,7 +26,8 @@ async def test_a_czech_reader_reads_czech_whoever_wrote_it(page: Page, make_deal
     praha = await make_dealer(modules=["leads"])
     moskva = await make_dealer(modules=["leads"])
     writer = await client_as(praha, "manager")
-    lead_id = await new_lead(writer, surname="Dvořáková", first_name="Eva", phone="+420 601 234 575")
+    lead_id = await new_lead(writer, surname="Dvořáková", first_name="Eva", phone="+420 601 234 575",
+                             price="2415000")
     late_id = await new_lead(writer, surname="Pozdní", first_name="Petr", phone="+420 601 234 576")
     await Lead.scoped(praha.id).update({Lead.created_at: Lead.created_at - dt.timedelta(days=2)}).where(
         Lead.id == late_id)
@@ -42,7 +43,9 @@ async def test_a_czech_reader_reads_czech_whoever_wrote_it(page: Page, make_deal
 
     # Praha's administrator reads Czech
     admin = praha.users["dealer_admin"]
-    await (await client_as(praha, "dealer_admin")).post("/lang", data={"lang": "cs", "next": "/"})
+    admin_http = await client_as(praha, "dealer_admin")
+    await admin_http.post("/lang", data={"lang": "cs", "next": "/"})
+    await admin_http.post(f"/admin/dealers/{praha.id}/currency", data={"currency": "CZK"})
     await log_in(page, admin.login, admin.password)
     reminders = page.locator(".reminder-list")
     await expect(reminders).to_contain_text(czech(Message(
@@ -54,3 +57,4 @@ async def test_a_czech_reader_reads_czech_whoever_wrote_it(page: Page, make_deal
     await expect(timeline).to_contain_text(czech(Message("Contract signed with %(dealer)s", dealer=moskva.name)))
     await expect(timeline).not_to_contain_text(re.compile("[А-Яа-я]"))  # nothing of the writer's Russian
     await expect(timeline).not_to_contain_text("Contract signed with")
+    await expect(page.locator("dd", has_text="Kč")).to_have_text("2\xa0415\xa0000\xa0Kč")  # the dealer's currency
