@@ -89,6 +89,7 @@ async def update(
     *,
     history: Mapping[str, Any] | None = None,
     summary: str | Message = "",
+    extra: Callable[[Any], Awaitable[None]] | None = None,
 ) -> Any:
     """Update one of ``ctx``'s dealer's rows after the veto hook allowed it; the row, or None if not found.
 
@@ -99,7 +100,9 @@ async def update(
     each reader's language), in the same transaction. After the commit
     ``on_entity_updated`` fires with what actually changed (not at all when
     nothing did). Nothing to write (``values`` empty) reads the row and
-    writes nothing.
+    writes nothing. ``extra(row)`` runs in the same transaction after the
+    update (with the updated row), for the plugin's own writes that belong
+    with it: all of it commits, or none does.
     """
     if ctx.dealer_id is None:
         raise ValueError("a dealer context is required to change business rows")
@@ -125,6 +128,8 @@ async def update(
             await history_rows.append(ctx, entity, entity_id, "change", summary or Message("Details changed"),
                                       {"changes": tracked})
         row = await table.scoped(ctx.dealer_id).get(entity_id)
+        if extra is not None:
+            await extra(row)
     if changes:
         await reg.notify("on_entity_updated", ctx.modules, ctx=ctx, entity=entity, entity_id=entity_id,
                          changes=changes)

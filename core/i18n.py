@@ -8,11 +8,12 @@ a context variable, so ``gettext`` works anywhere in the request's code.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,16 @@ def reset_locale(token: contextvars.Token[str]) -> None:
 
 def get_locale() -> str:
     return _current.get()
+
+
+@contextlib.contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Inside the block texts and formats are in ``lang`` (e.g. an API answering in its dealer's language)."""
+    token = set_locale(lang)
+    try:
+        yield
+    finally:
+        reset_locale(token)
 
 
 def set_currency(code: str) -> contextvars.Token[str]:

@@ -10,11 +10,17 @@ from core.db import engine_kind, transaction
 from core.entities import create as create_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
+from core.fields import FieldError, FieldReader, search_text
+from core.fields import decimal as read_decimal
+from core.fields import identifier as read_id
+from core.fields import integer as read_integer
+from core.fields import text as read_text
 from core.history import TimelineEntry
 from core.history import append as append_history
 from core.history import change as history_change
 from core.hookspecs import hookimpl, hookspec
-from core.i18n import fmt_date, fmt_datetime, fmt_money, gettext, lazy_gettext, ngettext
+from core.i18n import fmt_date, fmt_datetime, fmt_money, gettext, in_language, lazy_gettext, ngettext
+from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
@@ -40,6 +46,8 @@ __all__ = [
     "Conflict",
     "Context",
     "DealerScoped",
+    "FieldError",
+    "FieldReader",
     "Forbidden",
     "Input",
     "Job",
@@ -80,15 +88,22 @@ __all__ = [
     "history_change",
     "hookimpl",
     "hookspec",
+    "in_language",
     "lazy_gettext",
+    "negotiate_language",
     "ngettext",
     "now",
     "page",
-    "rate_limit",
     "parse_phone",
+    "rate_limit",
+    "read_decimal",
+    "read_id",
+    "read_integer",
+    "read_text",
     "registry",
     "render_fragment",
     "requires",
+    "search_text",
     "sign_proof",
     "sql_migration",
     "system_context",

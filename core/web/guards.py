@@ -7,8 +7,10 @@ Guards are ``async def`` although they never await: Litestar runs a plain
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
+
+from core.fields import MAX_ID
 
 
 class PasswordChangeRequired(Exception):
@@ -16,6 +18,14 @@ class PasswordChangeRequired(Exception):
 
 
 async def login_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Every route's first guard: ids in the path a key column can hold, then a login (unless public).
+
+    A path id beyond what a ``Serial`` key holds (2,147,483,647) names no row
+    on any engine: 404, before PostgreSQL is asked (it would refuse the value).
+    """
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
+            raise NotFoundException()
     if handler.opt.get("public"):
         return
     ctx = connection.scope.get("state", {}).get("ctx")

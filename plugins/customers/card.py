@@ -19,6 +19,7 @@ from forecourt import (
     ValidationFailed,
     flash,
     page,
+    read_id,
     registry,
     requires,
     timeline_panel,
@@ -45,7 +46,7 @@ async def _card(request: Request, customer_id: int, errors: dict[str, str] | Non
     return await page(request, "customers/card.html", {
         "c": row, "fields": fields, "notes": await services.notes(ctx.dealer_id, customer_id),
         "panels": panels, "errors": errors or {}, "values": values or {},
-        "editing_note": int(request.query_params.get("edit_note", "0") or 0),
+        "editing_note": read_id(request.query_params.get("edit_note", "")) or 0,
         "workflow": await workflow_panel(request, "customers.customer", row) if ctx.can("customers.edit") else "",
         "timeline": await timeline_panel(request, services.ENTITY, customer_id),
         "can_edit": ctx.can("customers.edit"), "can_blacklist": ctx.can("customers.blacklist"),

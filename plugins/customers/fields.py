@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from stdnum.ru import inn
 
+from forecourt import FieldError, FieldReader, now, read_decimal, read_text
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from forecourt import now
 from plugins.customers.search import digits, name_keys, parse_phone
+from plugins.customers.tables import Customer
 
 TEMPERATURES = {"hot": _l("Hot"), "warm": _l("Warm"), "cold": _l("Cold"), "not_interested": _l("Not interested")}
 TEMPERATURE_COLOURS = {"hot": "red", "warm": "amber", "cold": "blue", "not_interested": "grey"}
@@ -35,26 +36,27 @@ TEXT_FIELDS = {"name": 200, "contact_person": 200, "address": 300, "city": 100, 
                "intended_model": 100, "occupation": 100}
 
 
-def _int(value: str, errors: dict[str, str], key: str) -> int | None:
-    if not value:
-        return None
-    try:
-        number = int(value.replace(" ", ""))
-    except ValueError:
-        errors[key] = _("Enter a whole number.")
-        return None
-    if number < 0 or number > 2_000_000_000:
-        errors[key] = _("Enter a number between 0 and 2,000,000,000.")
-    return number
+LABELS = {"name": _l("Name"), "contact_person": _l("Contact person"), "address": _l("Address"), "city": _l("City"),
+          "region": _l("Region"), "intended_model": _l("Intended model"), "occupation": _l("Occupation"),
+          "phone": _l("Phone"), "email": _l("E-mail"), "tax_id": _l("Tax id (INN)"), "discount_pct": _l("Discount"),
+          "budget_min": _l("Budget from"), "budget_max": _l("Budget to"), "birth_date": _l("Birth date")}
+CHOICE_FIELDS = ("source", "temperature", "status", "currency", "language", "gender", "purchase_priority")
+BUDGET_MAX = 2_000_000_000
 
 
 def clean(raw: dict[str, Any], dealer_language: str, creating: bool) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validated column values from a submitted form, and field -> message for what is wrong."""
-    get = {k: str(v or "").strip() for k, v in raw.items()}.get
-    errors: dict[str, str] = {}
+    """Validated column values from a submitted form, and field -> message for what is wrong.
+
+    Read with the core's field kit: text within its column (refused, not cut,
+    when longer), no control characters, numbers finite and in range.
+    """
+    form = FieldReader(raw)
+    typed = {k: form.text(k, LABELS.get(k, k), 64) for k in ("phone", "discount_pct", "birth_date", *CHOICE_FIELDS)}
+    get = typed.get
+    errors = form.errors
     values: dict[str, Any] = {}
     for key, limit in TEXT_FIELDS.items():
-        values[key] = (get(key) or "")[:limit]
+        values[key] = form.text(key, LABELS[key], limit)
     if not values["name"]:
         errors["name"] = _("Enter the customer's name (a person or a company).")
     phone = parse_phone(get("phone") or "", dealer_language)
@@ -67,14 +69,19 @@ def clean(raw: dict[str, Any], dealer_language: str, creating: bool) -> tuple[di
     values["source"] = get("source") or ""
     if values["source"] not in SOURCES:
         errors["source"] = _("Choose where the customer came from.")
-    email = (get("email") or "").lower()
+    email = form.text("email", LABELS["email"], 254).lower()
     if email and not EMAIL_RE.match(email):
         errors["email"] = _("Enter a valid e-mail address.")
     values["email"], values["email_key"] = email, email
-    tax_id = digits(get("tax_id") or "") if (get("tax_id") or "").replace(" ", "").isdigit() else (get("tax_id") or "")
+    typed_tax_id = form.text("tax_id", LABELS["tax_id"], 40)
+    tax_id = digits(typed_tax_id) if typed_tax_id.replace(" ", "").isdigit() else typed_tax_id
     if tax_id and len(tax_id) in (10, 12) and tax_id.isdigit() and not inn.is_valid(tax_id):
         errors["tax_id"] = _("This INN fails its check digits; check it against the customer's documents.")
-    values["tax_id"] = tax_id[:20]
+    try:
+        values["tax_id"] = read_text(tax_id, LABELS["tax_id"], Customer.tax_id)
+    except FieldError as exc:
+        errors.setdefault("tax_id", exc.message)
+        values["tax_id"] = ""
     values["temperature"] = get("temperature") or "warm"
     if values["temperature"] not in TEMPERATURES:
         errors["temperature"] = _("Choose a temperature.")
@@ -86,12 +93,13 @@ def clean(raw: dict[str, Any], dealer_language: str, creating: bool) -> tuple[di
     values["discount_pct"] = None
     if discount:
         try:
-            values["discount_pct"] = Decimal(discount.replace(",", ".").rstrip("%").strip())
-        except InvalidOperation:
+            values["discount_pct"] = read_decimal(discount.rstrip("%").strip(), LABELS["discount_pct"],
+                                                  Customer.discount_pct, language=dealer_language)
+        except FieldError:
+            values["discount_pct"] = Decimal(-1)
+        if values["discount_pct"] is not None and not Decimal(0) <= values["discount_pct"] <= Decimal(100):
+            values["discount_pct"] = None
             errors["discount_pct"] = _("Enter a discount between 0 and 100 %.")
-        else:
-            if not Decimal(0) <= values["discount_pct"] <= Decimal(100):
-                errors["discount_pct"] = _("Enter a discount between 0 and 100 %.")
     values["currency"] = get("currency") or ""
     if values["currency"] and values["currency"] not in CURRENCIES:
         errors["currency"] = _("Choose a currency from the list.")
@@ -114,8 +122,8 @@ def clean(raw: dict[str, Any], dealer_language: str, creating: bool) -> tuple[di
         else:
             if not dt.date(1900, 1, 1) <= values["birth_date"] <= now().date():
                 errors["birth_date"] = _("Enter a birth date in the past.")
-    values["budget_min"] = _int(get("budget_min") or "", errors, "budget_min")
-    values["budget_max"] = _int(get("budget_max") or "", errors, "budget_max")
+    values["budget_min"] = form.integer("budget_min", LABELS["budget_min"], minimum=0, maximum=BUDGET_MAX)
+    values["budget_max"] = form.integer("budget_max", LABELS["budget_max"], minimum=0, maximum=BUDGET_MAX)
     if values["budget_min"] is not None and values["budget_max"] is not None \
             and values["budget_min"] > values["budget_max"] and "budget_max" not in errors:
         errors["budget_max"] = _("The upper end of the budget is below the lower end.")

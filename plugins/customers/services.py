@@ -15,6 +15,7 @@ from typing import Any
 from forecourt import (
     Conflict,
     Context,
+    FieldError,
     Forbidden,
     ValidationFailed,
     append_history,
@@ -23,11 +24,13 @@ from forecourt import (
     create_reminder,
     from_local,
     now,
+    read_text,
     registry,
     transaction,
     update_entity,
 )
 from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
 from plugins.customers.fields import METHODS, TRACKED, clean
 from plugins.customers.listing import search as search  # part of this public service API
 from plugins.customers.machine import CUSTOMER
@@ -144,7 +147,7 @@ async def update(ctx: Context, customer_id: int, raw: dict[str, Any], language: 
 
 
 async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, reason: str = "") -> None:
-    reason = reason.strip()
+    reason = _text(reason, _l("Reason"), 2000, "reason")
     if blacklisted and not reason:
         raise ValidationFailed({"reason": _("Say why the customer is blacklisted.")})
     if await get(ctx.dealer_id, customer_id) is None:
@@ -208,8 +211,16 @@ async def notes(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:
                   .order_by(Note.id, ascending=False))
 
 
+def _text(value: Any, label: Any, limit: int, key: str) -> str:
+    """Multi-line text from a card's form through the core's field kit: refused (422) when it cannot be stored."""
+    try:
+        return read_text(value, label, limit, multiline=True)
+    except FieldError as exc:
+        raise ValidationFailed({key: exc.message}) from None
+
+
 def _note_values(text: str, priority: str) -> tuple[str, int]:
-    text = (text or "").strip()
+    text = _text(text, _l("Note"), 4000, "text")
     if not text:
         raise ValidationFailed({"text": _("Write the note first.")})
     try:
@@ -249,8 +260,8 @@ async def add_followup(ctx: Context, customer_id: int, raw: dict[str, Any]) -> i
     """Record a contact; a next follow-up time becomes a reminder for the customer's owner."""
     errors = {}
     method = str(raw.get("method") or "")
-    content = str(raw.get("content") or "").strip()
-    plan = str(raw.get("plan") or "").strip()
+    content = _text(raw.get("content"), _l("What was said or done"), 4000, "content")
+    plan = _text(raw.get("plan"), _l("Plan"), 2000, "plan")
     if method not in METHODS:
         errors["method"] = _("Choose how you were in touch.")
     if not content:

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import ValidationFailed, flash, page, requires
+from forecourt import ValidationFailed, flash, page, read_id, requires, search_text
 from forecourt import gettext as _
 from plugins.customers import fields, services
 from plugins.customers.search import fold
@@ -38,7 +38,7 @@ def _url_with(f: dict[str, str]):
 
 
 def _filters(request: Request) -> dict[str, str]:
-    return {key: str(request.query_params.get(key, "") or "").strip()[:100] for key in FILTERS}
+    return {key: search_text(request.query_params.get(key, ""), 100) for key in FILTERS}
 
 
 async def _latest_notes(dealer_id: int, ids: list[int]) -> dict[int, str]:
@@ -62,7 +62,7 @@ async def list_customers(request: Request) -> Response:
     args: dict[str, Any] = dict(q=f["q"], temperature=f["temperature"], source=f["source"], model=f["model"],
                                 followup=f["followup"], created_from=_date(f["created_from"]),
                                 created_to=_date(f["created_to"]), invalid=invalid, sort=f["sort"] or "newest")
-    after = str(request.query_params.get("after", "") or "")
+    after = search_text(request.query_params.get("after", ""), 300)
     sections = []
     if f["view"] != "list" and not f["status"]:
         for status, title in (("current", _("Current customers")), ("potential", _("Potential customers"))):
@@ -104,9 +104,8 @@ async def create_customer(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     language = await _dealer_language(request)
     if data.get("confirm_duplicate") != "1":
-        matches = await services.find_matches(ctx.dealer_id, phone=data.get("phone", ""),
-                                              email=data.get("email", ""), name=data.get("name", ""),
-                                              language=language)
+        typed = {k: search_text(data.get(k, ""), 200) for k in ("phone", "email", "name")}
+        matches = await services.find_matches(ctx.dealer_id, **typed, language=language)
         if matches:
             _values, errors = fields.clean(data, language, creating=True)
             return await _form(request, data, errors, matches=matches, status=409 if not errors else 422)
@@ -143,12 +142,11 @@ async def update_customer(request: Request, customer_id: FromPath[int]) -> Respo
 @get("/duplicates", guards=[requires("customers.view")])
 async def duplicates(request: Request) -> Response:
     """htmx: while the form is typed, existing customers with the same phone, e-mail or name."""
-    q = request.query_params
-    exclude = q.get("exclude", "")
+    q = {k: search_text(request.query_params.get(k, ""), 200) for k in ("phone", "email", "name", "exclude")}
     matches = await services.find_matches(
-        request.state.ctx.dealer_id, phone=q.get("phone", ""), email=q.get("email", ""),
-        name=q.get("name", "") if len(fold(q.get("name", ""))) >= 3 else "",
-        language=await _dealer_language(request), exclude_id=int(exclude) if exclude.isdigit() else None)
+        request.state.ctx.dealer_id, phone=q["phone"], email=q["email"],
+        name=q["name"] if len(fold(q["name"])) >= 3 else "",
+        language=await _dealer_language(request), exclude_id=read_id(q["exclude"]))
     return await page(request, "customers/_matches.html", {"matches": matches, "fragment": True})
 
 

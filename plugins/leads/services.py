@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from forecourt import (
@@ -20,6 +21,7 @@ from forecourt import (
     history_change,
     now,
     parse_phone,
+    read_id,
     registry,
     transaction,
     upper_bound,
@@ -52,7 +54,23 @@ async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_t
     """A new lead in status New. Leads made by a user are theirs; web and import leads go to ``assignee``
     (``{"id", "name"}``, e.g. whose turn it is) or start unassigned. ``extra``: columns no form has
     (``client_ip``, ``external_ref``), written in the same insert."""
-    values = clean_or_raise(raw, language)
+    return await insert(ctx, clean_or_raise(raw, language), raw, assign_to_me=assign_to_me, assignee=assignee,
+                        extra=extra)
+
+
+async def insert(ctx: Context, values: dict[str, Any], raw: dict[str, Any] | None = None, *,
+                 assign_to_me: bool = True, assignee: dict[str, Any] | None = None,
+                 extra: dict[str, Any] | None = None, before: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+                 | None = None, after: Callable[[Lead], Awaitable[None]] | None = None) -> Lead:
+    """:func:`create` with values already read (:func:`plugins.leads.fields.read`).
+
+    ``before(values)`` runs in the insert's transaction before the row is
+    written and returns columns to add (e.g. whose turn it is); ``after(row)``
+    runs in the same transaction after it (its history, its reminder): all of
+    it is written, or none of it.
+    """
+    raw = raw or {}
+    values = dict(values)
     moment = now()
     values.update(created_at=moment, updated_at=moment, created_by=ctx.user_id, **(extra or {}))
     if assign_to_me and ctx.user_id is not None:
@@ -65,7 +83,7 @@ async def create(ctx: Context, raw: dict[str, Any], language: str = "", assign_t
         if found is None:
             raise ValidationFailed({"customer_id": _("This customer was not found among your dealer's customers.")})
         values["customer_id"] = found["id"]
-    return await create_entity(ctx, Lead, ENTITY, values)
+    return await create_entity(ctx, Lead, ENTITY, values, extra=after, complete=before)
 
 
 async def customer_of(ctx: Context, customer_id: int) -> dict[str, Any] | None:
@@ -209,8 +227,8 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
         cond("source = {}", source)
     if assignee == "none":
         cond("assignee_id IS NULL")
-    elif assignee.isdigit():
-        cond("assignee_id = {}", int(assignee))
+    elif read_id(assignee) is not None:
+        cond("assignee_id = {}", read_id(assignee))
     if created_from:
         cond("created_at >= {}", day_start(created_from))
     if created_to:

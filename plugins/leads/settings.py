@@ -3,29 +3,42 @@
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import ValidationFailed, flash, page, requires
+from forecourt import ValidationFailed, flash, page, read_id, requires, sign_proof, verify_proof
 from forecourt import gettext as _
 from plugins.leads import intake, rotation
 
 GUARD = [requires("leads.settings")]
 
 
+NEW_KEY_COOKIE = "fc_leads_new_key"
+NEW_KEY_PATH = "/leads/settings"
+NEW_KEY_SECONDS = 300  #: how long the page after "Make a key" may still show it
+
+
 async def _page(request: Request, new_key: str = "", errors: dict[str, str] | None = None,
-                status: int = 200) -> Response:
+                status: int = 200, typed: dict[str, str] | None = None) -> Response:
     dealer_id = request.state.ctx.dealer_id
     return await page(request, "leads/settings.html", {
         "settings": await rotation.settings(dealer_id), "keys": await intake.keys(dealer_id), "new_key": new_key,
-        "errors": errors or {}, "base_url": str(request.base_url).rstrip("/"),
+        "errors": errors or {}, "base_url": str(request.base_url).rstrip("/"), "typed": typed or {},
     }, status_code=status)
 
 
 @get("/settings", guards=GUARD)
 async def settings_page(request: Request) -> Response:
-    return await _page(request)
+    """The settings; right after "Make a key", the new key once (carried by a signed cookie, then deleted)."""
+    ctx = request.state.ctx
+    shown = verify_proof("leads.new_key", request.cookies.get(NEW_KEY_COOKIE, ""), NEW_KEY_SECONDS)
+    token = shown.get("key", "") if isinstance(shown, dict) and shown.get("user") == ctx.user_id else ""
+    response = await _page(request, new_key=str(token))
+    if NEW_KEY_COOKIE in request.cookies:
+        response.delete_cookie(NEW_KEY_COOKIE, path=NEW_KEY_PATH)
+    return response
 
 
 @post("/settings", guards=GUARD)
@@ -37,18 +50,28 @@ async def save_settings(request: Request) -> Response:
 
 @post("/settings/keys", guards=GUARD)
 async def add_key(request: Request) -> Response:
-    """The new key is shown on this one answer only (it is not kept)."""
-    data = await request.form()
+    """Make a key and redirect to the settings, which show it once (a reload then makes no second key).
+
+    The key is not kept: it travels to that one page in a cookie signed for
+    this user, valid five minutes, limited to the settings' path and deleted
+    by the page that shows it.
+    """
+    ctx = request.state.ctx
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
-        token = await intake.new_key(request.state.ctx, str(data.get("name") or ""))
+        token = await intake.new_key(ctx, data)
     except ValidationFailed as exc:
-        return await _page(request, errors=exc.errors, status=422)
-    return await _page(request, new_key=token, status=201)
+        return await _page(request, errors=exc.errors, status=422, typed=data)
+    response = flash(Redirect(NEW_KEY_PATH, status_code=303), _("The key was made: copy it now."))
+    response.cookies.append(Cookie(key=NEW_KEY_COOKIE, value=sign_proof("leads.new_key", {
+        "user": ctx.user_id, "key": token}), path=NEW_KEY_PATH, httponly=True, samesite="strict",
+        max_age=NEW_KEY_SECONDS, secure=request.url.scheme == "https"))
+    return response
 
 
 @post("/settings/keys/{key_id:int}/revoke", guards=GUARD)
 async def revoke_key(request: Request, key_id: FromPath[int]) -> Response:
-    if not await intake.revoke(request.state.ctx, key_id):
+    if read_id(key_id) is None or not await intake.revoke(request.state.ctx, key_id):
         raise NotFoundException()
     return flash(Redirect("/leads/settings", status_code=303),
                  _("The key was revoked: leads sent with it are refused."))

@@ -69,3 +69,27 @@ class IntakeKey(DealerScoped, Table, tablename="leads_intake_key"):
     created_by = Integer(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    #: requests the sender may make with it in a minute (429 with Retry-After beyond that)
+    per_minute = Integer(default=60)
+
+
+class IntakeLead(DealerScoped, Table, tablename="leads_intake_lead"):
+    """What a sender sent for one lead through the intake API: its reference, the document, what was relaxed.
+
+    ``(dealer_id, key_id, id_source, external_id)`` is unique (a migration's
+    index): the claim of a reference is one ``INSERT … ON CONFLICT DO
+    NOTHING``, so parallel posts of one document make one lead, and a
+    reference is never matched across senders. A lead sent without a
+    reference has ``external_id`` NULL (NULLs never collide).
+    """
+
+    key_id = Integer()  #: the :class:`IntakeKey` it came with
+    id_source = Varchar(length=100, default="")  #: ADF ``<id source="…">``: whose id it is
+    external_id = Varchar(length=100, null=True, default=None)  #: the sender's id of the lead
+    lead_id = Integer(null=True, default=None)  #: set in the claim's own transaction
+    format = Varchar(length=10, default="json")  #: "json" or "adf"
+    document = Text(default="")  #: the lead as sent (the ADF ``<prospect>``, the JSON object), latest send
+    details = Text(default="{}")  #: JSON: what the lead has no column for (address, VIN, trade-in, provider…)
+    notes = Text(default="[]")  #: JSON: messages on what was kept as sent or left out
+    received_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -44,6 +44,7 @@ from forecourt import (
     now,
     page,
     requires,
+    search_text,
     sign_proof,
     transaction,
     upper_bound,
@@ -204,8 +205,7 @@ async def transfer_to_us(ctx: Context, lead_id: int, proof: str) -> None:
 
 @get("/search-all", guards=[requires("leads.view")])
 async def search_all(request: Request) -> Response:
-    q = {k: str(request.query_params.get(k, "") or "").strip()[:100] for k in ("surname", "first_name", "email",
-                                                                               "phone")}
+    q = {k: search_text(request.query_params.get(k, ""), 100) for k in ("surname", "first_name", "email", "phone")}
     results, errors = [], {}
     if any(q.values()):
         try:

@@ -12,20 +12,24 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from forecourt import (
+    FieldReader,
     ValidationFailed,
     dealer_users,
     flash,
     ngettext,
     now,
     page,
+    read_id,
     requires,
+    search_text,
     timeline_panel,
     update_entity,
     workflow_panel,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import fields, handover, services
+from plugins.leads import fields, handover, intake, services
+from plugins.leads.intake.adf import DETAIL_LABELS
 from plugins.leads.tables import Lead
 
 FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to", "sort")
@@ -39,7 +43,7 @@ def _date(value: str) -> dt.date | None:
 
 
 def _filters(request: Request) -> dict[str, str]:
-    return {key: str(request.query_params.get(key, "") or "").strip()[:100] for key in FILTERS}
+    return {key: search_text(request.query_params.get(key, ""), 100) for key in FILTERS}
 
 
 def list_filters(request: Request) -> dict[str, Any]:
@@ -53,7 +57,7 @@ def list_filters(request: Request) -> dict[str, Any]:
 async def list_leads(request: Request) -> Response:
     ctx = request.state.ctx
     f = _filters(request)
-    after = str(request.query_params.get("after", "") or "")
+    after = search_text(request.query_params.get("after", ""), 300)
     rows, token = await services.search(ctx.dealer_id, after=after, **list_filters(request))
     query = {k: v for k, v in f.items() if v}
     return await page(request, "leads/list.html", {
@@ -96,8 +100,8 @@ async def create_lead(request: Request) -> Response:
     ctx = request.state.ctx
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     if data.get("confirm_duplicate") != "1" and not data.get("customer_id"):
-        found = await services.matches(ctx, phone=data.get("phone", ""), email=data.get("email", ""),
-                                       surname=data.get("surname", ""))
+        typed = {k: search_text(data.get(k, ""), 254) for k in ("phone", "email", "surname")}
+        found = await services.matches(ctx, **typed)
         if found["leads"] or found["customers"]:
             _values, errors = fields.clean(data, ctx.dealer_language)
             return await _form(request, data, errors, 409 if not errors else 422, found)
@@ -111,9 +115,8 @@ async def create_lead(request: Request) -> Response:
 @get("/matches", guards=[requires("leads.view")])
 async def matches(request: Request) -> Response:
     """htmx: while the form is typed, leads and customers with the same phone or e-mail."""
-    q = request.query_params
-    found = await services.matches(request.state.ctx, phone=q.get("phone", ""), email=q.get("email", ""),
-                                   surname=q.get("surname", ""))
+    q = {k: search_text(request.query_params.get(k, ""), 254) for k in ("phone", "email", "surname")}
+    found = await services.matches(request.state.ctx, phone=q["phone"], email=q["email"], surname=q["surname"])
     return await page(request, "leads/_matches.html", {"matches": found})
 
 
@@ -130,6 +133,7 @@ async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = 
         "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
         "can_create_customer": ctx.can("leads.edit") and services.can_create_customer(ctx),
         "dealers": await handover.other_dealers(ctx) if ctx.can("leads.edit") else [],
+        "received": await intake.record_of(ctx.dealer_id, lead_id), "detail_labels": DETAIL_LABELS,
     }, status_code=status)
 
 
@@ -141,8 +145,11 @@ async def show_lead(request: Request, lead_id: FromPath[int]) -> Response:
 @post("/{lead_id:int}", guards=[requires("leads.edit")])
 async def edit_lead(request: Request, lead_id: FromPath[int]) -> Response:
     """What the card lets people change (manual 000): version, trim, city. Status moves only by the machine."""
-    data = await request.form()
-    values = {k: str(data.get(k) or "").strip()[:100] for k in ("version", "trim", "city")}
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = FieldReader(data)
+    values = {k: form.text(k, fields.LABELS[k], getattr(Lead, k)) for k in ("version", "trim", "city")}
+    if form.errors:
+        return await _card(request, lead_id, form.errors, 422)
     row = await update_entity(request.state.ctx, Lead, services.ENTITY, lead_id, {**values, "updated_at": now()},
                               history={"version": _l("Version"), "trim": _l("Trim"), "city": _l("City")})
     if row is None:
@@ -153,9 +160,8 @@ async def edit_lead(request: Request, lead_id: FromPath[int]) -> Response:
 @post("/{lead_id:int}/assign", guards=[requires("leads.assign")])
 async def assign_lead(request: Request, lead_id: FromPath[int]) -> Response:
     data = await request.form()
-    raw = str(data.get("assignee") or "")
     try:
-        await services.assign(request.state.ctx, lead_id, int(raw) if raw.isdigit() else None)
+        await services.assign(request.state.ctx, lead_id, read_id(data.get("assignee")))
     except LookupError:
         raise NotFoundException() from None
     except ValidationFailed as exc:
@@ -167,14 +173,13 @@ async def assign_lead(request: Request, lead_id: FromPath[int]) -> Response:
 async def assign_many(request: Request) -> Response:
     """The list's selected leads to one colleague (or to nobody), all or none."""
     data = await request.form()
-    ids = [int(v) for v in data.getall("ids", []) if str(v).isdigit()]
-    raw = str(data.get("assignee") or "")
+    ids = [i for i in (read_id(v) for v in data.getall("ids", [])) if i is not None]
     back = str(data.get("next") or "")
     back = back if back.startswith("/leads/") and "//" not in back else "/leads/"
     if not ids:
         return flash(Redirect(back, status_code=303), _("Select the leads to assign first."), "error")
     try:
-        count = await services.assign_many(request.state.ctx, ids, int(raw) if raw.isdigit() else None)
+        count = await services.assign_many(request.state.ctx, ids, read_id(data.get("assignee")))
     except LookupError:
         raise NotFoundException() from None
     except ValidationFailed as exc:
@@ -201,9 +206,9 @@ async def create_customer(request: Request, lead_id: FromPath[int]) -> Response:
 @post("/{lead_id:int}/hand-over", guards=[requires("leads.edit")])
 async def hand_over_lead(request: Request, lead_id: FromPath[int]) -> Response:
     """The customer prefers another dealer: the lead moves there (see :mod:`plugins.leads.handover`)."""
-    raw = str((await request.form()).get("preferred_dealer") or "")
+    chosen = read_id((await request.form()).get("preferred_dealer"))
     try:
-        name = await handover.hand_over(request.state.ctx, lead_id, int(raw) if raw.isdigit() else None)
+        name = await handover.hand_over(request.state.ctx, lead_id, chosen)
     except LookupError:
         raise NotFoundException() from None
     except ValidationFailed as exc:
