@@ -17,6 +17,7 @@ from forecourt import (
     Context,
     FieldError,
     Forbidden,
+    Message,
     ValidationFailed,
     append_history,
     apply_transition,
@@ -142,8 +143,7 @@ async def update(ctx: Context, customer_id: int, raw: dict[str, Any], language: 
     if errors:
         raise ValidationFailed(errors)
     values["updated_at"] = now()
-    return await update_entity(ctx, Customer, ENTITY, customer_id, values, history=TRACKED,
-                               summary=_("Details changed"))
+    return await update_entity(ctx, Customer, ENTITY, customer_id, values, history=TRACKED)
 
 
 async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, reason: str = "") -> None:
@@ -156,7 +156,7 @@ async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, rea
         {Customer.blacklisted: blacklisted, Customer.blacklist_reason: reason[:2000] if blacklisted else "",
          Customer.updated_at: now()}).where(Customer.id == customer_id)
     await append_history(ctx, ENTITY, customer_id, "event",
-                         _("Put on the blacklist") if blacklisted else _("Taken off the blacklist"),
+                         Message("Put on the blacklist") if blacklisted else Message("Taken off the blacklist"),
                          {"reason": reason})
     await registry().notify("customers_blacklist_changed", ctx.modules, ctx=ctx, customer_id=customer_id,
                             blacklisted=blacklisted, reason=reason)
@@ -168,7 +168,7 @@ async def set_invalid(ctx: Context, customer_id: int, invalid: bool) -> None:
     await Customer.scoped(ctx.dealer_id).update({Customer.invalid: invalid, Customer.updated_at: now()}).where(
         Customer.id == customer_id)
     await append_history(ctx, ENTITY, customer_id, "event",
-                         _("Marked invalid") if invalid else _("Marked valid again"), {})
+                         Message("Marked invalid") if invalid else Message("Marked valid again"), {})
 
 
 async def held_records(ctx: Context, customer_id: int) -> list[HeldRecords]:
@@ -289,7 +289,7 @@ async def add_followup(ctx: Context, customer_id: int, raw: dict[str, Any]) -> i
             Customer.id == customer_id)
         if next_at is not None:
             await create_reminder(
-                ctx, _("Follow up with %(name)s: %(plan)s") % {"name": customer["name"], "plan": plan or content},
+                ctx, Message("Follow up with %(name)s: %(plan)s", name=customer["name"], plan=plan or content),
                 next_at, user_id=customer["owner_id"] or ctx.user_id, url=f"/customers/{customer_id}",
                 entity=ENTITY, entity_id=customer_id, source="customers")
     return row.id
