@@ -58,6 +58,7 @@ class Item:
     currency: str = ""
     details: dict[str, str] = field(default_factory=dict)
     notes: list[Message] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  #: refusals found while reading it (not text, too long)
 
 
 @dataclass
@@ -110,7 +111,7 @@ async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Ou
     """Make the lead ``item`` describes for ``key``'s dealer, or apply it to the lead its reference names."""
     reading = fields.read(item.values, dealer["language"], best_effort=True)
     notes = [*item.notes, *reading.notes]
-    errors = {**_reference_errors(item), **reading.errors}
+    errors = {**_reference_errors(item), **reading.errors, **item.errors}
     if errors:
         return Outcome(422, notes=notes, errors=errors)
     values = reading.values

@@ -99,10 +99,8 @@ async def _json(request: Request, key: dict[str, Any], dealer: dict[str, Any]) -
     if not isinstance(data, dict):
         raise Problem("not-a-lead", _("Send one lead as a JSON object."))
     lead = jsonlead.read(data)
-    if lead.errors:
-        raise Problem("invalid", errors=lead.errors)
     item = Item(values=lead.values, format="json", document=text, external_id=lead.external_id,
-                currency=lead.currency, notes=lead.notes)
+                currency=lead.currency, notes=lead.notes, errors=lead.errors)
     return _single(await receive(key, dealer, item))
 
 
