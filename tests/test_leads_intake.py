@@ -85,6 +85,9 @@ async def test_a_portal_sends_json_leads_with_its_own_revocable_key(make_dealer,
 
     stored = await IntakeKey.scoped(dealer.id).select().first()
     assert stored["last_used_at"] is not None
+    await anon.post("/leads/api/intake", json={"model": "only"}, headers=auth)  # refused, but the key was used
+    later = await IntakeKey.scoped(dealer.id).select().first()
+    assert later["last_used_at"] > stored["last_used_at"]
     assert (await admin.post(f"/leads/settings/keys/{stored['id']}/revoke")).status_code == 303
     r = await anon.post("/leads/api/intake", json={**LEAD, "external_id": "AS-3"}, headers=auth)
     assert r.status_code == 401 and await Lead.scoped(dealer.id).count() == 2

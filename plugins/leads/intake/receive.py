@@ -24,6 +24,8 @@ from typing import Any
 from forecourt import (
     FieldError,
     Message,
+    ValidationFailed,
+    Veto,
     append_history,
     create_reminder,
     enabled_modules,
@@ -152,6 +154,10 @@ async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Ou
         if found is None:  # pragma: no cover - the winner's claim and lead commit together
             raise
         return await _resend(ctx, key, found, item, values, notes)
+    except ValidationFailed as exc:  # a plugin's validate_change refused it: nothing was written
+        return Outcome(422, notes=notes, errors=exc.errors)
+    except Veto as exc:
+        return Outcome(422, notes=notes, errors={"lead": exc.message})
     return Outcome(201, row.id, True, notes=notes)
 
 
@@ -176,9 +182,14 @@ async def _resend(ctx: Any, key: dict[str, Any], lead_id: int, item: Item, value
             IntakeLead.notes: _dumps([n.to_data() for n in notes]), IntakeLead.updated_at: now(),
         }).where((IntakeLead.lead_id == lead_id) & (IntakeLead.key_id == key["id"]))
 
-    await update_entity(ctx, Lead, services.ENTITY, lead_id, {**changes, "updated_at": now()}, history=UPDATABLE,
-                        summary=Message("Updated by a resend from “%(name)s”", name=key["name"]),
-                        extra=keep_document)
+    try:
+        await update_entity(ctx, Lead, services.ENTITY, lead_id, {**changes, "updated_at": now()},
+                            history=UPDATABLE, summary=Message("Updated by a resend from “%(name)s”", name=key["name"]),
+                            extra=keep_document)
+    except ValidationFailed as exc:
+        return Outcome(422, lead_id, notes=notes, errors=exc.errors)
+    except Veto as exc:
+        return Outcome(422, lead_id, notes=notes, errors={"lead": exc.message})
     return Outcome(200, lead_id, updated=[n for n in UPDATABLE if n in changes], notes=notes)
 
 

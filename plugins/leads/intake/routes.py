@@ -18,6 +18,7 @@ from typing import Any
 
 from litestar import HttpMethod, MediaType, Request, Response, get, post, route
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath
 
 from forecourt import dealers_with_module, in_language, negotiate_language
 from forecourt import gettext as _
@@ -157,7 +158,7 @@ async def unknown(request: Request) -> Response:
 
 
 @get("/api/problems/{code:str}", opt=API, exception_handlers=HANDLERS, include_in_schema=False)
-async def problem_kind(request: Request, code: str) -> Response:
+async def problem_kind(request: Request, code: FromPath[str]) -> Response:
     """What a problem ``type`` of this API means (the URI every problem answer carries)."""
     with in_language(lang := language(request)):
         if code not in KINDS:
