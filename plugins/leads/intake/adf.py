@@ -48,6 +48,11 @@ DETAIL_LABELS = {
 }
 
 
+#: ADF's words for a vehicle's status and the customer's interest, as the card shows them
+VALUE_LABELS = {"new": _l("New"), "used": _l("Used"), "buy": _l("Buy"), "lease": _l("Lease"),
+                "sell": _l("Sell"), "trade-in": _l("Trade-in"), "test-drive": _l("Test drive")}
+
+
 @dataclass
 class Prospect:
     """One ``<prospect>``: the lead's fields as :func:`plugins.leads.fields.read` takes them, and the rest."""

@@ -17,6 +17,7 @@ resend leaves empty never erase what the lead has.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ from forecourt import (
     append_history,
     create_reminder,
     enabled_modules,
+    fmt_datetime,
     now,
     read_text,
     system_context,
@@ -36,6 +38,7 @@ from forecourt import (
 )
 from forecourt import lazy_gettext as _l
 from plugins.leads import fields, rotation, services
+from plugins.leads.intake.adf import VALUE_LABELS
 from plugins.leads.tables import IntakeLead, Lead
 
 #: what a resend may change, with the history's labels
@@ -203,4 +206,14 @@ async def record_of(dealer_id: int, lead_id: int) -> dict[str, Any] | None:
         notes = [Message.from_data(n) for n in json.loads(row["notes"] or "[]")]
     except (TypeError, ValueError, AttributeError):
         details, notes = {}, []
-    return {**row, "details": details if isinstance(details, dict) else {}, "notes": notes}
+    details = details if isinstance(details, dict) else {}
+    for key in ("vehicle_status", "interest"):
+        if key in details:
+            details[key] = str(VALUE_LABELS.get(details[key], details[key]))
+    if details.get("requested_at"):
+        try:
+            moment = dt.datetime.fromisoformat(str(details["requested_at"]))
+            details["requested_at"] = fmt_datetime(moment) if moment.tzinfo else details["requested_at"]
+        except ValueError:
+            pass
+    return {**row, "details": details, "notes": notes}
