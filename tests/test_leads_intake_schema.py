@@ -67,8 +67,8 @@ async def test_schemathesis_finds_no_server_error_in_the_intake_api(make_dealer,
                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
                "response_schema_conformance", "--suppress-health-check", "all", "--request-timeout", "20",
                "--no-color", "--report", "junit", "--report-dir", str(tmp_path)]
-    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.STDOUT)
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, cwd=tmp_path,
+                                                   stderr=asyncio.subprocess.STDOUT)  # its cache stays there
     out, _ = await asyncio.wait_for(process.communicate(), timeout=240)
     text = out.decode("utf-8", "replace")
     assert process.returncode == 0, text[-6000:]
