@@ -52,7 +52,8 @@ async def hit(bucket: str, limit: int, window: dt.timedelta) -> Decision:
     if isinstance(started, str):  # SQLite hands RETURNING's timestamp back as text
         started = dt.datetime.fromisoformat(started)
     left = (started + window - moment).total_seconds() if isinstance(started, dt.datetime) else window.total_seconds()
-    return Decision(False, hits, max(1, int(left + 0.999)))
+    # a parallel hit that started the window a moment after ours was timed would make it longer than the window
+    return Decision(False, hits, max(1, min(int(window.total_seconds() + 0.999), int(left + 0.999))))
 
 
 async def reset(bucket: str) -> None:
