@@ -132,6 +132,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         exception_handlers={Exception: handle_exception},
         after_exception=[prepare_error_page],  # the error page's menu, asked for before the handler
         lifespan=[lifespan],
+        # No generated schema of the staff UI's routes at /schema: integrations publish their own
+        # (the leads intake: /leads/api/openapi.json).
+        openapi_config=None,
         debug=False,
     )
     app.state.settings = settings

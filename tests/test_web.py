@@ -167,3 +167,13 @@ async def test_a_refused_form_keeps_what_was_typed_and_leads_back(make_dealer, c
     r = await other.post(f"/timeline/deals.deal/{deal_id}/comments/{comment_id}",
                          data={"text": "ok", "_state": "new", "priority": "2", "next": f"/deals/{deal_id}"})
     assert r.status_code == 403 and "<textarea" not in r.text
+
+
+async def test_pages_say_their_charset_once_and_no_route_schema_is_served(make_dealer, client_as, anon):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    for client, path in ((anon, "/login"), (anon, "/nowhere"), (manager, "/"), (manager, "/leads/99999")):
+        r = await client.get(path)
+        assert r.headers["content-type"] == "text/html; charset=utf-8", (path, r.headers["content-type"])
+    for path in ("/schema", "/schema/openapi.json", "/schema/swagger"):
+        assert (await manager.get(path)).status_code == 404  # the staff UI's routes are not published

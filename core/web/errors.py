@@ -161,7 +161,7 @@ def error_response(request: Request, status: int, detail: str = "",
         languages=LANGUAGE_NAMES, flashes=[], fragment=_fragment(request),
         csrf_token=token, path=request.url.path, back=layout["back"], typed=layout["typed"],
     )
-    response = Response(content=html, status_code=status, media_type="text/html; charset=utf-8")
+    response = Response(content=html, status_code=status, media_type=MediaType.HTML)
     if new_cookie:  # as the CSRF middleware sets it, so that the page's forms (the language switch) work
         response.set_cookie(key=config.cookie_name, value=token, path=config.cookie_path,
                             secure=config.cookie_secure, httponly=config.cookie_httponly,

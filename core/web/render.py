@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.template.base import csrf_token
 
@@ -87,7 +87,7 @@ async def page(
     boosted = request.headers.get("hx-boosted") == "true"
     context["fragment"] = htmx and not boosted
     html = await render_string(request, template, context)
-    response = Response(content=html, media_type="text/html; charset=utf-8",
+    response = Response(content=html, media_type=MediaType.HTML,
                         status_code=status_code)
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -200,7 +200,7 @@ async def timeline_panel(request: Request, entity: str, entity_id: int) -> Marku
 async def timeline_fragment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
     m = _entity_machine(request, entity)
     await _row(request, m, entity_id)
-    return Response(await timeline_panel(request, entity, entity_id), media_type="text/html; charset=utf-8")
+    return Response(await timeline_panel(request, entity, entity_id), media_type=MediaType.HTML)
 
 
 @post("/timeline/{entity:str}/{entity_id:int}/comments")
