@@ -152,7 +152,9 @@ def error_response(request: Request, status: int, detail: str = "",
         token = ""
     token = token or request.cookies.get(CSRF_COOKIE, "")
     config = request.app.csrf_config
-    new_cookie = not token and config is not None  # a first visit to an unknown address: give it one
+    # a first visit to an unknown address: give it one; a missing static file is nobody's page,
+    # and static answers carry no cookie (a shared cache could hand it to someone else)
+    new_cookie = not token and config is not None and not request.url.path.startswith(SKIP_PREFIXES)
     if new_cookie:
         token = generate_csrf_token(config.secret)
     html = env.get_template("core/error.html").render(
@@ -161,7 +163,9 @@ def error_response(request: Request, status: int, detail: str = "",
         languages=LANGUAGE_NAMES, flashes=[], fragment=_fragment(request),
         csrf_token=token, path=request.url.path, back=layout["back"], typed=layout["typed"],
     )
-    response = Response(content=html, status_code=status, media_type=MediaType.HTML)
+    # an error page may show the user's menu and the text they typed: never kept in a cache
+    response = Response(content=html, status_code=status, media_type=MediaType.HTML,
+                        headers={"cache-control": "private, no-store"})
     if new_cookie:  # as the CSRF middleware sets it, so that the page's forms (the language switch) work
         response.set_cookie(key=config.cookie_name, value=token, path=config.cookie_path,
                             secure=config.cookie_secure, httponly=config.cookie_httponly,

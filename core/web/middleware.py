@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.accounts import parse_modules
 from core.auth import sessions
@@ -82,6 +82,21 @@ async def read_context(scope: Scope) -> RequestContext:
     return RequestContext(ctx, lang, user.dealer_timezone, user.dealer_currency)
 
 
+def _no_store(send: Send) -> Send:
+    """A logged-in answer holds one user's data: no shared cache keeps it and the browser's
+    back button after logging out does not show it again (``Cache-Control: private, no-store``)."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if not any(name.lower() == b"cache-control" for name, _ in headers):
+                headers.append((b"cache-control", b"private, no-store"))
+                message = {**message, "headers": headers}  # type: ignore[assignment]
+        await send(message)
+
+    return wrapped
+
+
 class ContextMiddleware:
     """Puts ``ctx`` (a :class:`Context` or None) into ``request.state``."""
 
@@ -98,6 +113,8 @@ class ContextMiddleware:
         zone_token = set_zone(zone)
         money_token = set_currency(currency)  # amounts in the dealer's currency, like jobs do
         state["ctx"] = ctx
+        if ctx is not None:
+            send = _no_store(send)
         try:
             await self.app(scope, receive, send)
         finally:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from core import i18n, machine, timeutil
 from core.plugins import Registry
+from core.web.static import static_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -28,10 +30,39 @@ def _workflow_states(machine_key: str) -> list[Any]:
     return list(found.states) if found else []
 
 
+def template_domain(name: str | None) -> str:
+    """A template's gettext domain: ``leads/board.html`` reads the leads plugin's catalogue first."""
+    first = (name or "").split("/", 1)[0]
+    return first if "/" in (name or "") and first in i18n.domains() else i18n.CORE_DOMAIN
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return i18n.gettext(message, domain=template_domain(context.name))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(singular, plural, n, domain=template_domain(context.name))
+
+
+@pass_context
+def _pgettext(context: Context, msgctxt: str, message: str) -> str:
+    return i18n.pgettext(msgctxt, message, domain=template_domain(context.name))
+
+
+@pass_context
+def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return i18n.npgettext(msgctxt, singular, plural, n, domain=template_domain(context.name))
+
+
 def build_env(registry: Registry, debug: bool = False) -> Environment:
     folders = [TEMPLATES] + [
         p.manifest.templates for p in registry.plugins.values() if p.manifest.templates
     ]
+    for plugin in registry.plugins.values():  # its templates are "<name>/..."; so is its domain
+        if plugin.manifest.locale:
+            i18n.name_domain(plugin.manifest.locale, plugin.manifest.name)
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -40,13 +71,14 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
         auto_reload=debug,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
     )
     env.filters.update(
         datetime=i18n.fmt_datetime, date=i18n.fmt_date, money=i18n.fmt_money,
         number=i18n.fmt_number, since=i18n.fmt_since,
     )
-    env.globals["static"] = lambda path: f"/static/{path}"
+    # Versioned URLs (``?v=<hash>``): cached for a year, a changed file gets a new URL (core/web/static.py).
+    env.globals["static"] = lambda path: static_url(STATIC, path)
     # Status machines in any template: a state's badge data and a list filter's options.
     env.globals["workflow_state"] = _workflow_state
     env.globals["workflow_states"] = _workflow_states
