@@ -13,6 +13,7 @@ import contextvars
 import datetime as dt
 import functools
 import io
+import sys
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -35,34 +36,117 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale
 _currency: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_currency", default="EUR")
 #: the currency a new dealer gets from its language when none is chosen
 CURRENCY_BY_LANGUAGE = {"cs": "CZK", "ru": "RUB", "zh": "CNY", "en": "EUR"}
-_catalogues: dict[str, NullTranslations] = {}
+#: domain -> language -> translations; a plugin's fall back to the core's
+_catalogues: dict[str, dict[str, NullTranslations]] = {}
+#: a plugin's package folder -> its domain, to find the domain of the code that asks for a text
+_domain_dirs: list[tuple[str, str]] = []
+_module_domains: dict[str, str] = {}
+#: a plugin's locale folder -> its name, for a bare folder given to load_catalogues (see name_domain)
+_domain_names: dict[str, str] = {}
+#: the core's gettext domain; every other domain is a plugin's name
+CORE_DOMAIN = "core"
 
 
-def _load_po(path: Path) -> Translations:
+def _compile_po(path: Path) -> bytes:
     with path.open("rb") as fh:
         catalog = read_po(fh)
     buf = io.BytesIO()
     write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(fp=buf)
+    return buf.getvalue()
 
 
-def load_catalogues(extra_dirs: Iterable[Path] = ()) -> None:
-    """(Re)build the per-language catalogues from the core's and plugins' .po files."""
+def _load_po(path: Path) -> Translations:
+    return Translations(fp=io.BytesIO(_compile_po(path)))
+
+
+def load_catalogues(extra_dirs: Iterable[Path | tuple[str, Path]] = ()) -> None:
+    """(Re)build the catalogues: one gettext domain per plugin, each falling back to the core's.
+
+    They used to be merged into one, so the last plugin loaded won a msgid
+    it shared with another ("Name" of a dealer showed as a person's name).
+    Now a plugin's templates and code read their own catalogue first and the
+    core's after it; the core's own texts read the core's first and then the
+    plugins' (a plugin's label shown by core code, e.g. a plain-string state).
+    ``extra_dirs`` holds ``(plugin name, locale folder)`` pairs, or bare
+    locale folders (the domain is then the folder's parent's name).
+    """
     _catalogues.clear()
-    dirs = [CORE_LOCALE_DIR, *[d for d in extra_dirs if d]]
+    _domain_dirs.clear()
+    _module_domains.clear()
+    plugins: list[tuple[str, Path]] = []
+    for item in extra_dirs:
+        if isinstance(item, tuple):
+            name, folder = item
+        else:
+            folder = Path(item)
+            name = _domain_names.get(str(folder.resolve()), folder.parent.name)
+        if folder:
+            plugins.append((name, Path(folder)))
+            _domain_dirs.append((str(Path(folder).resolve().parent) + "/", name))
     for lang in LANGUAGES:
-        merged: NullTranslations | None = None
-        for base in dirs:
-            po = Path(base) / lang / "LC_MESSAGES" / "messages.po"
-            if not po.exists():
-                continue
-            translations = _load_po(po)
-            if merged is None:
-                merged = translations
-            else:
-                merged.merge(translations)  # type: ignore[union-attr]
-        _catalogues[lang] = merged or NullTranslations()
+        compiled: dict[str, bytes] = {}
+        for name, base in [(CORE_DOMAIN, CORE_LOCALE_DIR), *plugins]:
+            po = base / lang / "LC_MESSAGES" / "messages.po"
+            if po.exists():
+                compiled[name] = _compile_po(po)
+
+        def chain(order: list[str], compiled: dict[str, bytes] = compiled) -> NullTranslations:
+            first: NullTranslations | None = None
+            for name in order:
+                if name in compiled:
+                    translations = Translations(fp=io.BytesIO(compiled[name]))
+                    if first is None:
+                        first = translations
+                    else:
+                        first.add_fallback(translations)
+            return first or NullTranslations()
+
+        names = [name for name, _ in plugins]
+        _catalogues.setdefault(CORE_DOMAIN, {})[lang] = chain([CORE_DOMAIN, *names])
+        for name in names:
+            _catalogues.setdefault(name, {})[lang] = chain([name, CORE_DOMAIN])
+
+
+def name_domain(locale: Path, name: str) -> None:
+    """Call the catalogue in ``locale`` by its plugin's name (the prefix of the plugin's template names)."""
+    _domain_names[str(Path(locale).resolve())] = name
+
+
+def domains() -> list[str]:
+    """The loaded gettext domains: the core's and one per plugin that ships a catalogue."""
+    return list(_catalogues) or [CORE_DOMAIN]
+
+
+def domain_of_module(module: str, file: str | None = None) -> str:
+    """The domain of the plugin whose package holds ``file`` (the code's module), else the core's."""
+    found = _module_domains.get(module)
+    if found is None:
+        where = str(Path(file).resolve()) if file else ""
+        found = next((name for folder, name in _domain_dirs if where.startswith(folder)), CORE_DOMAIN)
+        _module_domains[module] = found
+    return found
+
+
+def caller_domain(depth: int = 1) -> str:
+    """The domain of the code ``depth`` frames above the caller (a plugin's own texts find its catalogue)."""
+    frame = sys._getframe(depth + 1)
+    return domain_of_module(frame.f_globals.get("__name__", ""), frame.f_globals.get("__file__"))
+
+
+def has_message(domain: str, message: str, context: str | None = None) -> bool:
+    """Whether ``domain``'s own catalogue (not its fallback) translates ``message`` in the current language."""
+    catalogue = _catalogues.get(domain, {}).get(_current.get())
+    key = f"{context}\x04{message}" if context else message
+    own = getattr(catalogue, "_catalog", {})
+    return key in own or (key, 0) in own
+
+
+def domain_for(message: str, context: str | None = None) -> str:
+    """The domain that knows ``message``: the core's first, then the plugins' (a stored text without one)."""
+    for domain in [CORE_DOMAIN, *[d for d in _catalogues if d != CORE_DOMAIN]]:
+        if has_message(domain, message, context):
+            return domain
+    return CORE_DOMAIN
 
 
 def set_locale(lang: str) -> contextvars.Token[str]:
@@ -125,21 +209,71 @@ def _currency_codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-def gettext(message: str) -> str:
-    catalogue = _catalogues.get(_current.get())
+def _catalogue(domain: str) -> NullTranslations | None:
+    by_lang = _catalogues.get(domain) or _catalogues.get(CORE_DOMAIN) or {}
+    return by_lang.get(_current.get())
+
+
+def gettext(message: str, domain: str | None = None) -> str:
+    """``message`` in the current language, from the catalogue of the calling code's plugin (or ``domain``'s)."""
+    catalogue = _catalogue(domain or caller_domain())
     return catalogue.gettext(message) if catalogue else message
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    catalogue = _catalogues.get(_current.get())
+def ngettext(singular: str, plural: str, n: int, domain: str | None = None) -> str:
+    catalogue = _catalogue(domain or caller_domain())
     if catalogue is None:
         return singular if n == 1 else plural
     return catalogue.ngettext(singular, plural, n)
 
 
-def lazy_gettext(message: str) -> LazyProxy:
-    """For strings defined at import time (labels), translated when shown."""
-    return LazyProxy(gettext, message, enable_cache=False)
+def pgettext(context: str, message: str, domain: str | None = None) -> str:
+    """``message`` in the sense ``context`` names: one English word with two meanings gets two translations."""
+    catalogue = _catalogue(domain or caller_domain())
+    return catalogue.pgettext(context, message) if catalogue else message
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, domain: str | None = None) -> str:
+    catalogue = _catalogue(domain or caller_domain())
+    if catalogue is None:
+        return singular if n == 1 else plural
+    return catalogue.npgettext(context, singular, plural, n)
+
+
+#: where a lazy text was defined: a domain, or the defining module (name, file) to find its domain when shown
+Where = str | tuple[str, str | None]
+
+
+def _caller_where(depth: int = 1) -> Where:
+    frame = sys._getframe(depth + 1)
+    return frame.f_globals.get("__name__", ""), frame.f_globals.get("__file__")
+
+
+def domain_of(where: Where) -> str:
+    """The domain of a lazy text's :data:`Where`."""
+    return where if isinstance(where, str) else domain_of_module(*where)
+
+
+def _lazy_gettext(message: str, where: Where) -> str:
+    return gettext(message, domain=domain_of(where))
+
+
+def _lazy_pgettext(context: str, message: str, where: Where) -> str:
+    return pgettext(context, message, domain=domain_of(where))
+
+
+def lazy_gettext(message: str, domain: str | None = None) -> LazyProxy:
+    """For strings defined at import time (labels), translated when shown, from the defining plugin's catalogue.
+
+    The defining module is kept, not its domain: labels are made on import,
+    before the catalogues (and so the plugins' domains) are loaded.
+    """
+    return LazyProxy(_lazy_gettext, message, domain or _caller_where(), enable_cache=False)
+
+
+def lazy_pgettext(context: str, message: str, domain: str | None = None) -> LazyProxy:
+    """:func:`lazy_gettext` with a context (see :func:`pgettext`)."""
+    return LazyProxy(_lazy_pgettext, context, message, domain or _caller_where(), enable_cache=False)
 
 
 _ = gettext

@@ -18,6 +18,11 @@ message of its own, a date or a moment as ISO text that is formatted for the
 reader (their language, the dealer's clock). ``scripts/i18n`` extracts the
 msgid of every ``Message(...)`` call, so it is translated like any other text.
 
+Each plugin has its own catalogue (a gettext domain), so a Message keeps
+the domain of the code that made it: taken from the caller's module, or
+passed as ``domain=``. A row stored before domains were kept has none; its
+msgid is then looked up in the core's catalogue first, then the plugins'.
+
 Rendering never fails: an unknown msgid shows in English, a translation whose
 placeholders do not fit its parameters falls back to the English pattern.
 """
@@ -40,11 +45,15 @@ _MSG, _DATE, _MOMENT = "$msg", "$date", "$dt"
 class Message:
     """A translatable text with named parameters; ``str()`` renders it in the current language."""
 
-    __slots__ = ("id", "params")
+    __slots__ = ("context", "domain", "id", "params")
 
-    def __init__(self, id: str, /, **params: Any) -> None:
+    def __init__(self, id: str, /, *, domain: str | None = None, **params: Any) -> None:
         self.id = id
         self.params = params
+        #: the catalogue to read: the plugin whose code wrote the message ("" = find the one that knows it)
+        self.domain = i18n.caller_domain() if domain is None else domain
+        #: the msgctxt of a ``lazy_pgettext`` label (one English word with two meanings)
+        self.context = ""
 
     @classmethod
     def of(cls, text: Any) -> Message | str:
@@ -53,14 +62,23 @@ class Message:
             return text
         if isinstance(text, LazyProxy):
             args = getattr(text, "_args", ())
-            if args and isinstance(args[0], str):
-                return cls(args[0])
+            func = getattr(text, "_func", None)
+            if func is i18n._lazy_gettext and len(args) == 2 and isinstance(args[0], str):
+                return cls(args[0], domain=i18n.domain_of(args[1]))
+            if func is i18n._lazy_pgettext and len(args) == 3 and isinstance(args[1], str):
+                message = cls(args[1], domain=i18n.domain_of(args[2]))
+                message.context = str(args[0])
+                return message
+            if args and isinstance(args[0], str):  # another lazy text: its msgid, found where it is known
+                return cls(args[0], domain="")
         return str(text)
 
     def render(self) -> str:
         """The text in the current request's (or job's) language."""
         values = {k: _render_value(v) for k, v in self.params.items()}
-        translated = i18n.gettext(self.id)
+        domain = self.domain or i18n.domain_for(self.id, self.context or None)
+        translated = (i18n.pgettext(self.context, self.id, domain=domain) if self.context
+                      else i18n.gettext(self.id, domain=domain))
         try:
             return translated % values if values else translated
         except (KeyError, TypeError, ValueError):
@@ -90,7 +108,12 @@ class Message:
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-able form; :meth:`from_data` reads it back."""
-        return {"id": self.id, "params": {k: _encode(v) for k, v in self.params.items()}}
+        data: dict[str, Any] = {"id": self.id, "params": {k: _encode(v) for k, v in self.params.items()}}
+        if self.domain:
+            data["domain"] = self.domain
+        if self.context:
+            data["context"] = self.context
+        return data
 
     def dumps(self) -> str:
         return json.dumps(self.to_data(), ensure_ascii=False)
@@ -98,7 +121,10 @@ class Message:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Message:
         params = data.get("params") or {}
-        return cls(str(data.get("id", "")), **{str(k): _decode(v) for k, v in params.items()})
+        decoded = {str(k): _decode(v) for k, v in params.items() if k != "domain"}
+        message = cls(str(data.get("id", "")), domain=str(data.get("domain") or ""), **decoded)
+        message.context = str(data.get("context") or "")
+        return message
 
 
 def _encode(value: Any) -> Any:
@@ -173,4 +199,4 @@ def shown(message: str | None, fallback: str) -> str:
             return Message.from_data(json.loads(message)).render()
         except (TypeError, ValueError, AttributeError):
             pass
-    return i18n.gettext(fallback) if fallback else fallback
+    return i18n.gettext(fallback, domain=i18n.domain_for(fallback)) if fallback else fallback

@@ -10,6 +10,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from core.i18n import gettext, lazy_gettext
+
 
 @dataclass(frozen=True)
 class Permission:
@@ -21,10 +23,10 @@ class Permission:
 
 
 CORE_PERMISSIONS = (
-    Permission("core.users", "Manage the dealer's users", ("dealer_admin",)),
-    Permission("core.modules", "Switch the dealer's modules on and off", ("dealer_admin",)),
-    Permission("core.reasons", "Edit the dealer's reason lists", ("dealer_admin",)),
-    Permission("core.platform", "Manage dealers and platform users", ()),
+    Permission("core.users", lazy_gettext("Manage the dealer's users"), ("dealer_admin",)),
+    Permission("core.modules", lazy_gettext("Switch the dealer's modules on and off"), ("dealer_admin",)),
+    Permission("core.reasons", lazy_gettext("Edit the dealer's reason lists"), ("dealer_admin",)),
+    Permission("core.platform", lazy_gettext("Manage dealers and platform users"), ()),
 )
 
 
@@ -43,7 +45,8 @@ def requires(permission: str):
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         ctx = connection.scope.get("state", {}).get("ctx")
         if ctx is None or not ctx.can(permission):
-            raise PermissionDeniedException(detail="You do not have access to this page.")
+            # the page's own title, in the reader's language: the error page then shows its hint instead
+            raise PermissionDeniedException(detail=gettext("You do not have access to this page"))
 
     guard.__name__ = f"requires_{permission.replace('.', '_')}"
     return guard

@@ -19,7 +19,17 @@ from core.history import TimelineEntry
 from core.history import append as append_history
 from core.history import change as history_change
 from core.hookspecs import hookimpl, hookspec
-from core.i18n import fmt_date, fmt_datetime, fmt_money, gettext, in_language, lazy_gettext, ngettext
+from core.i18n import (
+    fmt_date,
+    fmt_datetime,
+    fmt_money,
+    gettext,
+    in_language,
+    lazy_gettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
 from core.machine import Input, Machine, State, Transition
@@ -90,11 +100,13 @@ __all__ = [
     "hookspec",
     "in_language",
     "lazy_gettext",
+    "lazy_pgettext",
     "negotiate_language",
     "ngettext",
     "now",
     "page",
     "parse_phone",
+    "pgettext",
     "rate_limit",
     "read_decimal",
     "read_id",

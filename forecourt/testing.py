@@ -288,7 +288,7 @@ async def forecourt_registry(forecourt_env: dict[str, str]):
     await migrate()
     from core import i18n
 
-    i18n.load_catalogues(p.manifest.locale for p in registry.plugins.values() if p.manifest.locale)
+    i18n.load_catalogues((p.manifest.name, p.manifest.locale) for p in registry.plugins.values() if p.manifest.locale)
     return registry
 
 

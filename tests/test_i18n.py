@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
 CATALOGUES = {"core": (ROOT / "core" / "locale", ROOT / "babel.cfg")} | {
     p.name: (p / "locale", None) for p in sorted((ROOT / "plugins").iterdir()) if (p / "__init__.py").exists()
-}
+} | {"deals": (ROOT / "tests" / "plugins" / "fc_deals" / "fc_deals" / "locale",
+               ROOT / "tests" / "plugins" / "fc_deals" / "babel.cfg")}  # the partner example
 
 
 def ids_of(path: Path) -> set[str]:
@@ -39,7 +40,8 @@ def test_template_is_in_step_with_the_code(name, tmp_path):
     out = tmp_path / "fresh.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(cfg),
-         "-k", "lazy_gettext", "-k", "_l", "-k", "_", "-k", "ngettext:1,2", "-k", "Message", "--no-location",
+         "-k", "lazy_gettext", "-k", "_l", "-k", "_", "-k", "ngettext:1,2", "-k", "Message",
+         "-k", "pgettext:1c,2", "-k", "lazy_pgettext:1c,2", "--no-location",
          "-o", str(out), "."],
         cwd=ROOT, check=True,
     )
@@ -89,3 +91,69 @@ async def test_pages_speak_the_users_language(make_dealer, client_as, anon):
     assert bad.status_code == 422 and 'lang="ru"' in bad.text
     form = await admin.post("/customers/", data={"name": ""})
     assert form.status_code == 422 and "Введите" in form.text
+
+
+@pytest.mark.parametrize("lang", ["ru", "cs", "zh"])
+def test_no_plugin_gives_a_core_text_another_meaning(lang):
+    """A plugin's msgid that the core also has translates as the core's does, or carries a msgctxt.
+
+    Each plugin reads its own catalogue first (its own domain), so two
+    plugins may word a text differently. But the core's page frame and macros
+    render inside a plugin's pages and fall back the other way, so one
+    English msgid with two translations between a plugin and the core is one
+    word with two meanings: give the plugin's a ``pgettext`` context instead.
+    """
+    core = {m.id: m.string for m in catalogue("core", lang) if isinstance(m.id, str) and m.id and not m.context}
+    problems = [
+        f"{name}: {m.id!r} is {m.string!r}, the core's {core[m.id]!r}"
+        for name in CATALOGUES if name != "core"
+        for m in catalogue(name, lang)
+        if isinstance(m.id, str) and not m.context and m.string and core.get(m.id) and m.string != core[m.id]
+    ]
+    assert not problems, "use pgettext(context, msgid) for another meaning:\n" + "\n".join(problems)
+
+
+def test_each_domain_reads_its_own_catalogue_then_the_cores(forecourt_registry):
+    from core import i18n
+
+    with i18n.in_language("ru"):
+        assert i18n.gettext("Contact", domain="customers") == "Контактные данные"
+        assert i18n.gettext("Contact", domain="leads") == "Контакт"
+        assert i18n.gettext("Name", domain="leads") == i18n.gettext("Name", domain="core") == "Название"
+        assert i18n.pgettext("person", "Name", domain="leads") == "ФИО"
+        assert i18n.gettext("Log out", domain="leads") == "Выйти"  # the core's, as the fallback
+        # core code showing a plugin's text (a label it was handed) still finds it in the plugins' catalogues
+        assert i18n.gettext("Postponed lead %(name)s is back") == "Отложенный лид %(name)s снова в работе"
+
+
+def test_a_message_keeps_the_domain_of_the_plugin_that_wrote_it(forecourt_registry):
+    """Made in a plugin's module it reads that plugin's catalogue; a row stored without a domain still renders."""
+    import json
+
+    from core.messages import Message, shown
+
+    code = compile('made = Message("Contact")', str(ROOT / "plugins" / "customers" / "services.py"), "exec")
+    scope = {"Message": Message, "__name__": "plugins.customers.services",
+             "__file__": str(ROOT / "plugins" / "customers" / "services.py")}
+    exec(code, scope)
+    made = scope["made"]
+    assert made.domain == "customers"
+    back = Message.from_data(json.loads(made.dumps()))
+    assert back.domain == "customers"
+    from core import i18n
+
+    with i18n.in_language("ru"):
+        assert str(back) == "Контактные данные"
+        assert str(Message("Contact", domain="leads")) == "Контакт"
+        old = json.dumps({"id": "Postponed lead %(name)s is back", "params": {"name": "Novák"}})
+        assert shown(old, "") == "Отложенный лид Novák снова в работе"
+        assert shown("", "Assigned") != "Assigned"  # an old row's plain English msgid
+
+
+async def test_plugins_pages_use_their_own_words(make_dealer, client_as):
+    dealer = await make_dealer(modules=["customers", "leads"], roles=("dealer_admin",))
+    admin = await client_as(dealer, "dealer_admin")
+    await admin.post("/lang", data={"lang": "ru", "next": "/"})
+    page = await admin.get("/customers/")
+    assert page.status_code == 200
+    assert "ФИО" not in page.text and "Имя" in page.text  # the leads plugin's word for a person no longer wins

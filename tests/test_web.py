@@ -96,7 +96,7 @@ async def test_error_pages_have_the_users_menu_language_and_switch(make_dealer, 
     await User.update({User.language: "cs"}).where(User.id == manager.id)
     client = await client_as(dealer, "manager")
     normal = _nav((await client.get("/")).text)
-    assert ("/notes/", "Poznámky") in normal and ("/deals/", "Deals") in normal
+    assert ("/notes/", "Poznámky") in normal and ("/deals/", "Obchody") in normal
     # a row that does not exist (a route matched) and an address no route knows
     for path in ("/notes/99999", "/deals/99999", "/no/such/page"):
         r = await client.get(path, headers={"referer": f"{client.base_url}/notes/"})

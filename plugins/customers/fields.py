@@ -12,6 +12,7 @@ from stdnum.ru import inn
 from forecourt import FieldError, FieldReader, now, read_decimal, read_text
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from forecourt import lazy_pgettext as _lp
 from plugins.customers.search import digits, name_keys, parse_phone
 from plugins.customers.tables import Customer
 
@@ -30,13 +31,15 @@ METHODS = {"phone": _l("Phone"), "visit": _l("Visit"), "messenger": _l("Messenge
 NOTE_PRIORITIES = {2: _l("High"), 1: _l("Medium"), 0: _l("None")}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: changes of these go to the customer's history, under these labels
-TRACKED = {"name": _l("Name"), "phone": _l("Phone"), "email": _l("E-mail"), "temperature": _l("Temperature"),
+TRACKED = {"name": _lp("customer", "Name"),
+           "phone": _l("Phone"), "email": _l("E-mail"), "temperature": _l("Temperature"),
            "discount_pct": _l("Discount"), "source": _l("Source"), "tax_id": _l("Tax id (INN)")}
 TEXT_FIELDS = {"name": 200, "contact_person": 200, "address": 300, "city": 100, "region": 100,
                "intended_model": 100, "occupation": 100}
 
 
-LABELS = {"name": _l("Name"), "contact_person": _l("Contact person"), "address": _l("Address"), "city": _l("City"),
+LABELS = {"name": _lp("customer", "Name"),
+          "contact_person": _l("Contact person"), "address": _l("Address"), "city": _l("City"),
           "region": _l("Region"), "intended_model": _l("Intended model"), "occupation": _l("Occupation"),
           "phone": _l("Phone"), "email": _l("E-mail"), "tax_id": _l("Tax id (INN)"), "discount_pct": _l("Discount"),
           "budget_min": _l("Budget from"), "budget_max": _l("Budget to"), "birth_date": _l("Birth date")}

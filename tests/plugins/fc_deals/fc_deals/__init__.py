@@ -18,4 +18,5 @@ PLUGIN = Manifest(
     piccolo_app="fc_deals.piccolo_app",
     description=_l("Deals from first contact to contract (test plugin for status machines)."),
     templates=HERE / "templates",
+    locale=HERE / "locale",
 )

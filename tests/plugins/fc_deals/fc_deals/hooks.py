@@ -19,6 +19,7 @@ from forecourt import (
     hookimpl,
     now,
 )
+from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 
 
@@ -49,7 +50,7 @@ async def _heard(ctx, hook, detail):
 @hookimpl
 async def validate_transition(ctx, machine, transition, entity_id, inputs):
     if machine == "deals.deal" and transition == "refuse" and inputs.get("note") == "veto me":
-        raise Veto("The deals plugin refuses this refusal.")
+        raise Veto(_("The deals plugin refuses this refusal."))
 
 
 @hookimpl
@@ -81,8 +82,8 @@ async def timeline_entries(ctx, entity, entity_id):
     if entity != "deals.deal":
         return []
     heard = await Heard.scoped(ctx.dealer_id).select().where(Heard.detail.like(f"{entity_id}:%"))
-    return [TimelineEntry(at=h["at"], title=f"Deals plugin heard {h['detail']}", kind="event", plugin="deals")
-            for h in heard]
+    return [TimelineEntry(at=h["at"], title=_("Deals plugin heard %(detail)s") % {"detail": h["detail"]},
+                          kind="event", plugin="deals") for h in heard]
 
 
 async def wake_postponed(ctx):
