@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from core import db
+from core import db, fields
 from core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from core.context import ROLES
 from core.errors import ValidationFailed
@@ -36,15 +36,17 @@ async def create_dealer(
 
     ``timezone`` (IANA) and ``currency`` (ISO 4217) default to the usual ones for ``language``.
     """
-    name, slug = name.strip(), slug.strip().lower()
+    slug = slug.strip().lower()
     timezone = timezone.strip() or ZONE_BY_LANGUAGE.get(language, "UTC")
     currency = currency.strip().upper() or CURRENCY_BY_LANGUAGE.get(language, "EUR")
     errors: dict[str, str] = {}
+    name = _text(name, _("Name"), Dealer.name, "name", errors)
+    city = _text(city, _("City"), Dealer.city, "city", errors)
     if not is_currency(currency):
         errors["currency"] = _("Choose a currency from the list.")
     if timezone != "UTC" and not is_zone(timezone):
         errors["timezone"] = _("Choose a time zone from the list.")
-    if not name:
+    if not name and "name" not in errors:
         errors["name"] = _("Enter the dealer's name.")
     if not SLUG_RE.match(slug):
         errors["slug"] = _("Use 2-64 lower-case letters, digits and dashes.")
@@ -55,15 +57,29 @@ async def create_dealer(
     dealer = Dealer(
         name=name,
         slug=slug,
-        city=city.strip(),
+        city=city,
         language=language,
         timezone=timezone,
         currency=currency,
         modules=format_modules(set(modules or [])),
         created_at=now(),
     )
-    await dealer.save()
+    try:
+        await dealer.save()
+    except Exception as exc:  # a dealer with this short name was made meanwhile (unique index)
+        if not db.is_integrity_error(exc):
+            raise
+        raise ValidationFailed({"slug": _("A dealer with this short name already exists.")}) from None
     return dealer
+
+
+def _text(value: str, label: str, column: Any, key: str, errors: dict[str, str]) -> str:
+    """``value`` through the field kit (no NUL, the column's length); its problem lands in ``errors``."""
+    try:
+        return fields.text(value, label, column)
+    except fields.FieldError as exc:
+        errors[key] = exc.message
+        return ""
 
 
 async def create_user(
@@ -81,6 +97,7 @@ async def create_user(
     login = login.strip().lower()
     email = (email or "").strip().lower() or None
     errors: dict[str, str] = {}
+    full_name = _text(full_name, _("Full name"), User.full_name, "full_name", errors)
     if not LOGIN_RE.match(login):
         errors["login"] = _("Use 2-100 letters, digits, dots, dashes or @ for the login.")
     elif await User.exists().where(User.login == login):
@@ -106,14 +123,21 @@ async def create_user(
         dealer_id=dealer_id,
         login=login,
         email=email,
-        full_name=full_name.strip() or login,
+        full_name=full_name or login,
         password_hash=hash_password(password),
         role=role,
         language=language,
         must_change_password=must_change_password,
         created_at=now(),
     )
-    await user.save()
+    try:
+        await user.save()
+    except Exception as exc:  # the same login or e-mail was taken meanwhile (unique indexes)
+        if not db.is_integrity_error(exc):
+            raise
+        taken = await User.exists().where(User.login == login)
+        raise ValidationFailed({"login": _("This login is already taken.")} if taken else
+                               {"email": _("This e-mail address is already used by another user.")}) from None
     return user
 
 

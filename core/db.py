@@ -183,7 +183,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         )
 
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  #: a ``Serial`` primary key's largest value on PostgreSQL (as core.fields.MAX_ID)
 
 
 def valid_id(value: int) -> bool:

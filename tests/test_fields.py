@@ -223,3 +223,43 @@ async def _nothing_unstorable_was_stored(dealer_id: int) -> None:
                     assert length is None or len(value) <= length, (table, column._meta.name, len(value))
                 elif isinstance(value, Decimal | float):
                     assert math.isfinite(value) and abs(value) < 10**10, (table, column._meta.name, value)
+
+
+async def test_the_cores_own_forms_and_hidden_ids_refuse_unstorable_values(make_dealer, client_as, login,
+                                                                          platform_admin):
+    """The admin forms and ids a form carries go through the kit too: 4xx, never a 5xx, nothing stored."""
+    import asyncio
+
+    from core.tables import Dealer, Reason, User
+    from plugins.leads.tables import Lead
+
+    dealer = await make_dealer(modules=["leads", "deals"])
+    admin = await client_as(dealer, "dealer_admin")
+    users = f"/admin/dealers/{dealer.id}/users"
+    r = await admin.post(users, data={"login": f"nul-{dealer.id}", "role": "manager", "full_name": "a\x00b"})
+    assert r.status_code == 422 and not await User.exists().where(User.login == f"nul-{dealer.id}")
+    reasons = f"/admin/dealers/{dealer.id}/reasons"
+    await admin.get(reasons)
+    for data in ({"list_key": "deals.deal.refuse.reason", "label": "a\x00b"},
+                 {"list_key": "deals.deal.refuse.reason", "label": "x" * 201}):
+        assert (await admin.post(reasons, data=data)).status_code == 422
+    r = await admin.post(reasons, data={"list_key": "deals.deal.refuse.reason", "reason_id": "3000000000",
+                                        "active": "0"})
+    assert r.status_code == 404
+    assert not await Reason.exists().where(Reason.label.like("a%b"))
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/leads/", data={"surname": "Novák", "model": "Peugeot 408", "phone": "+420 601 234 567",
+                                            "source": "phone", "request_type": "pre_order",
+                                            "customer_id": "3000000000"})
+    assert r.status_code == 422 and await Lead.scoped(dealer.id).count() == 0
+    platform = await login(platform_admin)
+    for data in ({"name": "a\x00b", "slug": f"nul-{dealer.id}"}, {"name": "Fine", "slug": f"nul-{dealer.id}",
+                                                                "city": "a\x00b"}):
+        assert (await platform.post("/admin/dealers", data=data)).status_code == 422
+    assert not await Dealer.exists().where(Dealer.slug == f"nul-{dealer.id}")
+    # six admins adding the same login at once: one user, five clear refusals
+    admins = [admin] + [await login(dealer.users["dealer_admin"]) for _ in range(5)]
+    answers = await asyncio.gather(*(a.post(users, data={"login": f"same-{dealer.id}", "role": "manager"})
+                                     for a in admins))
+    assert sorted(a.status_code for a in answers) == [201] + [422] * 5
+    assert await User.count().where(User.login == f"same-{dealer.id}") == 1

@@ -114,7 +114,10 @@ async def test_the_key_is_checked_before_the_body_and_no_body_gives_a_5xx(make_d
     auth = {"authorization": f"Bearer {await make_key(await client_as(dealer, 'dealer_admin'))}"}
     xml = {"content-type": "application/xml"}
     bodies = [(f'<?xml version="1.0" encoding="{enc}"?><adf/>'.encode(), "adf") for enc in
-              ("x-klingon", "rot13", "hex", "base64")] + [(b"[" * 100_000 + b"]" * 100_000, "")]
+              ("x-klingon", "rot13", "hex", "base64", "undefined")] + [
+        (b"[" * 100_000 + b"]" * 100_000, ""),
+        (b"<adf><prospect><customer><comments>" + b"<b>" * 60_000 + b"</b>" * 60_000
+         + b"</comments></customer></prospect></adf>", "adf")]
     for body, endpoint in bodies:
         path = "/leads/api/intake" + ("/adf" if endpoint else "")
         headers = xml if endpoint else {"content-type": "application/json"}
@@ -122,6 +125,9 @@ async def test_the_key_is_checked_before_the_body_and_no_body_gives_a_5xx(make_d
         assert r.status_code == 401, (body[:60], r.text)  # nothing was parsed without a key
         r = await anon.post(path, content=body, headers={**headers, **auth})
         assert r.status_code == 400 and r.headers["content-type"] == PROBLEM, (body[:60], r.text)
+    r = await anon.post("/leads/api/intake", content=b'{"surname": "x"}',
+                        headers={"content-type": "application/json; charset=undefined", **auth})
+    assert r.status_code == 400 and r.headers["content-type"] == PROBLEM
     r = await anon.post("/leads/api/intake/adf", content=b"<adf>" + b" " * 600_000 + b"</adf>", headers={**xml, **auth})
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     assert r.json()["type"] == "/leads/api/problems/too-large"

@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import machine, reasons
+from core import fields, machine, reasons
 from core.accounts import parse_modules
 from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
@@ -59,16 +59,18 @@ async def change_reason(request: Request, dealer_id: FromPath[int]) -> Response:
     defaults = found[3].reasons
     await reasons.ensure_own(dealer.id, data["list_key"], defaults, found[3].detailed)
     if data.get("reason_id"):
-        try:
-            reason_id = int(data["reason_id"])
-        except ValueError:
-            raise NotFoundException() from None
+        reason_id = fields.identifier(data["reason_id"])
+        if reason_id is None:
+            raise NotFoundException()
         flags = {name: data[name] == "1" for name in ("active", "needs_detail") if name in data}
         await reasons.set_flags(dealer.id, data["list_key"], reason_id, **flags)
         return flash(Redirect(f"/admin/dealers/{dealer.id}/reasons", status_code=303), _("Reason list saved."))
-    label = data.get("label", "").strip()
     try:
-        if not label or len(label) > 200:
+        try:
+            label = fields.text(data.get("label", ""), _("Reason"), 200)
+        except fields.FieldError as exc:
+            raise ValidationFailed({data["list_key"]: exc.message}) from None
+        if not label:
             raise ValidationFailed({data["list_key"]: _("Enter a reason of at most 200 characters.")})
         await reasons.add(dealer.id, data["list_key"], label, defaults)
     except ValidationFailed as exc:

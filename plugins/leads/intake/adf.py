@@ -309,4 +309,7 @@ def parse(text: str, language: str) -> list[Prospect]:
         raise Problem("not-adf", _("The document's root must be <adf> with at least one <prospect>."))
     if len(found) > MAX_PROSPECTS:
         raise Problem("too-large", _("At most %(count)d prospects per document.") % {"count": MAX_PROSPECTS})
-    return [prospect(element, language) for element in found]
+    try:
+        return [prospect(element, language) for element in found]
+    except RecursionError:  # elements nested thousands deep (defusedxml does not limit depth)
+        raise Problem("malformed", _("The XML is nested too deeply.")) from None

@@ -79,6 +79,9 @@ def _decoded(body: bytes, encoding: str) -> str:
         raise Problem("malformed", _("The body is not valid %(encoding)s text (line %(line)d, column %(column)d).")
                       % {"encoding": encoding[:40], "line": line, "column": column}, line=line,
                       column=column) from None
+    except (UnicodeError, ValueError, TypeError):  # codecs that exist but decode nothing ("undefined")
+        raise Problem("malformed", _("Unknown or unusable character encoding “%(encoding)s”.")
+                      % {"encoding": encoding[:40]}) from None
 
 
 def xml_text(body: bytes, params: dict[str, str]) -> str:
