@@ -157,3 +157,46 @@ async def test_plugins_pages_use_their_own_words(make_dealer, client_as):
     page = await admin.get("/customers/")
     assert page.status_code == 200
     assert "ФИО" not in page.text and "Имя" in page.text  # the leads plugin's word for a person no longer wins
+
+
+GLOSSARY = ROOT / "docs" / "glossary"
+
+
+def glossary_problems(messages, lang: str) -> list[str]:
+    """What in ``messages`` (a Babel catalogue) does not follow ``docs/glossary/<lang>.toml``.
+
+    A partner can run it on their own catalogue: their words then match the
+    product's. A msgid holding a glossary term must have a msgstr with the
+    term's translation (``use``) and none of the wordings settled against
+    (``avoid``); ``style`` patterns may be in no msgstr at all.
+    """
+    import tomllib
+
+    data = tomllib.loads((GLOSSARY / f"{lang}.toml").read_text(encoding="utf-8"))
+    problems = []
+    for message in messages:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = [s for s in (message.string if isinstance(message.string, tuple) else (message.string,)) if s]
+        for term in data.get("term", []):
+            if not re.search(r"(?<!\w)(?:" + term["en"] + ")", ids[0], re.I):
+                continue
+            for string in strings:
+                if term.get("use") and not re.search(term["use"], string, re.I):
+                    problems.append(f"{ids[0]!r} -> {string!r}: {term['en']!r} is {term['use']!r}")
+                for avoid in term.get("avoid", []):
+                    if re.search(avoid, string, re.I):
+                        problems.append(f"{ids[0]!r} -> {string!r}: not {avoid!r} ({term['en']!r})")
+        for style in data.get("style", []):
+            for string in strings:
+                if re.search(style["pattern"], string):
+                    problems.append(f"{ids[0]!r} -> {string!r}: {style['note']}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["ru", "cs", "zh"])
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_catalogues_use_the_glossarys_words(name, lang):
+    problems = glossary_problems(catalogue(name, lang), lang)
+    assert not problems, f"{name} {lang} (see docs/glossary/{lang}.toml):\n" + "\n".join(problems)
