@@ -141,6 +141,16 @@ async def create_user(
     return user
 
 
+async def account_name(identifier: str) -> str:
+    """The login of the user that ``identifier`` (a login or an e-mail) names; ``identifier`` itself if none.
+
+    Failed-login limits count per account, so that guessing by the e-mail and by the login share one budget.
+    """
+    ident = identifier.strip().lower()
+    row = await User.select(User.login).where((User.login == ident) | (User.email == ident)).first()
+    return row["login"] if row else ident
+
+
 async def authenticate(identifier: str, password: str) -> User | None:
     """The active user whose login or e-mail is ``identifier`` and password matches."""
     ident = identifier.strip().lower()

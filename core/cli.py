@@ -75,7 +75,7 @@ async def _connections_problem(settings, workers: int) -> str:
     """Why ``workers`` processes with their pools would not fit the PostgreSQL server ("" if they do)."""
     from core import db
 
-    if settings.is_sqlite:
+    if settings.is_sqlite or settings.db_pgbouncer:  # pgbouncer has its own limit, of its own pools
         return ""
     import asyncpg
 

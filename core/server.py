@@ -39,8 +39,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int, log_level: str) -> None:
     import uvicorn
 
+    from core.settings import Settings
+
     sock = listening_socket(host, port)
-    config = uvicorn.Config("core.cli:app_factory", factory=True, log_level=log_level, proxy_headers=False)
+    # Behind a reverse proxy every request comes from the proxy's address: the client's address
+    # (per-address limits, the login failure log) and scheme come from its X-Forwarded-* headers,
+    # believed only from the proxies named in FORECOURT_TRUSTED_PROXIES.
+    proxies = Settings.from_env().trusted_proxies
+    config = uvicorn.Config("core.cli:app_factory", factory=True, log_level=log_level,
+                            proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -49,6 +49,8 @@ class Settings:
     db_pool: int = 10
     #: behind pgbouncer in transaction mode: no server-side prepared statements
     db_pgbouncer: bool = False
+    #: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed ("" = none, "*" = any)
+    trusted_proxies: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,6 +76,7 @@ class Settings:
             secure_cookies=env.get("FORECOURT_SECURE_COOKIES", "") == "1",
             db_pool=max(1, int(env.get("FORECOURT_DB_POOL", "10") or "10")),
             db_pgbouncer=env.get("FORECOURT_DB_PGBOUNCER", "") == "1",
+            trusted_proxies=env.get("FORECOURT_TRUSTED_PROXIES", "").strip(),
             default_modules=tuple(m for m in modules.split(",") if m)
             if modules is not None
             else DEFAULT_MODULES,

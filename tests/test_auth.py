@@ -204,3 +204,13 @@ async def test_parallel_guesses_cannot_outrun_the_lock(make_dealer, forecourt_se
     codes = [a.status_code for a in answers]
     assert codes.count(401) == 5 and codes.count(429) == 25, codes
     assert codes[-1] == 429 and not any(a.cookies.get("fc_session") for a in answers)
+
+
+async def test_the_login_and_the_email_share_one_budget_of_attempts(make_dealer, anon):
+    dealer = await make_dealer(modules=[])
+    user = dealer.users["manager"]
+    await anon.get("/login")
+    for identifier in (user.login, f"{user.login}@example.test") * 3:  # 6 wrong guesses, by either name
+        await anon.post("/login", data={"identifier": identifier, "password": "nope-nope-1"})
+    r = await anon.post("/login", data={"identifier": f"{user.login}@example.test", "password": TEST_PASSWORD})
+    assert r.status_code == 429

@@ -130,3 +130,35 @@ async def test_several_workers_share_the_connections(forecourt_env, make_dealer,
             await client.aclose()
         proc.terminate()
         assert proc.wait(timeout=40) == 0
+
+
+async def test_behind_a_trusted_proxy_the_clients_address_counts(forecourt_env, make_dealer):
+    """FORECOURT_TRUSTED_PROXIES: per-address limits see each visitor, not the proxy's one address."""
+    from plugins.leads.tables import Lead
+
+    dealer = await make_dealer(modules=["leads"])
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
+                            env={**os.environ, **forecourt_env, "FORECOURT_TRUSTED_PROXIES": "127.0.0.1"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        async with httpx.AsyncClient(base_url=url) as client:
+            await client.get("/leads/pre-order")
+            order = {"version": "1.6 PureTech 180 EAT8", "trim": "GT", "surname": "Proxy", "first_name": "Anna",
+                     "phone": "+7 903 111-22-33", "consent": "1", "dealer": str(dealer.id),
+                     "_csrf_token": client.cookies.get("fc_csrf", "")}
+            for i in range(7):
+                r = await client.post("/leads/pre-order", data=order, headers={"x-forwarded-for": f"203.0.113.{i}"})
+                assert r.status_code == 200, (i, r.status_code)
+        stored = {row["client_ip"] for row in await Lead.scoped(dealer.id).select(Lead.client_ip)}
+        assert stored == {f"203.0.113.{i}" for i in range(7)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

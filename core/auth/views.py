@@ -42,7 +42,8 @@ async def login(request: Request) -> Response:
     if not identifier or not password:
         context["error"] = _("Enter your login or e-mail and your password.")
         return await page(request, "core/login.html", context, status_code=422)
-    if not await throttle.claim_attempt(identifier, settings.throttle_attempts, settings.throttle_minutes):
+    account = await accounts.account_name(identifier)
+    if not await throttle.claim_attempt(account, settings.throttle_attempts, settings.throttle_minutes):
         context["error"] = _(
             "Too many failed attempts. Wait %(minutes)d minutes and try again."
         ) % {"minutes": settings.throttle_minutes}
@@ -53,7 +54,7 @@ async def login(request: Request) -> Response:
         await throttle.record_failure(identifier, client)
         context["error"] = _("The login or password is not correct.")
         return await page(request, "core/login.html", context, status_code=401)
-    await throttle.clear(identifier)
+    await throttle.clear(account)
     await throttle.purge_older_than(settings.throttle_minutes)
     await sessions.purge_expired()
     # A new session id at every login: a cookie planted before login dies here.

@@ -42,7 +42,7 @@ log = logging.getLogger("forecourt.web")
 CSRF_COOKIE = "fc_csrf"  #: as configured in core.app
 LAYOUT = "error_layout"  #: key in the request's state: what prepare_error_page found for the page
 #: form fields never shown back (secrets), and values that are codes rather than typed text
-_SECRET_FIELD = re.compile(r"password|secret|token|key|csrf", re.I)
+_SECRET_FIELD = re.compile(r"password|secret|token|key|csrf|proof|^(current|new|confirm|old)$", re.I)
 _CODE_VALUE = re.compile(r"[a-z0-9_.:+-]*")
 
 

@@ -65,7 +65,7 @@ async def add_key(request: Request) -> Response:
     response = flash(Redirect(NEW_KEY_PATH, status_code=303), _("The key was made: copy it now."))
     response.cookies.append(Cookie(key=NEW_KEY_COOKIE, value=sign_proof("leads.new_key", {
         "user": ctx.user_id, "key": token}), path=NEW_KEY_PATH, httponly=True, samesite="strict",
-        max_age=NEW_KEY_SECONDS, secure=request.url.scheme == "https"))
+        max_age=NEW_KEY_SECONDS, secure=request.url.scheme == "https" or request.app.state.settings.secure_cookies))
     return response
 
 
