@@ -615,12 +615,16 @@ async def test_the_list_hears_of_leads_that_arrive_while_it_is_open(make_dealer,
     await new_lead(manager)
     page = (await manager.get("/leads/")).text
     poll = re.search(r'hx-get="(/leads/news\?since=[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert 'hx-swap="innerHTML"' in page.split('id="lead-news"')[1].split(">")[0]  # the live region stays
     quiet = await manager.get(poll, headers={"hx-request": "true"})
-    assert quiet.status_code == 200 and 'id="lead-news"' in quiet.text and "arrived" not in quiet.text
+    assert quiet.status_code == 200 and "arrived" not in quiet.text and 'id="lead-news"' not in quiet.text
+    # what the page shows (nothing new) is still true: nothing is swapped in to be announced again
+    assert (await manager.get(poll + "&shown=0", headers={"hx-request": "true"})).status_code == 204
     await new_lead(manager, phone="+420 601 234 588")
     await new_lead(manager, phone="+420 601 234 589")
-    news = await manager.get(poll, headers={"hx-request": "true"})
-    assert "2 new leads arrived." in news.text and 'hx-trigger="every 20s"' in news.text  # and it keeps asking
+    news = await manager.get(poll + "&shown=0", headers={"hx-request": "true"})
+    assert "2 new leads arrived." in news.text and 'name="shown" value="2"' in news.text
+    assert (await manager.get(poll + "&shown=2", headers={"hx-request": "true"})).status_code == 204
     assert (await manager.get("/leads/news", params={"since": "garbage"})).status_code == 200
     other = await make_dealer(modules=["leads"])
     assert "arrived" not in (await (await client_as(other, "manager")).get(poll)).text  # only this dealer's
@@ -753,3 +757,25 @@ async def test_workflow_and_timeline_routes_ask_the_plugins_permissions(make_dea
     assert r.status_code == 403
     assert (await manager.post(f"/workflow/customers.customer/{customer_id}/convert",
                                data={"_state": "potential"})).status_code == 303
+
+
+async def test_a_price_does_not_change_currency_when_its_lead_moves(make_dealer, client_as):
+    """2,415,000 roubles are not 2,415,000 korunas: between currencies the price stays in the history only."""
+    from core.tables import Dealer
+
+    a = await make_dealer(modules=["leads"])
+    b = await make_dealer(modules=["leads"])
+    await Dealer.update({Dealer.currency: "RUB"}).where(Dealer.id == a.id)
+    await Dealer.update({Dealer.currency: "CZK"}).where(Dealer.id == b.id)
+    a_manager = await client_as(a, "manager")
+    b_manager = await client_as(b, "manager")
+    lead_id = await new_lead(a_manager, surname="Rublev", first_name="Oleg", phone="+7 916 333-44-55",
+                             price="2415000")
+    found = await b_manager.get("/leads/search-all", params={"surname": "Rublev", "first_name": "Oleg",
+                                                             "phone": "4455"})
+    proof = {"proof": proof_in(found.text, lead_id)}
+    assert (await b_manager.post(f"/leads/found/{lead_id}/contract", data=proof)).status_code == 303
+    assert (await b_manager.post(f"/leads/found/{lead_id}/transfer", data=proof)).status_code == 303
+    assert (await Lead.scoped(b.id).get(lead_id)).price is None
+    card = (await b_manager.get(f"/leads/{lead_id}")).text
+    assert re.search(r"The price 2415000(\.00)? RUB was not carried over: it is in another currency", card), card

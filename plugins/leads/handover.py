@@ -46,7 +46,7 @@ async def hand_over(ctx: Context, lead_id: int, dealer_id: int | None) -> str:
     theirs = await their_context(ctx, target["id"])
     name = f"{lead['first_name']} {lead['surname']}".strip()
     async with transaction():
-        await move_lead(lead, target["id"], None, "")
+        await move_lead(lead, theirs, None, "")
         await append_history(ctx, services.ENTITY, lead_id, "event",
                              Message("Handed over to %(dealer)s, the customer's preferred dealer",
                                      dealer=target["name"]))

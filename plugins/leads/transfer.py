@@ -90,7 +90,7 @@ async def _proven_lead(ctx: Context, lead_id: int, proof: str) -> dict[str, Any]
             ctx.user_id, ctx.dealer_id, lead_id):
         raise refused
     row = await Lead.unscoped_select(Lead.id, Lead.dealer_id, Lead.status, Lead.surname, Lead.first_name,
-                                     Lead.assignee_id, Lead.name_key, Lead.email_key, Lead.phone_rev
+                                     Lead.assignee_id, Lead.name_key, Lead.email_key, Lead.phone_rev, Lead.price
                                      ).where(Lead.id == lead_id).first()
     contact = str(data.get("c") or "")
     if row is None or row["name_key"] != data.get("n") or not data.get("m") or _matched(
@@ -150,20 +150,33 @@ async def their_context(ctx: Context, dealer_id: int) -> Context:
                    permissions=ctx.permissions, locale=ctx.locale)
 
 
-async def move_lead(row: dict[str, Any], dealer_id: int, assignee_id: int | None, assignee_name: str,
-                expect_status: str | None = None) -> None:
-    """Move a lead to ``dealer_id`` (its customer link stays behind: customers are per dealer).
+async def move_lead(row: dict[str, Any], receiver: Context, assignee_id: int | None, assignee_name: str,
+                    expect_status: str | None = None) -> None:
+    """Move a lead to ``receiver``'s dealer (its customer link stays behind: customers are per dealer).
 
     Only if it is still where (and, if given, in the status) it was read; Conflict otherwise.
+    A price is a number in its dealer's currency: between dealers of different
+    currencies it is not carried over (it would be read in the wrong one); the
+    receiver's history keeps it with its currency. Join the caller's transaction.
     """
     where = (Lead.id == row["id"]) & (Lead.dealer_id == row["dealer_id"]) & (Lead.status == row["status"])
     if expect_status is not None:
         where = where & (Lead.status == expect_status)
-    moved = await Lead.update({Lead.dealer_id: dealer_id, Lead.assignee_id: assignee_id,
-                               Lead.assignee_name: assignee_name, Lead.customer_id: None,
-                               Lead.updated_at: now()}).where(where).returning(Lead.id)
+    currency = {d["id"]: d["currency"] for d in await dealers_with_module(
+        "leads", among=[row["dealer_id"], receiver.dealer_id])}
+    other_currency = currency.get(row["dealer_id"]) != currency.get(receiver.dealer_id)
+    values = {Lead.dealer_id: receiver.dealer_id, Lead.assignee_id: assignee_id, Lead.assignee_name: assignee_name,
+              Lead.customer_id: None, Lead.updated_at: now()}
+    if other_currency:
+        values[Lead.price] = None
+    moved = await Lead.update(values).where(where).returning(Lead.id)
     if not moved:
         raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+    price = row.get("price")
+    if other_currency and price is not None:
+        await append_history(receiver, services.ENTITY, row["id"], "event", Message(
+            "The price %(price)s %(currency)s was not carried over: it is in another currency.",
+            price=str(price), currency=currency.get(row["dealer_id"], "")))
 
 
 async def sign_for_us(ctx: Context, lead_id: int, proof: str) -> None:
@@ -191,7 +204,7 @@ async def transfer_to_us(ctx: Context, lead_id: int, proof: str) -> None:
     theirs = await their_context(ctx, row["dealer_id"])
     names = await dealer_names([row["dealer_id"], ctx.dealer_id])
     async with transaction():
-        await move_lead(row, ctx.dealer_id, ctx.user_id, ctx.user_name, expect_status="contract_signed")
+        await move_lead(row, ctx, ctx.user_id, ctx.user_name, expect_status="contract_signed")
         await append_history(theirs, services.ENTITY, lead_id, "event",
                              Message("Transferred to %(dealer)s", dealer=names.get(ctx.dealer_id, "")), {})
         await append_history(ctx, services.ENTITY, lead_id, "event",
