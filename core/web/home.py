@@ -10,7 +10,7 @@ from litestar.response import Redirect
 from core import reminders
 from core.i18n import gettext as _
 from core.web.forms import is_htmx
-from core.web.render import flash, page
+from core.web.render import env_of, flash, page
 
 
 @get("/", name="home")
@@ -30,8 +30,9 @@ async def home(request: Request) -> Response:
 async def reminder_done(request: Request, reminder_id: FromPath[int]) -> Response:
     if not await reminders.complete(request.state.ctx, reminder_id):
         raise NotFoundException()
-    if is_htmx(request):
-        return Response("", media_type="text/html", status_code=200)  # the row is swapped out
+    if is_htmx(request):  # the row is swapped out; the message the no-JS path flashes goes to the status region
+        html = env_of(request).get_template("core/_status.html").render(text=_("Reminder done."), kind="success")
+        return Response(html, media_type="text/html", status_code=200)
     return flash(Redirect("/", status_code=303), _("Reminder done."))
 
 

@@ -139,10 +139,14 @@ async def update_customer(request: Request, customer_id: FromPath[int]) -> Respo
     return flash(Redirect(f"/customers/{customer_id}", status_code=303), _("Customer saved."))
 
 
-@get("/duplicates", guards=[requires("customers.view")])
+@post("/duplicates", guards=[requires("customers.view")])
 async def duplicates(request: Request) -> Response:
-    """htmx: while the form is typed, existing customers with the same phone, e-mail or name."""
-    q = {k: search_text(request.query_params.get(k, ""), 200) for k in ("phone", "email", "name", "exclude")}
+    """htmx: while the form is typed, existing customers with the same phone, e-mail or name.
+
+    A POST: the typed phone, e-mail and name are personal data, kept out of URLs and access logs.
+    """
+    form = await request.form()
+    q = {k: search_text(str(form.get(k) or ""), 200) for k in ("phone", "email", "name", "exclude")}
     matches = await services.find_matches(
         request.state.ctx.dealer_id, phone=q["phone"], email=q["email"],
         name=q["name"] if len(fold(q["name"])) >= 3 else "",

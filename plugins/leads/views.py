@@ -81,7 +81,11 @@ async def news(request: Request) -> Response:
     if since is None or since.tzinfo is None:
         since = now()
     count = await Lead.scoped(request.state.ctx.dealer_id).count().where(Lead.created_at > since)
-    return await page(request, "leads/_news.html", {"since": since.isoformat(), "count": count, "back": "/leads/"})
+    htmx = request.headers.get("hx-request") == "true"
+    if htmx and request.query_params.get("shown") == str(count):
+        return Response(b"", status_code=204)  # what is on screen is still true: nothing to announce
+    return await page(request, "leads/_news.html", {"since": since.isoformat(), "count": count, "back": "/leads/",
+                                                   "inner": htmx})
 
 
 async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200,
@@ -112,10 +116,14 @@ async def create_lead(request: Request) -> Response:
     return flash(Redirect(f"/leads/{row.id}", status_code=303), _("Lead saved."))
 
 
-@get("/matches", guards=[requires("leads.view")])
+@post("/matches", guards=[requires("leads.view")])
 async def matches(request: Request) -> Response:
-    """htmx: while the form is typed, leads and customers with the same phone or e-mail."""
-    q = {k: search_text(request.query_params.get(k, ""), 254) for k in ("phone", "email", "surname")}
+    """htmx: while the form is typed, leads and customers with the same phone or e-mail.
+
+    A POST: the typed phone, e-mail and surname are personal data, kept out of URLs and access logs.
+    """
+    form = await request.form()
+    q = {k: search_text(str(form.get(k) or ""), 254) for k in ("phone", "email", "surname")}
     found = await services.matches(request.state.ctx, phone=q["phone"], email=q["email"], surname=q["surname"])
     return await page(request, "leads/_matches.html", {"matches": found})
 

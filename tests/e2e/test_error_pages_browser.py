@@ -34,6 +34,7 @@ async def test_a_czech_managers_404_has_his_menu_language_and_a_working_switch(p
     await expect(page.get_by_role("heading", name="Stránka nenalezena")).to_be_visible()
     await expect(page.get_by_role("link", name="Zpět, odkud jste přišli")).to_have_attribute("href", "/leads/")
     await page.get_by_label("Jazyk").select_option("en")
+    await page.get_by_role("button", name="Změnit").click()  # the switch changes only with its button
     await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     await expect(page).to_have_url(re.compile(r"/leads/99999$"))
     await expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads")).to_be_visible()
