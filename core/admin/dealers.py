@@ -26,6 +26,8 @@ async def _dealers_page(request: Request, values=None, errors=None, status: int 
         "dealers": dealers, "values": values or {}, "errors": errors or {},
         "dealer_languages": LANGUAGES, "zones": zone_names(), "zone_by_language": ZONE_BY_LANGUAGE,
         "currencies": currency_choices(), "currency_by_language": CURRENCY_BY_LANGUAGE,
+        # a module by its title in the reader's language, not its code
+        "module_titles": {p.manifest.name: p.manifest.title for p in request.app.state.registry.plugins.values()},
     }, status_code=status)
 
 
