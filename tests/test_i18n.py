@@ -121,6 +121,8 @@ def test_each_domain_reads_its_own_catalogue_then_the_cores(forecourt_registry):
         assert i18n.gettext("Contact", domain="leads") == "Контакт"
         assert i18n.gettext("Name", domain="leads") == i18n.gettext("Name", domain="core") == "Название"
         assert i18n.pgettext("person", "Name", domain="leads") == "ФИО"
+        assert i18n.gettext("From", domain="leads") == "Из статуса"  # the workflow diagram's column
+        assert i18n.pgettext("date", "From", domain="leads") == "С"
         assert i18n.gettext("Log out", domain="leads") == "Выйти"  # the core's, as the fallback
         # core code showing a plugin's text (a label it was handed) still finds it in the plugins' catalogues
         assert i18n.gettext("Postponed lead %(name)s is back") == "Отложенный лид %(name)s снова в работе"
@@ -157,6 +159,8 @@ async def test_plugins_pages_use_their_own_words(make_dealer, client_as):
     page = await admin.get("/customers/")
     assert page.status_code == 200
     assert "ФИО" not in page.text and "Имя" in page.text  # the leads plugin's word for a person no longer wins
+    diagram = await admin.get("/workflow/leads.lead")
+    assert "Из статуса" in diagram.text  # "From" of the core's diagram, not the leads list's date filter
 
 
 GLOSSARY = ROOT / "docs" / "glossary"
