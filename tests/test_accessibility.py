@@ -69,3 +69,19 @@ async def test_language_options_carry_their_own_language(anon):
     for code in ("en", "ru", "cs", "zh"):
         assert f'<option value="{code}" lang="{code}"' in page
     assert "onchange" not in page.split('id="lang-select"', 1)[1].split(">", 1)[0]
+
+
+async def test_a_refused_transition_links_its_errors_to_the_inputs(make_dealer, client_as):
+    dealer = await make_dealer(modules=["leads"])
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/leads/", data={"surname": "Novák", "phone": "+420 601 234 567", "model": "Peugeot 408",
+                                            "source": "phone", "request_type": "pre_order", "confirm_duplicate": "1"})
+    lead_id = int(r.headers["location"].rsplit("/", 1)[1])
+    r = await manager.post(f"/workflow/leads.lead/{lead_id}/contact_failed",
+                           data={"_state": "new", "next": f"/leads/{lead_id}", "reason": "", "note": ""})
+    assert r.status_code == 422 and r.text.count('id="error-summary"') == 1
+    summary = r.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#contact_failed-reason"' in summary
+    assert re.search(r'<select id="contact_failed-reason"[^>]*aria-describedby="contact_failed-reason-error"', r.text)
+    assert 'id="contact_failed-reason-error"' in r.text
+    assert r.text.startswith("<!doctype html>") and "<title>Error: " in r.text

@@ -95,7 +95,7 @@ async def test_deal_moves_through_its_workflow_and_the_diagram_shows_it(page: Pa
     await refuse.get_by_label("Note").fill("Wants to wait for the facelift")
     await refuse.get_by_label("Reason", exact=True).evaluate("el => el.removeAttribute('required')")
     await refuse.get_by_role("button", name="Refuse").click()
-    await expect(page.get_by_text("Fill in “Reason”.")).to_be_visible()
+    await expect(page.locator(".field-error", has_text="Fill in “Reason”.")).to_be_visible()
     await expect(page.get_by_label("Note")).to_have_value("Wants to wait for the facelift")
     await page.get_by_label("Reason", exact=True).select_option("Bought elsewhere")
     await page.get_by_role("button", name="Refuse").click()

@@ -91,7 +91,7 @@ async def test_postpone_refuses_a_past_date_and_the_date_leaves_the_card_when_ba
         "(el, day) => { el.removeAttribute('min'); el.value = day; }", past)
     await postpone.get_by_label("Comment").fill("Customer on holiday")
     await postpone.get_by_role("button", name="Postpone").click()
-    await expect(page.get_by_text("Choose today or a later date.")).to_be_visible()
+    await expect(page.locator(".field-error", has_text="Choose today or a later date.")).to_be_visible()
     await expect(page.get_by_label("Back on")).to_have_value(past)
     await expect(page.get_by_label("Comment")).to_have_value("Customer on holiday")
     later = dt.date.today() + dt.timedelta(days=10)
