@@ -111,6 +111,17 @@ async def test_expired_session_on_an_htmx_click_offers_to_log_in_again(page: Pag
     await expect(page.get_by_role("button", name="Done: Call Jana about the offer", exact=True)).to_be_visible()
 
 
+async def test_a_failed_htmx_click_says_so(page: Page, make_dealer, client_as):
+    dealer = await make_dealer(modules=[], roles=("manager",))
+    await _two_reminders(dealer)
+    await log_in(page, dealer.users["manager"].login, dealer.users["manager"].password)
+    other_tab = await client_as(dealer, "manager")
+    reminder_id = await page.locator("li[data-reminder]").first.get_attribute("data-reminder")
+    assert (await other_tab.post(f"/reminders/{reminder_id}/done")).status_code == 303  # done meanwhile
+    await page.get_by_role("button", name="Done: Call Jana about the offer", exact=True).click()
+    await expect(page.locator("#live-status")).to_contain_text("That did not work")  # a 404, not silence
+
+
 async def test_duplicate_check_asks_with_the_phone_alone_and_keeps_it_out_of_urls(page: Page, make_dealer,
                                                                                client_as):
     dealer = await make_dealer(modules=["customers"], roles=("manager",))
