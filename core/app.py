@@ -21,13 +21,14 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import builtin_hooks, db, i18n, jobs, machine, signing
+from core import db, i18n, jobs, machine, signing
 from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import reasons as reasons_views
 from core.admin import users as users_views
 from core.auth import views as auth_views
 from core.errors import PluginError
+from core.hookdecl import Kind
 from core.permissions import CORE_PERMISSIONS, Permission, plugin_enabled_guard, role_permissions
 from core.plugins import CORE, Registry, load_plugins, set_registry
 from core.settings import Settings
@@ -56,7 +57,7 @@ def all_tables(registry: Registry) -> list[type]:
 
 def _plugin_routers(registry: Registry) -> list[Router]:
     handlers: dict[str, list[Any]] = {}
-    for name, values in registry.collect_sync_each("register_routes"):
+    for name, values in registry.startup("register_routes"):
         handlers.setdefault(name, []).extend(values)
     return [
         Router(path=f"/{name}", route_handlers=routes, guards=[plugin_enabled_guard], opt={"plugin": name})
@@ -67,7 +68,7 @@ def _plugin_routers(registry: Registry) -> list[Router]:
 def _permissions(registry: Registry) -> list[Permission]:
     """The core's permissions and every plugin's, each key prefixed with its plugin's name."""
     perms = list(CORE_PERMISSIONS)
-    for name, values in registry.collect_sync_each("register_permissions"):
+    for name, values in registry.startup("register_permissions"):
         for perm in values:
             key = str(getattr(perm, "key", perm))
             if name != CORE and not key.startswith(f"{name}."):
@@ -77,21 +78,20 @@ def _permissions(registry: Registry) -> list[Permission]:
 
 
 def _install_machines(registry: Registry) -> None:
-    pairs = [(name, m) for name, values in registry.collect_sync_each("register_status_machines")
-             for m in values]
+    pairs = [(name, m) for name, values in registry.startup("register_status_machines") for m in values]
     for name, m in pairs:
         for t in getattr(m, "transitions", ()):
-            if t.notify and not hasattr(registry.pm.hook, t.notify):
-                raise PluginError(name, f"transition {t.key!r} of {m.key} notifies unknown hook {t.notify!r}")
+            decl = registry.decls.get(t.notify) if t.notify else None
+            if t.notify and (decl is None or decl.kind is not Kind.NOTIFICATION):
+                raise PluginError(name, f"transition {t.key!r} of {m.key} notifies {t.notify!r}, which no "
+                                        "installed plugin declares as a notification")
     machine.set_machines(pairs)
-    jobs.set_jobs([(name, job) for name, values in registry.collect_sync_each("register_jobs") for job in values])
+    jobs.set_jobs([(name, job) for name, values in registry.startup("register_jobs") for job in values])
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     registry = registry or load_plugins()
-    if registry.pm.get_plugin(CORE) is None:
-        registry.pm.register(builtin_hooks, name=CORE)
     registry.hook_timeout = settings.hook_timeout
     # Plugins' start-up contributions first: a broken one stops here, before
     # anything global (registry, database binding) has been touched.

@@ -112,12 +112,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from core import builtin_hooks, demo
+    from core import demo
     from core.migrations import migrate
-    from core.plugins import CORE, set_registry
+    from core.plugins import set_registry
 
     settings, registry = _setup()
-    registry.pm.register(builtin_hooks, name=CORE)
     set_registry(registry)  # so demo_data implementations may write through create_entity
 
     async def prepare():

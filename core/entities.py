@@ -65,16 +65,16 @@ async def create(
     async with db.transaction():
         if complete is not None:
             values = {**values, **await complete(values)}
-        await reg.veto(
-            "validate_change", ctx.modules,
+        await reg.call(
+            "validate_change",
             ctx=ctx, entity=entity, action="create", values=values, entity_id=None,
         )
         row = table.scoped(ctx.dealer_id).new(**values)
         await row.save()
         if extra is not None:
             await extra(row)
-    await reg.notify(
-        "on_entity_created", ctx.modules,
+    await reg.call(
+        "on_entity_created",
         ctx=ctx, entity=entity, entity_id=row.id, values=values,
     )
     return row
@@ -115,8 +115,8 @@ async def update(
         before = await table.scoped(ctx.dealer_id).select().where(pk == entity_id).first()
         if before is None:
             return None
-        await reg.veto(
-            "validate_change", ctx.modules,
+        await reg.call(
+            "validate_change",
             ctx=ctx, entity=entity, action="update", values=values, entity_id=entity_id,
         )
         await table.scoped(ctx.dealer_id).update({getattr(table, k): v for k, v in values.items()}).where(
@@ -131,7 +131,7 @@ async def update(
         if extra is not None:
             await extra(row)
     if changes:
-        await reg.notify("on_entity_updated", ctx.modules, ctx=ctx, entity=entity, entity_id=entity_id,
+        await reg.call("on_entity_updated", ctx=ctx, entity=entity, entity_id=entity_id,
                          changes=changes)
     return row
 

@@ -169,6 +169,6 @@ async def timeline(ctx: Context, entity: str, entity_id: int) -> list[TimelineEn
         else:  # the transition with its note, which stays editable
             entries.append(_comment_entry(ctx, note, title=title, detail=body, kind=row["kind"]))
     entries += [_comment_entry(ctx, c) for c in notes.values()]
-    entries += await registry().collect("timeline_entries", ctx.modules, ctx=ctx, entity=entity,
+    entries += await registry().call("timeline_entries", ctx=ctx, entity=entity,
                                         entity_id=entity_id)
     return sorted(entries, key=lambda e: e.at, reverse=True)

@@ -10,7 +10,7 @@ declaration the core:
   guard and inputs checked (translated messages listing what is missing),
   timestamps stamped once, the entity updated, a history row written (notes
   become editable comments shown with it), the
-  ``validate_transition`` veto hooks run, committed; then ``on_status_change``
+  ``validate_transition`` veto hooks run, committed; then ``on_status_changed``
   and the transition's own notification hook fire, isolated;
 * refuses any other write of the machine's field or stamped columns through
   :mod:`core.entities` (:func:`protected_fields`);
@@ -82,8 +82,8 @@ class Transition:
     ``stamps`` are timestamp columns of the entity set to the time of the
     transition the first time it happens and never changed afterwards.
     ``notify`` names an extra notification hook fired after commit (e.g.
-    ``"on_contract_signed"``, a hookspec the plugin owns), called with the
-    same arguments as ``on_status_change``. ``permission`` limits who may
+    ``"leads_contract_signed"``, a hookspec the plugin owns), called with the
+    same arguments as ``on_status_changed``. ``permission`` limits who may
     apply it. ``style`` is ``"primary"``, ``"default"`` or ``"danger"``.
     """
 
@@ -360,15 +360,15 @@ async def apply(
                      "comments": notes},
             at=moment,
         )
-        await reg.veto(
-            "validate_transition", ctx.modules, ctx=ctx, machine=machine.key, transition=transition.key,
+        await reg.call(
+            "validate_transition", ctx=ctx, machine=machine.key, transition=transition.key,
             entity=machine.entity, entity_id=entity_id, from_state=current, to_state=transition.target,
             inputs=inputs,
         )
     result = Applied(machine, transition, entity_id, current, transition.target, inputs, stamped)
     kwargs = {"ctx": ctx, "machine": machine.key, "transition": transition.key, "entity": machine.entity,
               "entity_id": entity_id, "from_state": current, "to_state": transition.target, "inputs": inputs}
-    await reg.notify("on_status_change", ctx.modules, **kwargs)
+    await reg.call("on_status_changed", **kwargs)
     if transition.notify:
-        await reg.notify(transition.notify, ctx.modules, **kwargs)
+        await reg.call(transition.notify, **kwargs)
     return result

@@ -18,6 +18,8 @@ from core.fields import text as read_text
 from core.history import TimelineEntry
 from core.history import append as append_history
 from core.history import change as history_change
+from core.hookdecl import Kind as HookKind
+from core.hookdecl import Scope as HookScope
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import (
     fmt_date,
@@ -40,8 +42,9 @@ from core.metrics import compute as compute_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
-from core.plugins import Manifest, registry
+from core.plugins import Manifest
 from core.ratelimit import hit as rate_limit
+from core.registry import call_hook, hook_implemented, hook_owner_enabled
 from core.reminders import create as create_reminder
 from core.signing import sign as sign_proof
 from core.signing import verify as verify_proof
@@ -59,6 +62,8 @@ __all__ = [
     "FieldError",
     "FieldReader",
     "Forbidden",
+    "HookKind",
+    "HookScope",
     "Input",
     "Job",
     "Machine",
@@ -77,6 +82,7 @@ __all__ = [
     "Veto",
     "append_history",
     "apply_transition",
+    "call_hook",
     "compute_metrics",
     "core_version",
     "create_entity",
@@ -96,6 +102,8 @@ __all__ = [
     "from_local",
     "gettext",
     "history_change",
+    "hook_implemented",
+    "hook_owner_enabled",
     "hookimpl",
     "hookspec",
     "in_language",
@@ -112,7 +120,6 @@ __all__ = [
     "read_id",
     "read_integer",
     "read_text",
-    "registry",
     "render_fragment",
     "requires",
     "search_text",

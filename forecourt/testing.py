@@ -184,12 +184,9 @@ async def forecourt_registry(forecourt_env: dict[str, str]):
     from core import db
     from core.app import all_tables
     from core.migrations import migrate
-    from core.plugins import CORE, load_plugins, set_registry
+    from core.plugins import load_plugins, set_registry
 
     registry = load_plugins()
-    from core import builtin_hooks
-
-    registry.pm.register(builtin_hooks, name=CORE)
     registry.hook_timeout = float(forecourt_env["FORECOURT_HOOK_TIMEOUT"])
     set_registry(registry)
     db.configure(forecourt_env["FORECOURT_DATABASE_URL"], all_tables(registry))

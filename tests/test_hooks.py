@@ -129,10 +129,10 @@ async def test_hanging_notification_is_timed_out_and_recorded(make_dealer, clien
 
 async def test_dealer_scoped_hooks_skip_disabled_plugins(forecourt_registry):
     reg = registry()
-    only_notes = reg._impls("on_entity_created", frozenset({"notes"}))
+    only_notes = reg.implementations("on_entity_created", frozenset({"notes"}))
     assert {i.plugin_name for i in only_notes} == {"notes"}
-    assert reg._impls("on_entity_created", frozenset()) == []
-    everyone = {i.plugin_name for i in reg._impls("on_entity_created", None)}
+    assert reg.implementations("on_entity_created", frozenset()) == []
+    everyone = {i.plugin_name for i in reg.implementations("on_entity_created", None)}
     assert {"notes", "extra"} <= everyone
 
 

@@ -35,7 +35,7 @@ async def nav_for(request: Request) -> list[Any]:
     if ctx is None:
         return []
     reg = request.app.state.registry
-    items = await reg.collect("nav_items", ctx.modules, ctx=ctx)
+    items = await reg.call("nav_items", ctx=ctx)
     return sorted(items, key=lambda item: (item.order, str(item.label)))
 
 

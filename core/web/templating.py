@@ -84,7 +84,7 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     env.globals["workflow_states"] = _workflow_states
     # The dealer's today (the request's zone), e.g. the ``min`` of a date input that takes no past day.
     env.globals["today_iso"] = lambda: timeutil.today().isoformat()
-    registry.collect_sync("prepare_jinja_env", env=env)
+    registry.startup("prepare_jinja_env", env=env)
     return env
 
 

@@ -21,12 +21,12 @@ from forecourt import (
     ValidationFailed,
     append_history,
     apply_transition,
+    call_hook,
     create_entity,
     create_reminder,
     from_local,
     now,
     read_text,
-    registry,
     transaction,
     update_entity,
 )
@@ -158,7 +158,7 @@ async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, rea
     await append_history(ctx, ENTITY, customer_id, "event",
                          Message("Put on the blacklist") if blacklisted else Message("Taken off the blacklist"),
                          {"reason": reason})
-    await registry().notify("customers_blacklist_changed", ctx.modules, ctx=ctx, customer_id=customer_id,
+    await call_hook("customers_blacklist_changed", ctx=ctx, customer_id=customer_id,
                             blacklisted=blacklisted, reason=reason)
 
 
@@ -173,7 +173,7 @@ async def set_invalid(ctx: Context, customer_id: int, invalid: bool) -> None:
 
 async def held_records(ctx: Context, customer_id: int) -> list[HeldRecords]:
     """What enabled plugins hold for the customer (they may answer with HeldRecords or a plain dict)."""
-    found = await registry().collect("customers_held_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+    found = await call_hook("customers_held_records", ctx=ctx, customer_id=customer_id)
     held = [h if isinstance(h, HeldRecords) else HeldRecords(**h) for h in found]
     return [h for h in held if h.count]
 
@@ -195,7 +195,7 @@ async def delete(ctx: Context, customer_id: int, cascade: bool = False) -> None:
     if doomed and ctx.role not in ("dealer_admin", "platform_admin"):
         raise Forbidden(_("Only the dealer's administrator may delete a customer together with other records."))
     async with transaction():
-        await registry().veto("customers_delete_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+        await call_hook("customers_delete_records", ctx=ctx, customer_id=customer_id)
         await Note.scoped(ctx.dealer_id).delete().where(Note.customer_id == customer_id)
         await FollowUp.scoped(ctx.dealer_id).delete().where(FollowUp.customer_id == customer_id)
         await Customer.scoped(ctx.dealer_id).delete().where(Customer.id == customer_id)

@@ -55,7 +55,7 @@ def nav_items(ctx):
 
 
 @hookimpl
-async def on_status_change(ctx, machine, transition, entity_id, inputs):
+async def on_status_changed(ctx, machine, transition, entity_id, inputs):
     """A failed contact asks when to try again: that becomes the assignee's reminder."""
     if machine != "leads.lead" or transition != "contact_failed" or not inputs.get("next_attempt"):
         return
@@ -143,7 +143,7 @@ def _matches(lead: dict, vehicle: dict) -> bool:
 
 
 @hookimpl(optionalhook=True)
-async def on_stock_changed(ctx, vehicle):
+async def orders_stock_changed(ctx, vehicle):
     """A stock module has a new vehicle: watched leads it fits come back to New and their assignee is told.
 
     The hookspec belongs to the stock module (the orders plugin later, a test plugin now); leads only

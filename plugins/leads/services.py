@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,16 +12,17 @@ from forecourt import (
     Message,
     ValidationFailed,
     append_history,
+    call_hook,
     create_entity,
     day_start,
     dealer_users,
     digits,
     fold,
     history_change,
+    hook_implemented,
     now,
     parse_phone,
     read_id,
-    registry,
     transaction,
     upper_bound,
 )
@@ -89,11 +89,9 @@ async def insert(ctx: Context, values: dict[str, Any], raw: dict[str, Any] | Non
 
 async def customer_of(ctx: Context, customer_id: int) -> dict[str, Any] | None:
     """The dealer's customer ``customer_id`` (through the customers plugin), or None (not theirs, or customers off)."""
-    reg = registry()
-    if not hasattr(reg.pm.hook, "customers_get"):
+    if not hook_implemented("customers_get", ctx):
         return None
-    result = reg.caller("customers_get", ctx.modules)(ctx=ctx, customer_id=customer_id)
-    return await result if inspect.isawaitable(result) else result
+    return await call_hook("customers_get", ctx=ctx, customer_id=customer_id)
 
 
 async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[int, str] | None = None) -> None:
@@ -125,17 +123,9 @@ async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) ->
     return len(wanted)
 
 
-def _customers_create(ctx: Context) -> Any:
-    """The customers plugin's ``customers_create`` for this dealer, or None where customers is off."""
-    reg = registry()
-    if not hasattr(reg.pm.hook, "customers_create"):
-        return None
-    caller = reg.caller("customers_create", ctx.modules)
-    return caller if caller.get_hookimpls() else None
-
-
 def can_create_customer(ctx: Context) -> bool:
-    return _customers_create(ctx) is not None
+    """Whether the customers plugin's ``customers_create`` service is on for this dealer."""
+    return hook_implemented("customers_create", ctx)
 
 
 async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
@@ -147,21 +137,18 @@ async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
     lead = await get(ctx.dealer_id, lead_id)
     if lead is None:
         raise LookupError(lead_id)
-    create = _customers_create(ctx)
-    if create is None:
+    if not can_create_customer(ctx):
         return None
     values = {"name": f"{lead['first_name']} {lead['surname']}".strip(), "phone": lead["phone"],
               "email": lead["email"], "intended_model": lead["model"], "source": "lead"}
-    for result in create(ctx=ctx, values=values):
-        customer = await result if inspect.isawaitable(result) else result
-        if customer:
-            async with transaction():  # the link and its history row together
-                await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
-                                                        ).where(Lead.id == lead_id)
-                await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
-                    "changes": [history_change(_l("Customer"), "", f"#{customer['number']} {customer['name']}")]})
-            return customer
-    return None
+    customer = await call_hook("customers_create", ctx=ctx, values=values)
+    if customer:
+        async with transaction():  # the link and its history row together
+            await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
+                                                    ).where(Lead.id == lead_id)
+            await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
+                "changes": [history_change(_l("Customer"), "", f"#{customer['number']} {customer['name']}")]})
+    return customer
 
 
 async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: str = "",
@@ -184,8 +171,8 @@ async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: st
             query = query.where(Lead.id != exclude_id)
         leads = await query.limit(5)
     customers: list[dict[str, Any]] = []
-    if hasattr(registry().pm.hook, "customers_matches"):
-        customers = await registry().collect("customers_matches", ctx.modules, ctx=ctx, phone=phone, email=email,
+    if hook_implemented("customers_matches", ctx):
+        customers = await call_hook("customers_matches", ctx=ctx, phone=phone, email=email,
                                              name=surname)
     return {"leads": leads, "customers": customers}
 

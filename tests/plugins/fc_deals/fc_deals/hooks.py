@@ -54,8 +54,8 @@ async def validate_transition(ctx, machine, transition, entity_id, inputs):
 
 
 @hookimpl
-async def on_status_change(ctx, machine, transition, entity_id, from_state, to_state, inputs):
-    await _heard(ctx, "on_status_change", f"{entity_id}:{from_state}->{to_state}")
+async def on_status_changed(ctx, machine, transition, entity_id, from_state, to_state, inputs):
+    await _heard(ctx, "on_status_changed", f"{entity_id}:{from_state}->{to_state}")
     if to_state == "postponed":
         due = dt.datetime.combine(inputs["until"], dt.time(8), tzinfo=dt.UTC)
         await create_reminder(ctx, Message("Deal %(id)s is back from its pause", id=entity_id), due,
@@ -73,8 +73,8 @@ async def on_entity_updated(ctx, entity, entity_id, changes):
 
 
 @hookimpl
-async def on_deal_signed(ctx, entity_id):
-    await _heard(ctx, "on_deal_signed", str(entity_id))
+async def deals_contract_signed(ctx, entity_id):
+    await _heard(ctx, "deals_contract_signed", str(entity_id))
 
 
 @hookimpl
@@ -127,3 +127,16 @@ async def page_slots(slot, ctx, subject):
     deals = await Deal.scoped(ctx.dealer_id).select(Deal.id, Deal.title).where(Deal.customer_id == subject["id"])
     items = "".join(f'<li><a href="/deals/{d["id"]}">{escape(d["title"])}</a></li>' for d in deals)
     return [SlotContent(title=_l("Deals"), html=Markup(f'<ul class="deals-panel">{items}</ul>'), plugin="deals")]
+
+
+@hookimpl(optionalhook=True)
+async def customers_blacklist_changed(ctx, customer_id, blacklisted, reason):
+    await _heard(ctx, "customers_blacklist_changed", f"{customer_id}:{blacklisted}:{reason}")
+
+
+# --- the leads plugin's hook: optional too ------------------------------------------------
+
+
+@hookimpl(optionalhook=True)
+async def leads_contract_signed(ctx, entity_id, from_state, to_state):
+    await _heard(ctx, "leads_contract_signed", f"{entity_id}:{from_state}->{to_state}")

@@ -33,7 +33,7 @@ DEAL = Machine(
                            Input("note", _l("Note"), kind="note", required=False))),
         Transition("wake", _l("Back to new"), ("postponed",), "new"),
         Transition("sign", _l("Contract signed"), ("contacted",), "signed", stamps=("signed_at",),
-                   guard=needs_amount, notify="on_deal_signed", style="primary"),
+                   guard=needs_amount, notify="deals_contract_signed", style="primary"),
         Transition("refuse", _l("Refuse"), ("new", "contacted"), "refused", style="danger",
                    inputs=(Input("reason", _l("Reason"), kind="reason",
                                  reasons=(_l("Too expensive"), _l("Bought elsewhere"))),
