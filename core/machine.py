@@ -32,6 +32,7 @@ from core.i18n import gettext as _
 from core.machine_inputs import INPUT_KINDS, clean_inputs
 from core.machine_inputs import OTHER as OTHER  # the "Other" choice, public here too
 from core.messages import Message
+from core.runtime import current
 from core.timeutil import now
 
 COLOURS = ("grey", "blue", "green", "amber", "red", "purple")
@@ -196,33 +197,17 @@ def reason_list_key(machine: Machine, transition: Transition, inp: Input) -> str
 
 # --- the machines of the running app ------------------------------------------------
 
-_machines: dict[str, Machine] = {}
-
-
-def set_machines(machines: list[tuple[str, Machine]]) -> None:
-    """Install the machines contributed at start-up (``(plugin, machine)`` pairs), checked."""
-    found: dict[str, Machine] = {}
-    for plugin, machine in machines:
-        if not isinstance(machine, Machine):
-            raise PluginError(plugin, f"register_status_machines returned {machine!r}, not a Machine")
-        machine.check(plugin)
-        if machine.key in found:
-            raise PluginError(plugin, f"status machine {machine.key} is declared twice")
-        found[machine.key] = machine
-    _machines.clear()
-    _machines.update(found)
-
-
 def machines() -> dict[str, Machine]:
-    return dict(_machines)
+    """The booted runtime's machines, by key (checked at boot: see core/runtime.py)."""
+    return dict(current().machines)
 
 
 def get(key: str) -> Machine | None:
-    return _machines.get(key)
+    return current().machines.get(key)
 
 
 def for_entity(entity: str) -> list[Machine]:
-    return [m for m in _machines.values() if m.entity == entity]
+    return [m for m in current().machines.values() if m.entity == entity]
 
 
 def protected_fields(entity: str) -> frozenset[str]:

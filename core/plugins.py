@@ -29,12 +29,11 @@ import core
 from core import hookspecs
 from core.errors import PluginError
 from core.hookdecl import check_specs
-from core.registry import CORE, LoadedPlugin, Registry, registry, set_registry
+from core.registry import CORE, LoadedPlugin, Registry, registry
 
 log = logging.getLogger("forecourt.plugins")
 
-__all__ = ["CORE", "ENTRY_POINT_GROUP", "LoadedPlugin", "Manifest", "Registry", "load_plugins", "registry",
-           "set_registry"]
+__all__ = ["CORE", "ENTRY_POINT_GROUP", "LoadedPlugin", "Manifest", "Registry", "load_plugins", "registry"]
 
 ENTRY_POINT_GROUP = "forecourt.plugins"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")

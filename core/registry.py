@@ -256,19 +256,11 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-_registry: Registry | None = None
-
-
-def set_registry(registry: Registry) -> None:
-    global _registry
-    _registry = registry
-
-
 def registry() -> Registry:
-    """The running app's registry (services use it to fire hooks)."""
-    if _registry is None:
-        raise RuntimeError("no plugins loaded: create the app first")
-    return _registry
+    """The booted runtime's registry (services use it to fire hooks)."""
+    from core.runtime import current
+
+    return current().registry
 
 
 # --- what plugins call (the public API re-exports these) --------------------------------

@@ -17,15 +17,9 @@ from litestar.datastructures import Cookie
 from litestar.template.base import csrf_token
 
 from core.i18n import LANGUAGE_NAMES, get_locale
+from core.runtime import current
 
 FLASH_COOKIE = "fc_flash"
-_cookies = {"secure": False}  #: set once by create_app from FORECOURT_SECURE_COOKIES
-
-
-def set_secure_cookies(on: bool) -> None:
-    _cookies["secure"] = on
-
-
 def env_of(request: Request) -> Environment:
     return request.app.state.jinja_env
 
@@ -54,7 +48,7 @@ def flash(response: Response, message: str, kind: str = "success") -> Response:
     """Show ``message`` on the next page the browser loads (survives a redirect)."""
     value = quote(json.dumps([{"kind": kind, "text": str(message)}]))
     response.cookies.append(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True,
-                                   samesite="lax", secure=_cookies["secure"]))
+                                   samesite="lax", secure=current().settings.secure_cookies))
     return response
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from core import i18n, machine, timeutil
 from core.plugins import Registry
+from core.runtime import current
 from core.web.static import static_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -60,9 +61,6 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     folders = [TEMPLATES] + [
         p.manifest.templates for p in registry.plugins.values() if p.manifest.templates
     ]
-    for plugin in registry.plugins.values():  # its templates are "<name>/..."; so is its domain
-        if plugin.manifest.locale:
-            i18n.name_domain(plugin.manifest.locale, plugin.manifest.name)
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -88,20 +86,10 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     return env
 
 
-_env: Environment | None = None
-
-
-def set_env(env: Environment) -> None:
-    global _env
-    _env = env
-
-
 def render_fragment(template: str, **context: Any) -> Markup:
     """Render a small template outside a request (hook contributions such as page slots), as Markup.
 
     Gets the shared environment (filters, gettext in the current language,
     ``static``) but no page context: no ``ctx``, ``csrf_token`` or ``request``.
     """
-    if _env is None:
-        raise RuntimeError("no app: templates are rendered once create_app() has run")
-    return Markup(_env.get_template(template).render(**context))
+    return Markup(current().env.get_template(template).render(**context))
