@@ -1,0 +1,367 @@
+"""Tenant isolation as a check: dealer A asks every route for dealer B's rows.
+
+The check a partner (and our CI) runs over everything installed, so a plugin
+is covered the day it lands without anyone writing a test per route::
+
+    from forecourt.isolation import check_isolation, dealer_tables
+
+    report = await check_isolation(app, clients, victim=b.id, tables=dealer_tables(tables),
+                                   markers=["zqxvictim"])
+    print(report.matrix())
+    assert report.ok, report.text()
+
+What it does, for each client (one per role of the attacking dealer A):
+
+1. *Learns A's own site*: it crawls A's pages from every parameterless GET
+   route, following links and form actions that match a route, and records
+   the values each path parameter takes there (A's ids, and the strings such
+   as ``leads.lead`` that no enumeration could guess) and each POST form's
+   fields (what a browser would send).
+2. *Asks for B's ids*: every route (all methods; ``public`` routes aside: they
+   act for no dealer's session) is requested with B's ids in its integer path
+   parameters, each alone and mixed with A's own ids (``/customers/<A's>/notes/
+   <B's>``), and with B's ids in the id fields of the form it learned
+   (``assignee``, ``customer_id``, ``ids``). Unsafe methods carry the CSRF
+   header and A's form, empty fields filled plausibly, so a route that wrongly
+   trusts the id would really write.
+3. *Crawls A's site again*, so B's data copied into A's rows by step 2 shows.
+
+It guarantees, and reports otherwise: no answer is 5xx; no answer (body or
+``Location``) contains any of ``markers`` (strings only B's rows contain);
+every dealer-scoped row of B (each table with ``dealer_id``) is the same
+after as before; and each client is still logged in at the end (else the
+matrix would have been run by an anonymous visitor and prove nothing).
+
+B's ids for a parameter come from B's rows: ``lead_id`` takes the ids of the
+tables named ``*_lead``, ``dealer_id`` B's dealer id, an ``entity_id`` beside
+``entity=leads.lead`` the ids of ``leads_lead``; a name that maps to no table
+takes B's ids of every table (capped). A route that crosses dealers on
+purpose says so in its handler: ``opt={ISOLATION_EXEMPT: "why"}``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar.handlers import HTTPRouteHandler
+
+__all__ = ["ISOLATION_EXEMPT", "Report", "Route", "app_routes", "changes", "check_isolation", "dealer_tables",
+           "snapshot"]
+
+ISOLATION_EXEMPT = "isolation_exempt"  #: handler ``opt`` key; its value says why the route may cross dealers
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+_PARAM = re.compile(r"\{([^}:]+)(?::([a-z]+))?\}")
+_FILL = {"email": "probe@example.test", "date": "2027-03-01", "datetime-local": "2027-03-01T10:00",
+         "number": "1", "tel": "+420 601 111 222"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One method of one route: ``path`` is Litestar's template (``/leads/{lead_id:int}``)."""
+
+    method: str
+    path: str
+    plugin: str | None
+    params: tuple[tuple[str, str], ...]
+    regex: re.Pattern[str] = field(compare=False, repr=False)
+
+    def url(self, values: dict[str, Any]) -> str:
+        return _PARAM.sub(lambda m: str(values[m.group(1)]), self.path)
+
+    @property
+    def ints(self) -> list[str]:
+        return [name for name, kind in self.params if kind == "int"]
+
+
+def _regex(path: str) -> re.Pattern[str]:
+    out, pos = "", 0
+    for m in _PARAM.finditer(path):
+        out += re.escape(path[pos:m.start()]) + (r"(\d+)" if m.group(2) == "int" else r"([^/]+)")
+        pos = m.end()
+    return re.compile("^" + out + re.escape(path[pos:]).rstrip("/") + "/?$")
+
+
+def app_routes(app: Any, *, exempt: bool = False, public: bool = False) -> list[Route]:
+    """Every route of ``app``, one :class:`Route` per method (HEAD and OPTIONS aside).
+
+    ``exempt=True`` gives only the routes marked :data:`ISOLATION_EXEMPT` (to prove the check
+    flags them); ``public=True`` includes the routes that need no session.
+    """
+    routes = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not isinstance(handler, HTTPRouteHandler) or bool(handler.opt.get(ISOLATION_EXEMPT)) != exempt:
+                continue
+            if handler.opt.get("public") and not public:
+                continue
+            params = tuple((m.group(1), m.group(2) or "str") for m in _PARAM.finditer(route.path))
+            routes.extend(Route(method, route.path, handler.opt.get("plugin"), params, _regex(route.path))
+                          for method in sorted(handler.http_methods) if method not in ("HEAD", "OPTIONS"))
+    return sorted(set(routes), key=lambda r: (r.path, r.method))
+
+
+def dealer_tables(tables: list[type]) -> list[type]:
+    """The tables with a ``dealer_id`` column: the rows a dealer owns."""
+    return [t for t in tables if "dealer_id" in {c._meta.name for c in t._meta.columns}]
+
+
+async def snapshot(tables: list[type], dealer_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row of ``dealer_id`` in ``tables``, by table name, in primary-key order."""
+    return {t._meta.tablename: await t.select().where(t.dealer_id == dealer_id).order_by(t._meta.primary_key)
+            for t in tables}
+
+
+def changes(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """What differs between two snapshots, one line per added, removed or changed row."""
+    found = []
+    for table, rows in before.items():
+        old = {r["id"]: r for r in rows}
+        new = {r["id"]: r for r in after.get(table, [])}
+        found += [f"{table} row {i} was added" for i in new.keys() - old.keys()]
+        found += [f"{table} row {i} was removed" for i in old.keys() - new.keys()]
+        for i in old.keys() & new.keys():
+            cols = [c for c in old[i] if old[i][c] != new[i].get(c)]
+            if cols:
+                found.append(f"{table} row {i} changed: " + ", ".join(
+                    f"{c} {old[i][c]!r} -> {new[i].get(c)!r}" for c in cols))
+    return sorted(found)
+
+
+class _Page(HTMLParser):
+    """Links (href, form actions, hx-*) and POST forms (their fields) of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[tuple[str, dict[str, list[str]], set[str]]] = []  # action, fields, fields choosing an id
+        self._form: tuple[str, dict[str, list[str]], set[str]] | None = None
+        self._text: str | None = None
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        for key in ("href", "action", "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete"):
+            if a.get(key):
+                self.links.append(a[key])
+        if tag == "form":
+            self._form = None
+            if a.get("method", "get").lower() == "post" and a.get("action"):
+                self._form = (a["action"], {}, set())
+                self.forms.append(self._form)
+        if self._form is None or not a.get("name"):
+            if tag == "option" and self._select is not None:
+                self._options.append((a.get("value", ""), "selected" in a))
+            return
+        name, fields = a["name"], self._form[1]
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or a.get("value", "").isdigit() or name not in fields:
+                    fields.setdefault(name, []).append(a.get("value", "on"))
+                return
+            fields[name] = [a.get("value") or _FILL.get(kind, "" if kind == "hidden" else "isolation probe")]
+        elif tag == "textarea":
+            self._text, fields[name] = name, [""]
+        elif tag == "select":
+            self._select, self._options = name, []
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._text is not None:
+            self._form[1][self._text][0] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._form is None:
+            return
+        if tag == "textarea" and self._text is not None:
+            values = self._form[1][self._text]
+            values[0] = values[0] or "isolation probe"
+            self._text = None
+        elif tag == "select" and self._select is not None:
+            chosen = [v for v, sel in self._options if sel] or [v for v, _ in self._options if v] or [""]
+            self._form[1][self._select] = chosen[:1]
+            if self._options and all(v.isdigit() for v, _ in self._options if v):
+                self._form[2].add(self._select)
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+@dataclass
+class _Site:
+    """What one client's own pages show: the parameters of links to each route, POST forms, pages."""
+
+    combos: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # route path -> params seen together
+    forms: dict[str, tuple[dict[str, list[str]], set[str]]] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+
+    def seen(self, route: Route, name: str) -> list[str]:
+        """Values ``name`` took in links to ``route``, else in links to any route."""
+        mine = [c[name] for c in self.combos.get(route.path, [])]
+        return list(dict.fromkeys(mine or [c[name] for cs in self.combos.values() for c in cs if name in c]))
+
+    def strings(self, route: Route) -> list[dict[str, str]]:
+        """The string parameters of ``route`` as A's links had them together (else each as seen anywhere)."""
+        names = [n for n, kind in route.params if kind != "int"]
+        together = list(dict.fromkeys(tuple(c[n] for n in names) for c in self.combos.get(route.path, [])))
+        if not together:
+            together = list(itertools.product(*[self.seen(route, n) or ["x"] for n in names]))
+        return [dict(zip(names, t, strict=True)) for t in together[:6]]
+
+    def own(self, route: Route, strings: dict[str, str]) -> dict[str, str]:
+        """A's own values for ``route``'s int parameters beside ``strings`` ({} if A's pages had none)."""
+        for combo in self.combos.get(route.path, []):
+            if all(combo[k] == v for k, v in strings.items()):
+                return {n: combo[n] for n in route.ints}
+        values = {n: self.seen(route, n) for n in route.ints}
+        return {n: v[0] for n, v in values.items()} if all(values.values()) else {}
+
+
+@dataclass
+class Report:
+    """What :func:`check_isolation` tried (requests per route) and what it found."""
+
+    tried: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def matrix(self) -> str:
+        """The routes x ids tried, one line per route, and the total: for the CI log."""
+        width = max((len(k) for k in self.tried), default=10)
+        lines = [f"{key:<{width}}  {n:>4}" for key, n in sorted(self.tried.items(), key=lambda kv: kv[0][7:])]
+        return "\n".join([*lines, f"{len(self.tried)} routes, {sum(self.tried.values())} requests"])
+
+    def text(self) -> str:
+        return f"{len(self.problems)} isolation problem(s):\n  " + "\n  ".join(self.problems)
+
+
+def _ids_for(name: str, values: dict[str, str], ids: dict[str, list[int]], dealer: int, cap: int) -> list[int]:
+    """B's ids worth trying as parameter (or form field) ``name`` beside the string parameters ``values``."""
+    stem = re.sub(r"(^|_)ids?$", "", name)
+    if stem == "dealer":
+        return [dealer]
+    tables = [t for t in ids if stem and (t == stem or t.endswith("_" + stem))]
+    tables += [v.replace(".", "_") for v in values.values() if v.replace(".", "_") in ids]
+    picked = [i for t in dict.fromkeys(tables) for i in ids[t][:cap]]
+    if not picked:  # a name we cannot map: B's first ids of every table, in turn
+        picked = [dealer, *(i for row in itertools.zip_longest(*ids.values()) for i in row if i is not None)]
+    return list(dict.fromkeys(picked))[:cap * 4]
+
+
+async def _crawl(client: Any, routes: list[Route], limit: int, look: Any) -> _Site:
+    """Follow A's links from every parameterless GET route (each answer to ``look``); see :class:`_Site`.
+
+    Query strings are not followed, and at most 3 paths per route are visited: enough to learn
+    the parameters and forms, bounded however much A has.
+    """
+    site = _Site()
+    queue = ["/", *(r.path for r in routes if r.method == "GET" and not r.params)]
+    seen: set[str] = set()
+    visits: Counter[str] = Counter()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = await client.get(url)
+        look(f"GET {url}", response)
+        if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
+            continue
+        site.pages.append(url)
+        parser = _Page()
+        parser.feed(response.text)
+        forms = {urlsplit(action).path: (fields, ids) for action, fields, ids in parser.forms}
+        for link in parser.links:
+            path = urlsplit(link).path
+            if urlsplit(link).netloc or not path.startswith("/"):
+                continue
+            for route in routes:
+                match = route.regex.match(path)
+                if not match:
+                    continue
+                combo = {name: value for (name, _), value in zip(route.params, match.groups(), strict=True)}
+                if combo not in site.combos.setdefault(route.path, []):
+                    site.combos[route.path].append(combo)
+                if route.method == "GET" and path not in seen and visits[route.path] < 3:
+                    visits[route.path] += 1
+                    queue.append(path)
+                if route.method in UNSAFE and path in forms and route.path not in site.forms:
+                    site.forms[route.path] = forms[path]
+    return site
+
+
+def _requests(route: Route, site: _Site, ids: dict[str, list[int]], dealer: int, cap: int, budget: int
+              ) -> list[tuple[str, dict[str, list[str]]]]:
+    """(url, form) pairs for ``route``: B's ids in the path (alone and beside A's), then in the form's id fields."""
+    fields, id_fields = site.forms.get(route.path, ({}, set()))
+    if not fields:  # no form of A's posts to this route: every field any form of A's had
+        for other, choose in site.forms.values():
+            fields, id_fields = {**other, **fields}, id_fields | choose
+    in_path, in_form = [], []
+    for strings in site.strings(route):
+        own = site.own(route, strings)
+        choices = [([own[n]] if n in own else []) + _ids_for(n, strings, ids, dealer, cap) for n in route.ints]
+        for pick in itertools.product(*choices):
+            values = {**strings, **dict(zip(route.ints, pick, strict=True))}
+            if not route.ints or any(str(v) != own.get(n) for n, v in zip(route.ints, pick, strict=True)):
+                in_path.append((route.url(values), fields))
+        if route.method in UNSAFE and len(own) == len(route.ints):
+            mine = route.url({**strings, **own})
+            for name in sorted(n for n in fields if n in id_fields or re.search(r"(^|_)ids?$", n)):
+                in_form += [(mine, {**fields, name: [str(i)]}) for i in _ids_for(name, strings, ids, dealer, cap)]
+    half = budget // 2 if in_form else budget
+    return in_path[:half] + in_form[:budget - min(half, len(in_path))]
+
+
+async def check_isolation(app: Any, clients: dict[str, Any], *, victim: int, tables: list[type],
+                          markers: list[str], routes: list[Route] | None = None, per_route: int = 24,
+                          per_param: int = 3, crawl_limit: int = 120) -> Report:
+    """Run the check (see the module's docstring) with ``clients`` of dealer A against dealer ``victim``.
+
+    ``clients``: role -> a logged-in :class:`forecourt.testing.Client` of A (it sends the CSRF
+    header). ``tables``: the dealer-scoped tables (:func:`dealer_tables`); B should have rows in
+    each, and ``markers`` must occur in B's rows' texts only. ``routes`` defaults to
+    :func:`app_routes` of ``app``. At most ``per_route`` requests per route and role, ``per_param``
+    ids per table and parameter, ``crawl_limit`` pages per crawl of A's site.
+    """
+    routes = app_routes(app) if routes is None else routes
+    report = Report()
+    before = await snapshot(tables, victim)
+    ids = {t: [r["id"] for r in rows] for t, rows in before.items() if rows}
+    needles = [m.lower() for m in markers]
+    for role, client in clients.items():
+
+        def look(label: str, response: Any, role: str = role) -> None:
+            if response.status_code >= 500:
+                report.problems.append(f"{label} as {role}: answered {response.status_code}")
+            seen = (response.text + " " + response.headers.get("location", "")).lower()
+            leaked = [m for m in needles if m in seen]
+            if leaked:
+                report.problems.append(f"{label} as {role}: the answer shows dealer {victim}'s {leaked[0]!r}")
+
+        site = await _crawl(client, routes, crawl_limit, look)
+        for route in routes:
+            for url, form in _requests(route, site, ids, victim, per_param, per_route):
+                unsafe = route.method in UNSAFE
+                response = await client.request(route.method, url, data=form if unsafe else None)
+                report.tried[f"{route.method:<6} {route.path}"] += 1
+                look(f"{route.method} {url}" + (f" with {sorted(form)}" if unsafe else ""), response)
+        # B's data copied into A's rows by a request above shows on A's own pages now
+        await _crawl(client, routes, crawl_limit, lambda label, r, look=look: look(label + " (afterwards)", r))
+        home = await client.get("/")
+        if home.status_code != 200:
+            report.problems.append(f"{role} was logged out during the check (GET / answered {home.status_code})")
+    report.problems += [f"dealer {victim}'s data changed: {line}" for line in changes(
+        before, await snapshot(tables, victim))]
+    return report

@@ -1,0 +1,120 @@
+"""Tenant isolation over everything installed (forecourt.isolation), on both engines.
+
+Dealer B gets rows in every dealer-scoped table, its texts carrying a marker
+no other row can contain; every role of dealer A then requests every route
+with B's ids. Nothing of B may show, change, or make the server fail. The
+matrix (routes x requests) goes to the CI log. The second test proves the
+check can fail: fc_extra's deliberately leaky routes must be flagged.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+from typing import Any
+
+import pytest
+
+from core.tables import User
+from forecourt.isolation import app_routes, check_isolation, dealer_tables, snapshot
+
+ROLES = ("manager", "storekeeper", "dealer_admin")
+
+
+def marker() -> str:
+    """Letters no seeded or demo text contains by chance (and that no form refuses in a name)."""
+    return "Qzx" + "".join(random.choices(string.ascii_lowercase, k=9))
+
+
+def _id(response) -> int:
+    assert response.status_code == 303, response.text[:500]
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+
+async def seed(dealer, client_as, mark: str) -> None:
+    """Rows of ``dealer`` in the tables of every installed plugin, made through the app, texts carrying ``mark``."""
+    manager = await client_as(dealer, "manager")
+    admin = await client_as(dealer, "dealer_admin")
+    phone = "+420 7" + "".join(random.choices(string.digits, k=8))
+    email = f"{mark.lower()}@example.test"
+    customer = _id(await manager.post("/customers/", data={
+        "name": f"{mark} Novák", "phone": phone, "email": email, "source": "walk_in", "confirm_duplicate": "1"}))
+    assert (await manager.post(f"/customers/{customer}/notes", data={"text": f"note {mark}"})).status_code == 303
+    assert (await manager.post(f"/customers/{customer}/followups", data={
+        "method": "phone", "content": f"called {mark}", "next_at": "2020-01-01T09:00",
+        "plan": f"plan {mark}"})).status_code == 303
+    lead = _id(await manager.post("/leads/", data={
+        "surname": mark, "first_name": "Jan", "phone": phone, "email": email, "model": "Peugeot 408",
+        "source": "phone", "request_type": "pre_order", "confirm_duplicate": "1", "note": f"lead {mark}"}))
+    for entity, entity_id in (("leads.lead", lead), ("customers.customer", customer)):
+        r = await manager.post(f"/timeline/{entity}/{entity_id}/comments", data={"text": f"comment {mark}"})
+        assert r.status_code in (200, 303), r.text[:300]
+    deal = _id(await manager.post("/deals/", data={"title": f"deal {mark}", "customer_id": str(customer)}))
+    assert (await manager.get(f"/deals/{deal}")).status_code == 200
+    assert (await manager.post("/notes/", data={"title": f"note {mark}"})).status_code in (200, 303)
+    r = await admin.post("/leads/settings/keys", data={"name": f"key {mark}"})
+    assert r.status_code == 303, r.text[:300]
+    from fc_extra.tables import Mark
+
+    await Mark.scoped(dealer.id).insert(label=f"mark {mark}")
+    await User.update({User.full_name: f"{mark} Person"}).where(User.dealer_id == dealer.id)
+
+
+@pytest.fixture
+async def all_modules_dealer(make_dealer, forecourt_registry):
+    async def make():
+        return await make_dealer(modules=list(forecourt_registry.names))
+
+    return make
+
+
+def _app(forecourt_registry) -> Any:
+    from core.app import create_app
+
+    return create_app(registry=forecourt_registry)
+
+
+async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_modules_dealer, client_as,
+                                                        capsys):
+    from core.app import all_tables
+
+    app = _app(forecourt_registry)
+    tables = dealer_tables(all_tables(forecourt_registry))
+    a, b = await all_modules_dealer(), await all_modules_dealer()
+    await seed(a, client_as, marker())
+    b_mark = marker()
+    await seed(b, client_as, b_mark)
+    rows = await snapshot(tables, b.id)
+    empty = sorted(t for t, r in rows.items() if not r)
+    clients = {role: await client_as(a, role) for role in ROLES}
+    started = time.monotonic()
+    report = await check_isolation(app, clients, victim=b.id, tables=tables, markers=[b_mark])
+    with capsys.disabled():
+        print(f"\n\nTenant isolation matrix ({', '.join(ROLES)} of dealer {a.id} against dealer {b.id}, "
+              f"{sum(map(len, rows.values()))} rows of B in {len(rows) - len(empty)} tables; "
+              f"without rows: {', '.join(empty) or 'none'}; {time.monotonic() - started:.1f} s):")
+        print(report.matrix())
+    assert report.ok, report.text()
+
+
+@pytest.mark.allow_server_errors
+async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, make_dealer, client_as):
+    """fc_extra's leaky routes (marked exempt, so the matrix above skips them) are what it must catch."""
+    from core.app import all_tables
+    from fc_extra.tables import Mark
+
+    app = _app(forecourt_registry)
+    routes = [r for r in app_routes(app, exempt=True) if r.path.startswith("/extra/marks") or "boom" in r.path]
+    assert {r.method for r in routes} == {"GET", "POST"}
+    a, b = await make_dealer(modules=["extra"]), await make_dealer(modules=["extra"])
+    mark = marker()
+    await Mark.scoped(b.id).insert(label=mark)
+    report = await check_isolation(app, {"manager": await client_as(a, "manager")}, victim=b.id, routes=routes,
+                                   tables=dealer_tables(all_tables(forecourt_registry)), markers=[mark])
+    text = report.text()
+    assert not report.ok
+    assert f"GET /extra/marks/" in text and f"shows dealer {b.id}'s {mark.lower()!r}" in text, text
+    assert "dealer %d's data changed: extra_mark row" % b.id in text and "label" in text, text
+    assert "GET /extra/boom as manager: answered 500" in text, text
+    assert report.tried["GET    /extra/marks/{mark_id:int}"] >= 1
