@@ -10,6 +10,7 @@ check can fail: fc_extra's deliberately leaky routes must be flagged.
 from __future__ import annotations
 
 import random
+import re
 import string
 import time
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from core.tables import User
-from forecourt.isolation import app_routes, check_isolation, dealer_tables, snapshot
+from forecourt.isolation import app_routes, check_isolation, dealer_tables, fill_empty, snapshot
 
 ROLES = ("manager", "storekeeper", "dealer_admin")
 
@@ -32,11 +33,14 @@ def _id(response) -> int:
     return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
 
-async def seed(dealer, client_as, mark: str) -> None:
-    """Rows of ``dealer`` in the tables of every installed plugin, made through the app, texts carrying ``mark``."""
+async def seed(dealer, client_as, anon, mark: str) -> None:
+    """Rows of ``dealer`` in the tables of every installed plugin, made through the app, texts carrying ``mark``.
+
+    What no request of a test can make (a job's slot, a plugin's log) ``fill_empty`` adds afterwards.
+    """
     manager = await client_as(dealer, "manager")
     admin = await client_as(dealer, "dealer_admin")
-    phone = "+420 7" + "".join(random.choices(string.digits, k=8))
+    phone = "+420 601 " + "".join(random.choices(string.digits, k=6))
     email = f"{mark.lower()}@example.test"
     customer = _id(await manager.post("/customers/", data={
         "name": f"{mark} Novák", "phone": phone, "email": email, "source": "walk_in", "confirm_duplicate": "1"}))
@@ -52,9 +56,14 @@ async def seed(dealer, client_as, mark: str) -> None:
         assert r.status_code in (200, 303), r.text[:300]
     deal = _id(await manager.post("/deals/", data={"title": f"deal {mark}", "customer_id": str(customer)}))
     assert (await manager.get(f"/deals/{deal}")).status_code == 200
-    assert (await manager.post("/notes/", data={"title": f"note {mark}"})).status_code in (200, 303)
+    assert (await manager.post("/notes/", data={"title": f"note {mark}"})).status_code in (200, 302, 303)
+    assert (await admin.post("/leads/settings", data={"round_robin": "1"})).status_code == 303
     r = await admin.post("/leads/settings/keys", data={"name": f"key {mark}"})
     assert r.status_code == 303, r.text[:300]
+    key = re.search(r'id="new-key">([^<]+)</code>', (await admin.get("/leads/settings")).text).group(1)
+    r = await anon.post("/leads/api/intake", headers={"authorization": f"Bearer {key}"}, json={
+        "surname": mark, "first_name": "Eva", "phone": phone, "model": "Peugeot 208", "external_id": mark})
+    assert r.status_code in (200, 201), r.text[:300]
     from fc_extra.tables import Mark
 
     await Mark.scoped(dealer.id).insert(label=f"mark {mark}")
@@ -75,18 +84,20 @@ def _app(forecourt_registry) -> Any:
     return create_app(registry=forecourt_registry)
 
 
-async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_modules_dealer, client_as,
+async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_modules_dealer, client_as, anon,
                                                         capsys):
     from core.app import all_tables
 
     app = _app(forecourt_registry)
     tables = dealer_tables(all_tables(forecourt_registry))
     a, b = await all_modules_dealer(), await all_modules_dealer()
-    await seed(a, client_as, marker())
+    await seed(a, client_as, anon, marker())
     b_mark = marker()
-    await seed(b, client_as, b_mark)
+    await seed(b, client_as, anon, b_mark)
+    unfilled = await fill_empty(tables, b.id, f"{b_mark} filled")
     rows = await snapshot(tables, b.id)
     empty = sorted(t for t, r in rows.items() if not r)
+    assert not unfilled and not empty, (unfilled, empty)  # every table of B is in the matrix
     clients = {role: await client_as(a, role) for role in ROLES}
     started = time.monotonic()
     report = await check_isolation(app, clients, victim=b.id, tables=tables, markers=[b_mark])
@@ -101,8 +112,9 @@ async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_mo
 @pytest.mark.allow_server_errors
 async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, make_dealer, client_as):
     """fc_extra's leaky routes (marked exempt, so the matrix above skips them) are what it must catch."""
-    from core.app import all_tables
     from fc_extra.tables import Mark
+
+    from core.app import all_tables
 
     app = _app(forecourt_registry)
     routes = [r for r in app_routes(app, exempt=True) if r.path.startswith("/extra/marks") or "boom" in r.path]
@@ -114,7 +126,7 @@ async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, ma
                                    tables=dealer_tables(all_tables(forecourt_registry)), markers=[mark])
     text = report.text()
     assert not report.ok
-    assert f"GET /extra/marks/" in text and f"shows dealer {b.id}'s {mark.lower()!r}" in text, text
-    assert "dealer %d's data changed: extra_mark row" % b.id in text and "label" in text, text
+    assert "GET /extra/marks/" in text and f"shows dealer {b.id}'s {mark.lower()!r}" in text, text
+    assert f"dealer {b.id}'s data changed: extra_mark row" in text and "label" in text, text
     assert "GET /extra/boom as manager: answered 500" in text, text
     assert report.tried["GET    /extra/marks/{mark_id:int}"] >= 1
