@@ -38,9 +38,10 @@ tables named ``*_lead``, ``dealer_id`` B's dealer id, an ``entity_id`` beside
 takes B's ids of every table (capped). A route that crosses dealers on
 purpose says so in its handler: ``opt={ISOLATION_EXEMPT: "why"}`` (it is left
 out); one that hands rows of A's over to another dealer (a lead to the
-customer's preferred dealer) says ``opt={ISOLATION_GIVES: "why"}``: it is
-probed last, and rows it *adds* to B are allowed — B's existing rows must
-still not change, and its answers still not show B's.
+customer's preferred dealer) says ``opt={ISOLATION_GIVES: "why"}``: rows it
+*adds* to B are allowed; B's existing rows must still not change, and its
+answers still not show B's. B's rows are compared after each unsafe route, so
+a change is reported with the route (and role) that made it.
 """
 
 from __future__ import annotations
@@ -400,28 +401,29 @@ async def check_isolation(app: Any, clients: dict[str, Any], *, victim: int, tab
 
         looks[role] = look
 
-    async def probe(role: str, site: _Site, some: list[Route]) -> None:
-        for route in some:
+    current = before
+    ordered = sorted(routes, key=lambda r: r.method in UNSAFE)  # the GETs, then each unsafe route checked alone
+    for role, client in clients.items():
+        site = await _crawl(client, routes, crawl_limit, looks[role])
+        for n, route in enumerate(ordered):
+            key = f"{route.method:<6} {route.path}"
             for url, form in _requests(route, site, ids, victim, per_param, per_route):
                 unsafe = route.method in UNSAFE
-                response = await clients[role].request(route.method, url, data=form if unsafe else None)
-                key = f"{route.method:<6} {route.path}"
+                response = await client.request(route.method, url, data=form if unsafe else None)
                 report.tried[key] += 1
                 report.answers.setdefault(key, Counter())[response.status_code] += 1
                 looks[role](f"{route.method} {url}" + (f" with {sorted(form)}" if unsafe else ""), response)
-
-    sites = {role: await _crawl(client, routes, crawl_limit, looks[role]) for role, client in clients.items()}
-    for role in clients:
-        await probe(role, sites[role], [r for r in routes if not r.gives])
-    middle = await snapshot(tables, victim)
-    for role, client in clients.items():
-        await probe(role, sites[role], [r for r in routes if r.gives])
+            if route.method in UNSAFE or n + 1 == len(ordered) or ordered[n + 1].method in UNSAFE:
+                now = await snapshot(tables, victim)
+                who = f"{route.method} {route.path}" if route.method in UNSAFE else "a GET request"
+                report.problems += [f"{who} as {role} changed dealer {victim}'s data: {line}"
+                                    for line in changes(current, now, added=not route.gives)]
+                current = now
         # B's data copied into A's rows by a request above shows on A's own pages now
         await _crawl(client, routes, crawl_limit, lambda label, r, role=role: looks[role](label + " (afterwards)", r))
         home = await client.get("/")
         if home.status_code != 200:
             report.problems.append(f"{role} was logged out during the check (GET / answered {home.status_code})")
-    after = await snapshot(tables, victim)
-    report.problems += [f"dealer {victim}'s data changed: {line}"
-                        for line in changes(before, middle) + changes(middle, after, added=False)]
+    report.problems += [f"a GET request changed dealer {victim}'s data: {line}"
+                        for line in changes(current, await snapshot(tables, victim))]
     return report

@@ -111,22 +111,37 @@ async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_mo
 
 @pytest.mark.allow_server_errors
 async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, make_dealer, client_as):
-    """fc_extra's leaky routes (marked exempt, so the matrix above skips them) are what it must catch."""
+    """fc_extra's leaky routes (marked exempt, so the matrix above skips them) are what it must catch.
+
+    A read and a write that trust the id in the path, a write that trusts the id in its form's
+    field (the form is on A's page, the check puts B's id in it), and a route that fails.
+    """
     from fc_extra.tables import Mark
 
     from core.app import all_tables
 
     app = _app(forecourt_registry)
-    routes = [r for r in app_routes(app, exempt=True) if r.path.startswith("/extra/marks") or "boom" in r.path]
-    assert {r.method for r in routes} == {"GET", "POST"}
+    routes = [r for r in app_routes(app, exempt=True) if r.path.startswith("/extra/")]
+    assert {(r.method, r.path) for r in routes} >= {
+        ("GET", "/extra/marks/{mark_id:int}"), ("POST", "/extra/marks/{mark_id:int}"), ("POST", "/extra/relabel")}
     a, b = await make_dealer(modules=["extra"]), await make_dealer(modules=["extra"])
+    await Mark.scoped(a.id).insert(label="A's own")
     mark = marker()
     await Mark.scoped(b.id).insert(label=mark)
-    report = await check_isolation(app, {"manager": await client_as(a, "manager")}, victim=b.id, routes=routes,
-                                   tables=dealer_tables(all_tables(forecourt_registry)), markers=[mark])
+    tables = dealer_tables(all_tables(forecourt_registry))
+    client = await client_as(a, "manager")
+    in_path, in_form = ([r for r in routes if ("relabel" in r.path) == form] for form in (False, True))
+    report = await check_isolation(app, {"manager": client}, victim=b.id, routes=in_path, tables=tables,
+                                   markers=[mark])
     text = report.text()
-    assert not report.ok
-    assert "GET /extra/marks/" in text and f"shows dealer {b.id}'s {mark.lower()!r}" in text, text
-    assert f"dealer {b.id}'s data changed: extra_mark row" in text and "label" in text, text
+    assert f"GET /extra/marks/{(await Mark.scoped(b.id).select().first())['id']} as manager: the answer shows " \
+           f"dealer {b.id}'s {mark.lower()!r}" in text, text
+    assert f"POST /extra/marks/{{mark_id:int}} as manager changed dealer {b.id}'s data: extra_mark row" in text, text
     assert "GET /extra/boom as manager: answered 500" in text, text
-    assert report.tried["GET    /extra/marks/{mark_id:int}"] >= 1
+    # a route the path check passes (no id in its path): B's id goes into the form A's page has for it
+    await Mark.update({Mark.label: mark}).where(Mark.dealer_id == b.id)  # as before the first run
+    report = await check_isolation(app, {"manager": client}, victim=b.id, routes=in_form + [
+        r for r in routes if r.path == "/extra/marks"], tables=tables, markers=[mark])
+    assert report.tried["POST   /extra/relabel"] >= 1
+    text = report.text()
+    assert f"POST /extra/relabel as manager changed dealer {b.id}'s data: extra_mark row" in text, text

@@ -1,11 +1,12 @@
 import asyncio
+import html
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from fc_extra.tables import Mark
-from forecourt import Metric, MetricValue, NavItem, hookimpl
+from forecourt import Metric, MetricValue, NavItem, hookimpl, read_id
 from forecourt.isolation import ISOLATION_EXEMPT
 
 #: the deliberate leaks below are kept out of the isolation matrix, which must find nothing else
@@ -51,9 +52,27 @@ async def leaky_rename(request: Request, mark_id: FromPath[int]) -> Response:
     return Response("renamed", media_type="text/plain")
 
 
+@get("/marks", opt=LEAKY)
+async def marks_page(request: Request) -> Response:
+    """This dealer's marks, each with a relabel form: the form is honest, the route it posts to is not."""
+    rows = await Mark.scoped(request.state.ctx.dealer_id).select()
+    return Response("".join(
+        f'<form method="post" action="/extra/relabel"><input type="hidden" name="mark_id" value="{r["id"]}">'
+        f'<input name="label" value="{html.escape(r["label"])}"></form>' for r in rows), media_type="text/html")
+
+
+@post("/relabel", opt=LEAKY)
+async def leaky_relabel(request: Request) -> Response:
+    """The bug in a form field: relabels whichever dealer's mark the form names."""
+    data = await request.form()
+    await Mark.update({Mark.label: str(data.get("label") or "relabelled")[:50]}).where(
+        Mark.id == read_id(data.get("mark_id")))
+    return Response("relabelled", media_type="text/plain")
+
+
 @hookimpl
 def register_routes():
-    return [extra_home, ping, boom, crash, leaky_mark, leaky_rename]
+    return [extra_home, ping, boom, crash, leaky_mark, leaky_rename, marks_page, leaky_relabel]
 
 
 @hookimpl
