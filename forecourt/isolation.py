@@ -3,10 +3,10 @@
 The check a partner (and our CI) runs over everything installed, so a plugin
 is covered the day it lands without anyone writing a test per route::
 
-    from forecourt.isolation import check_isolation, dealer_tables
+    from forecourt.isolation import check_isolation, installed
 
-    report = await check_isolation(app, clients, victim=b.id, tables=dealer_tables(tables),
-                                   markers=["zqxvictim"])
+    app, tables = installed(forecourt_registry)
+    report = await check_isolation(app, clients, victim=b.id, tables=tables, markers=["Qzxvictim"])
     print(report.matrix())
     assert report.ok, report.text()
 
@@ -57,7 +57,7 @@ from urllib.parse import urlsplit
 from litestar.handlers import HTTPRouteHandler
 
 __all__ = ["ISOLATION_EXEMPT", "ISOLATION_GIVES", "Report", "Route", "app_routes", "changes", "check_isolation",
-           "dealer_tables", "fill_empty", "snapshot"]
+           "dealer_tables", "fill_empty", "installed", "snapshot"]
 
 ISOLATION_EXEMPT = "isolation_exempt"  #: handler ``opt`` key; its value says why the route may cross dealers
 ISOLATION_GIVES = "isolation_gives"  #: handler ``opt`` key; its value says why the route may add rows to another
@@ -117,6 +117,17 @@ def app_routes(app: Any, *, exempt: bool = False, public: bool = False) -> list[
 def dealer_tables(tables: list[type]) -> list[type]:
     """The tables with a ``dealer_id`` column: the rows a dealer owns."""
     return [t for t in tables if "dealer_id" in {c._meta.name for c in t._meta.columns}]
+
+
+def installed(registry: Any) -> tuple[Any, list[type]]:
+    """The app over ``registry`` (the ``forecourt_registry`` fixture) and every dealer-scoped table of it.
+
+    The app is built, not served: its routes are what the check enumerates, and the requests go
+    to ``forecourt_server``, which loads the same plugins.
+    """
+    from core.app import all_tables, create_app
+
+    return create_app(registry=registry), dealer_tables(all_tables(registry))
 
 
 async def snapshot(tables: list[type], dealer_id: int) -> dict[str, list[dict[str, Any]]]:

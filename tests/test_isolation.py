@@ -13,12 +13,11 @@ import random
 import re
 import string
 import time
-from typing import Any
 
 import pytest
 
 from core.tables import User
-from forecourt.isolation import app_routes, check_isolation, dealer_tables, fill_empty, snapshot
+from forecourt.isolation import app_routes, check_isolation, fill_empty, installed, snapshot
 
 ROLES = ("manager", "storekeeper", "dealer_admin")
 
@@ -78,18 +77,9 @@ async def all_modules_dealer(make_dealer, forecourt_registry):
     return make
 
 
-def _app(forecourt_registry) -> Any:
-    from core.app import create_app
-
-    return create_app(registry=forecourt_registry)
-
-
 async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_modules_dealer, client_as, anon,
                                                         capsys):
-    from core.app import all_tables
-
-    app = _app(forecourt_registry)
-    tables = dealer_tables(all_tables(forecourt_registry))
+    app, tables = installed(forecourt_registry)
     a, b = await all_modules_dealer(), await all_modules_dealer()
     await seed(a, client_as, anon, marker())
     b_mark = marker()
@@ -118,9 +108,7 @@ async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, ma
     """
     from fc_extra.tables import Mark
 
-    from core.app import all_tables
-
-    app = _app(forecourt_registry)
+    app, tables = installed(forecourt_registry)
     routes = [r for r in app_routes(app, exempt=True) if r.path.startswith("/extra/")]
     assert {(r.method, r.path) for r in routes} >= {
         ("GET", "/extra/marks/{mark_id:int}"), ("POST", "/extra/marks/{mark_id:int}"), ("POST", "/extra/relabel")}
@@ -128,7 +116,6 @@ async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, ma
     await Mark.scoped(a.id).insert(label="A's own")
     mark = marker()
     await Mark.scoped(b.id).insert(label=mark)
-    tables = dealer_tables(all_tables(forecourt_registry))
     client = await client_as(a, "manager")
     in_path, in_form = ([r for r in routes if ("relabel" in r.path) == form] for form in (False, True))
     report = await check_isolation(app, {"manager": client}, victim=b.id, routes=in_path, tables=tables,
