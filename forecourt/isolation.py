@@ -50,21 +50,19 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
 from litestar.handlers import HTTPRouteHandler
+
+from forecourt.isolation_site import UNSAFE, Site, crawl
 
 __all__ = ["ISOLATION_EXEMPT", "ISOLATION_GIVES", "Report", "Route", "app_routes", "changes", "check_isolation",
            "dealer_tables", "fill_empty", "installed", "snapshot"]
 
 ISOLATION_EXEMPT = "isolation_exempt"  #: handler ``opt`` key; its value says why the route may cross dealers
 ISOLATION_GIVES = "isolation_gives"  #: handler ``opt`` key; its value says why the route may add rows to another
-UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 _PARAM = re.compile(r"\{([^}:]+)(?::([a-z]+))?\}")
-_FILL = {"email": "probe@example.test", "date": "2027-03-01", "datetime-local": "2027-03-01T10:00",
-         "number": "1", "tel": "+420 601 111 222"}
 
 
 @dataclass(frozen=True)
@@ -188,98 +186,6 @@ async def fill_empty(tables: list[type], dealer_id: int, text: str) -> list[str]
     return failed
 
 
-class _Page(HTMLParser):
-    """Links (href, form actions, hx-*) and POST forms (their fields) of one HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.forms: list[tuple[str, dict[str, list[str]], set[str]]] = []  # action, fields, fields choosing an id
-        self._form: tuple[str, dict[str, list[str]], set[str]] | None = None
-        self._text: str | None = None
-        self._select: str | None = None
-        self._options: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        for key in ("href", "action", "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete"):
-            if a.get(key):
-                self.links.append(a[key])
-        if tag == "form":
-            self._form = None
-            if a.get("method", "get").lower() == "post" and a.get("action"):
-                self._form = (a["action"], {}, set())
-                self.forms.append(self._form)
-        if self._form is None or not a.get("name"):
-            if tag == "option" and self._select is not None:
-                self._options.append((a.get("value", ""), "selected" in a))
-            return
-        name, fields = a["name"], self._form[1]
-        if tag == "input":
-            kind = a.get("type", "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in a or a.get("value", "").isdigit() or name not in fields:
-                    fields.setdefault(name, []).append(a.get("value", "on"))
-                return
-            fields[name] = [a.get("value") or _FILL.get(kind, "" if kind == "hidden" else "isolation probe")]
-        elif tag == "textarea":
-            self._text, fields[name] = name, [""]
-        elif tag == "select":
-            self._select, self._options = name, []
-
-    def handle_data(self, data: str) -> None:
-        if self._form is not None and self._text is not None:
-            self._form[1][self._text][0] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._form is None:
-            return
-        if tag == "textarea" and self._text is not None:
-            values = self._form[1][self._text]
-            values[0] = values[0] or "isolation probe"
-            self._text = None
-        elif tag == "select" and self._select is not None:
-            chosen = [v for v, sel in self._options if sel] or [v for v, _ in self._options if v] or [""]
-            self._form[1][self._select] = chosen[:1]
-            if self._options and all(v.isdigit() for v, _ in self._options if v):
-                self._form[2].add(self._select)
-            self._select = None
-        elif tag == "form":
-            self._form = None
-
-
-@dataclass
-class _Site:
-    """What one client's own pages show: the parameters of links to each route, POST forms, pages."""
-
-    combos: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # route path -> params seen together
-    forms: dict[str, tuple[dict[str, list[str]], set[str]]] = field(default_factory=dict)
-    pages: list[str] = field(default_factory=list)
-
-    def seen(self, route: Route, name: str) -> list[str]:
-        """Values ``name`` took in links to ``route``, else in links to any route."""
-        mine = [c[name] for c in self.combos.get(route.path, [])]
-        return list(dict.fromkeys(mine or [c[name] for cs in self.combos.values() for c in cs if name in c]))
-
-    def strings(self, route: Route) -> list[dict[str, str]]:
-        """The string parameters of ``route`` as A's links had them together (else each as seen anywhere)."""
-        names = [n for n, kind in route.params if kind != "int"]
-        together = list(dict.fromkeys(tuple(c[n] for n in names) for c in self.combos.get(route.path, [])))
-        if not together:
-            together = list(itertools.product(*[self.seen(route, n) or ["x"] for n in names]))
-        return [dict(zip(names, t, strict=True)) for t in together[:6]]
-
-    def own(self, route: Route, strings: dict[str, str]) -> dict[str, str]:
-        """A's own values for ``route``'s int parameters beside ``strings`` ({} if A's pages had none)."""
-        for combo in self.combos.get(route.path, []):
-            if all(combo[k] == v for k, v in strings.items()):
-                return {n: combo[n] for n in route.ints}
-        values = {n: self.seen(route, n) for n in route.ints}
-        return {n: v[0] for n, v in values.items()} if all(values.values()) else {}
-
-
 @dataclass
 class Report:
     """What :func:`check_isolation` tried (requests per route) and what it found."""
@@ -318,51 +224,10 @@ def _ids_for(name: str, values: dict[str, str], ids: dict[str, list[int]], deale
     return list(dict.fromkeys(picked))[:cap * 4]
 
 
-async def _crawl(client: Any, routes: list[Route], limit: int, look: Any) -> _Site:
-    """Follow A's links from every parameterless GET route (each answer to ``look``); see :class:`_Site`.
-
-    Query strings are not followed, and at most 3 paths per route are visited: enough to learn
-    the parameters and forms, bounded however much A has.
-    """
-    site = _Site()
-    queue = ["/", *(r.path for r in routes if r.method == "GET" and not r.params)]
-    seen: set[str] = set()
-    visits: Counter[str] = Counter()
-    while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = await client.get(url)
-        look(f"GET {url}", response)
-        if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
-            continue
-        site.pages.append(url)
-        parser = _Page()
-        parser.feed(response.text)
-        forms = {urlsplit(action).path: (fields, ids) for action, fields, ids in parser.forms}
-        for link in parser.links:
-            path = urlsplit(link).path
-            if urlsplit(link).netloc or not path.startswith("/"):
-                continue
-            for route in routes:
-                match = route.regex.match(path)
-                if not match:
-                    continue
-                combo = {name: value for (name, _), value in zip(route.params, match.groups(), strict=True)}
-                if combo not in site.combos.setdefault(route.path, []):
-                    site.combos[route.path].append(combo)
-                if route.method == "GET" and path not in seen and visits[route.path] < 3:
-                    visits[route.path] += 1
-                    queue.append(path)
-                if route.method in UNSAFE and path in forms and route.path not in site.forms:
-                    site.forms[route.path] = forms[path]
-    return site
-
-
-def _requests(route: Route, site: _Site, ids: dict[str, list[int]], dealer: int, cap: int, budget: int
+def _requests(route: Route, site: Site, ids: dict[str, list[int]], dealer: int, cap: int, budget: int
               ) -> list[tuple[str, dict[str, list[str]]]]:
-    """(url, form) pairs for ``route``: B's ids in the path (alone and beside A's), then in the form's id fields."""
+    """(url, form) pairs for ``route``: B's ids in the path (alone and beside A's), then in its form's id fields
+    (or, for a GET, in the query parameters that A's links to it give an id: ``?edit_note=<id>``)."""
     fields, id_fields = site.forms.get(route.path, ({}, set()))
     if not fields:  # no form of A's posts to this route: every field any form of A's had
         for other, choose in site.forms.values():
@@ -375,10 +240,15 @@ def _requests(route: Route, site: _Site, ids: dict[str, list[int]], dealer: int,
             values = {**strings, **dict(zip(route.ints, pick, strict=True))}
             if not route.ints or any(str(v) != own.get(n) for n, v in zip(route.ints, pick, strict=True)):
                 in_path.append((route.url(values), fields))
-        if route.method in UNSAFE and len(own) == len(route.ints):
-            mine = route.url({**strings, **own})
+        if len(own) < len(route.ints):
+            continue
+        mine = route.url({**strings, **own})
+        if route.method in UNSAFE:
             for name in sorted(n for n in fields if n in id_fields or re.search(r"(^|_)ids?$", n)):
                 in_form += [(mine, {**fields, name: [str(i)]}) for i in _ids_for(name, strings, ids, dealer, cap)]
+        else:
+            for name in sorted(site.queries.get(route.path, ())):
+                in_form += [(f"{mine}?{urlencode({name: i})}", {}) for i in _ids_for(name, strings, ids, dealer, cap)]
     half = budget // 2 if in_form else budget
     return in_path[:half] + in_form[:budget - min(half, len(in_path))]
 
@@ -415,15 +285,18 @@ async def check_isolation(app: Any, clients: dict[str, Any], *, victim: int, tab
     current = before
     ordered = sorted(routes, key=lambda r: r.method in UNSAFE)  # the GETs, then each unsafe route checked alone
     for role, client in clients.items():
-        site = await _crawl(client, routes, crawl_limit, looks[role])
+        site = await crawl(client, routes, crawl_limit, looks[role])
         for n, route in enumerate(ordered):
             key = f"{route.method:<6} {route.path}"
             for url, form in _requests(route, site, ids, victim, per_param, per_route):
                 unsafe = route.method in UNSAFE
-                response = await client.request(route.method, url, data=form if unsafe else None)
-                report.tried[key] += 1
-                report.answers.setdefault(key, Counter())[response.status_code] += 1
-                looks[role](f"{route.method} {url}" + (f" with {sorted(form)}" if unsafe else ""), response)
+                for htmx in (False,) if unsafe else (False, True):  # a GET as a page and as htmx's fragment
+                    response = await client.request(route.method, url, data=form if unsafe else None,
+                                                    headers={"hx-request": "true"} if htmx else {})
+                    report.tried[key] += 1
+                    report.answers.setdefault(key, Counter())[response.status_code] += 1
+                    looks[role](f"{route.method} {url}" + (f" with {sorted(form)}" if unsafe else "")
+                                + (" (htmx)" if htmx else ""), response)
             if route.method in UNSAFE or n + 1 == len(ordered) or ordered[n + 1].method in UNSAFE:
                 now = await snapshot(tables, victim)
                 who = f"{route.method} {route.path}" if route.method in UNSAFE else "a GET request"
@@ -431,7 +304,7 @@ async def check_isolation(app: Any, clients: dict[str, Any], *, victim: int, tab
                                     for line in changes(current, now, added=not route.gives)]
                 current = now
         # B's data copied into A's rows by a request above shows on A's own pages now
-        await _crawl(client, routes, crawl_limit, lambda label, r, role=role: looks[role](label + " (afterwards)", r))
+        await crawl(client, routes, crawl_limit, lambda label, r, role=role: looks[role](label + " (afterwards)", r))
         home = await client.get("/")
         if home.status_code != 200:
             report.problems.append(f"{role} was logged out during the check (GET / answered {home.status_code})")
