@@ -21,9 +21,10 @@ What it does, for each client (one per role of the attacking dealer A):
    act for no dealer's session) is requested with B's ids in its integer path
    parameters, each alone and mixed with A's own ids (``/customers/<A's>/notes/
    <B's>``), and with B's ids in the id fields of the form it learned
-   (``assignee``, ``customer_id``, ``ids``). Unsafe methods carry the CSRF
-   header and A's form, empty fields filled plausibly, so a route that wrongly
-   trusts the id would really write.
+   (``assignee``, ``customer_id``, ``ids``) or, for a GET, in the id-valued
+   query parameters of A's links; a GET is asked as a page and as htmx's
+   fragment. Unsafe methods carry the CSRF header and A's form, empty fields
+   filled plausibly, so a route that wrongly trusts the id would really write.
 3. *Crawls A's site again*, so B's data copied into A's rows by step 2 shows.
 
 It guarantees, and reports otherwise: no answer is 5xx; no answer (body or
