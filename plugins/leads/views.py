@@ -28,6 +28,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from forecourt.isolation import ISOLATION_GIVES
 from plugins.leads import fields, handover, intake, services
 from plugins.leads.intake.adf import DETAIL_LABELS
 from plugins.leads.tables import Lead
@@ -211,7 +212,8 @@ async def create_customer(request: Request, lead_id: FromPath[int]) -> Response:
                  _("Customer #%(number)s created and linked to the lead.") % {"number": customer["number"]})
 
 
-@post("/{lead_id:int}/hand-over", guards=[requires("leads.edit")])
+@post("/{lead_id:int}/hand-over", guards=[requires("leads.edit")],
+      opt={ISOLATION_GIVES: "hands one of our leads to the customer's preferred dealer"})
 async def hand_over_lead(request: Request, lead_id: FromPath[int]) -> Response:
     """The customer prefers another dealer: the lead moves there (see :mod:`plugins.leads.handover`)."""
     chosen = read_id((await request.form()).get("preferred_dealer"))

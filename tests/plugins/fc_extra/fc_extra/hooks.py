@@ -1,9 +1,16 @@
 import asyncio
+import html
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from fc_extra.tables import Mark
-from forecourt import Metric, MetricValue, NavItem, hookimpl
+from forecourt import Metric, MetricValue, NavItem, hookimpl, read_id
+from forecourt.isolation import ISOLATION_EXEMPT
+
+#: the deliberate leaks below are kept out of the isolation matrix, which must find nothing else
+LEAKY = {ISOLATION_EXEMPT: "trusts the id on purpose: tests/test_isolation.py shows the check flags it"}
 
 
 @get("/")
@@ -16,21 +23,56 @@ async def ping() -> Response:
     return Response("pong", media_type="text/plain")
 
 
-@get("/boom")
+@get("/boom", opt={ISOLATION_EXEMPT: "fails on purpose"})
 async def boom() -> Response:
     """Fails on purpose, to show the error page (forecourt.testing lets a path segment ``boom`` fail)."""
     raise RuntimeError("a bug in a plugin view")
 
 
-@get("/crash", opt={"public": True})
+@get("/crash", opt={"public": True, ISOLATION_EXEMPT: "fails on purpose"})
 async def crash() -> Response:
     """A bug forecourt.testing must catch: any test that makes the server answer this fails."""
     raise RuntimeError("a bug the test server check must report")
 
 
+@get("/marks/{mark_id:int}", opt=LEAKY)
+async def leaky_mark(mark_id: FromPath[int]) -> Response:
+    """A bug the isolation check must report: any dealer's mark, by id (no ``Mark.scoped``)."""
+    row = await Mark.select(Mark.label).where(Mark.id == mark_id).first()
+    if row is None:
+        raise NotFoundException()
+    return Response(f"<p>{row['label']}</p>", media_type="text/html")
+
+
+@post("/marks/{mark_id:int}", opt=LEAKY)
+async def leaky_rename(request: Request, mark_id: FromPath[int]) -> Response:
+    """The same bug on a write: renames any dealer's mark."""
+    label = str((await request.form()).get("label") or "renamed")[:50]
+    await Mark.update({Mark.label: label}).where(Mark.id == mark_id)
+    return Response("renamed", media_type="text/plain")
+
+
+@get("/marks", opt=LEAKY)
+async def marks_page(request: Request) -> Response:
+    """This dealer's marks, each with a relabel form: the form is honest, the route it posts to is not."""
+    rows = await Mark.scoped(request.state.ctx.dealer_id).select()
+    return Response("".join(
+        f'<form method="post" action="/extra/relabel"><input type="hidden" name="mark_id" value="{r["id"]}">'
+        f'<input name="label" value="{html.escape(r["label"])}"></form>' for r in rows), media_type="text/html")
+
+
+@post("/relabel", opt=LEAKY)
+async def leaky_relabel(request: Request) -> Response:
+    """The bug in a form field: relabels whichever dealer's mark the form names."""
+    data = await request.form()
+    await Mark.update({Mark.label: str(data.get("label") or "relabelled")[:50]}).where(
+        Mark.id == read_id(data.get("mark_id")))
+    return Response("relabelled", media_type="text/plain")
+
+
 @hookimpl
 def register_routes():
-    return [extra_home, ping, boom, crash]
+    return [extra_home, ping, boom, crash, leaky_mark, leaky_rename, marks_page, leaky_relabel]
 
 
 @hookimpl
