@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.web.render import flash, page, render_string
+from core.web.render import flash, page, render_panel, render_string
 
-__all__ = ["NavItem", "SlotContent", "flash", "page", "render_string"]
+__all__ = ["NavItem", "SlotContent", "flash", "page", "render_panel", "render_string"]
 
 
 @dataclass(frozen=True)
