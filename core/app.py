@@ -22,17 +22,17 @@ from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
 from core import builtin_hooks, db, i18n, jobs, machine, signing
-from core.admin import dealers
-from core.admin import modules as modules_views
-from core.admin import reasons as reasons_views
-from core.admin import users as users_views
-from core.auth import views as auth_views
 from core.errors import PluginError
 from core.permissions import CORE_PERMISSIONS, Permission, plugin_enabled_guard, role_permissions
 from core.plugins import CORE, Registry, load_plugins, set_registry
 from core.settings import Settings
 from core.tables import CORE_TABLES
+from core.web import auth as auth_views
 from core.web import home, workflow
+from core.web.admin import dealers
+from core.web.admin import modules as modules_views
+from core.web.admin import reasons as reasons_views
+from core.web.admin import users as users_views
 from core.web.errors import handle_exception, prepare_error_page
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware
