@@ -1,4 +1,8 @@
-"""What plugins use to build pages: nav items, slot content, page rendering."""
+"""The core's web layer: what plugins use to build pages (nav items, slot content, page rendering).
+
+Every route the core itself answers lives in this package too: ``auth``
+(login, logout, password, language), ``home``, ``workflow`` and ``admin/``.
+"""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Admin pages: dealers and hook failures (platform), users and modules (dealer)."""
+"""Admin pages: dealers and hook failures (platform); users, modules and reason lists (dealer)."""
