@@ -21,14 +21,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
 from core import db, jobs, runtime
-from core.admin import dealers
-from core.admin import modules as modules_views
-from core.admin import reasons as reasons_views
-from core.admin import users as users_views
-from core.auth import views as auth_views
 from core.registry import Registry
 from core.settings import Settings
+from core.web import auth as auth_views
 from core.web import home, workflow
+from core.web.admin import dealers
+from core.web.admin import modules as modules_views
+from core.web.admin import reasons as reasons_views
+from core.web.admin import users as users_views
 from core.web.errors import handle_exception, prepare_error_page
 from core.web.guards import login_required
 from core.web.middleware import ContextMiddleware

@@ -15,8 +15,26 @@ from core.runtime import current
 from core.web.static import static_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "static"
+#: where a built wheel carries the checkout's top-level folders (setup.py copies them there)
+SHIPPED = Path(__file__).resolve().parent.parent / "_assets"
+
+
+def asset_folder(name: str) -> Path:
+    """The folder of core's ``templates`` or ``static``, in a wheel install or a checkout alike.
+
+    A wheel carries them as ``core/_assets/<name>``; a checkout (and so an
+    editable install) has them at its root. The shipped copy wins, so an
+    installed Forecourt never reads a stray folder beside site-packages. A
+    missing folder stops the start-up here, not at the first page.
+    """
+    for folder in (SHIPPED / name, ROOT / name):
+        if folder.is_dir():
+            return folder
+    raise RuntimeError(f"Forecourt's {name}/ folder is missing: looked in {SHIPPED / name} and {ROOT / name}")
+
+
+TEMPLATES = asset_folder("templates")
+STATIC = asset_folder("static")
 
 
 def _workflow_state(machine_key: str, state: str) -> Any:

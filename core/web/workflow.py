@@ -30,7 +30,7 @@ from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.i18n import gettext as _
 from core.web.diagram import describe, draw
 from core.web.forms import form, local_path
-from core.web.render import flash, page, render_string
+from core.web.render import flash, page, render_panel
 
 
 def _machine_for(request: Request, key: str, need: str = "view") -> machine.Machine:
@@ -92,12 +92,11 @@ async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_u
     choices, needs = {}, {}
     for t in offered:
         choices[t.key], needs[t.key] = await _reason_choices(request, m, t)
-    html = await render_string(request, "core/workflow/_actions.html", {
+    return await render_panel(request, "core/workflow/_actions.html", {
         "machine": m, "row": row, "state": m.state(row[m.field]), "transitions": offered,
         "choices": choices, "needs": needs, "next": next_url or request.url.path, "values": {}, "errors": {},
         "other": machine.OTHER,
     })
-    return Markup(html)
 
 
 async def _transition_page(request: Request, m: machine.Machine, row: dict[str, Any], t: machine.Transition,
@@ -188,12 +187,11 @@ async def timeline_panel(request: Request, entity: str, entity_id: int) -> Marku
     ctx = request.state.ctx
     entries = await history.timeline(ctx, entity, entity_id)
     edits = await comments.edits(ctx.dealer_id, entity, entity_id)
-    html = await render_string(request, "core/_timeline.html", {
+    return await render_panel(request, "core/_timeline.html", {
         "entity": entity, "entity_id": entity_id, "entries": entries, "edits": edits,
         "next": request.url.path if request.headers.get("hx-request") != "true" else "",
         "editing": int(request.query_params.get("edit", "0") or 0),
     })
-    return Markup(html)
 
 
 @get("/timeline/{entity:str}/{entity_id:int}")

@@ -11,9 +11,9 @@ from litestar.response import Redirect
 
 from core import fields, machine, reasons
 from core.accounts import parse_modules
-from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
 from core.i18n import _
+from core.web.admin.access import dealer_for_admin
 from core.web.forms import form
 from core.web.render import flash, page
 

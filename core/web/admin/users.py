@@ -8,7 +8,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from core import accounts
-from core.admin.access import dealer_for_admin
 from core.auth import sessions, throttle
 from core.db import valid_id
 from core.errors import ValidationFailed
@@ -16,6 +15,7 @@ from core.i18n import LANGUAGE_NAMES, _
 from core.i18n import lazy_gettext as _l
 from core.settings import LANGUAGES
 from core.tables import User
+from core.web.admin.access import dealer_for_admin
 from core.web.forms import form
 from core.web.render import flash, page
 

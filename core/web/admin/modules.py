@@ -8,9 +8,9 @@ from litestar.response import Redirect
 
 from core import modules, zones
 from core.accounts import parse_modules
-from core.admin.access import dealer_for_admin
 from core.errors import Conflict
 from core.i18n import _, currency_choices, get_locale
+from core.web.admin.access import dealer_for_admin
 from core.web.forms import form
 from core.web.render import flash, page
 

@@ -7,13 +7,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from core import accounts, modules, zones
-from core.admin.access import dealer_for_admin
 from core.errors import ValidationFailed
 from core.i18n import CURRENCY_BY_LANGUAGE, _, currency_choices, get_locale, is_currency
 from core.permissions import requires
 from core.settings import LANGUAGES
 from core.tables import Dealer, HookFailure
 from core.timeutil import ZONE_BY_LANGUAGE, is_zone, zone_names
+from core.web.admin.access import dealer_for_admin
 from core.web.forms import form
 from core.web.render import flash, page
 
