@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from litestar import Litestar, Response, get
 
-from core import db, i18n, machine
+from core import db, entities, i18n
 from core.app import all_tables
 from core.i18n import LANGUAGE_NAMES
 from core.plugins import load_plugins
@@ -20,12 +20,15 @@ from core.settings import Settings
 from core.tables import Dealer
 from core.web import NavItem
 from core.web.templating import build_env
+from core.workflow import machine
 from plugins.customers import fields, services
+from plugins.customers.entity import CUSTOMER_ENTITY
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.views import _url_with
 
 REGISTRY = load_plugins()
 i18n.load_catalogues()
+entities.set_entities([("customers", CUSTOMER_ENTITY)])
 machine.set_machines([("customers", CUSTOMER)])
 ENV = build_env(REGISTRY)
 TEMPLATE = ENV.get_template("customers/list.html")

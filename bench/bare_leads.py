@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from litestar import Litestar, Response, get
 
-from core import db, i18n, machine
+from core import db, entities, i18n
 from core.app import all_tables
 from core.i18n import LANGUAGE_NAMES
 from core.plugins import load_plugins
@@ -19,12 +19,15 @@ from core.settings import Settings
 from core.tables import Dealer
 from core.web import NavItem
 from core.web.templating import build_env
+from core.workflow import machine
 from plugins.leads import fields, services
+from plugins.leads.entity import LEAD_ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.views import FILTERS
 
 REGISTRY = load_plugins()
 i18n.load_catalogues()
+entities.set_entities([("leads", LEAD_ENTITY)])
 machine.set_machines([("leads", LEAD)])
 TEMPLATE = build_env(REGISTRY).get_template("leads/list.html")
 

@@ -21,7 +21,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import builtin_hooks, db, i18n, jobs, machine, signing
+from core import builtin_hooks, db, entities, i18n, jobs, signing
 from core.admin import dealers
 from core.admin import modules as modules_views
 from core.admin import reasons as reasons_views
@@ -39,6 +39,7 @@ from core.web.middleware import ContextMiddleware
 from core.web.render import set_secure_cookies
 from core.web.static import StaticCacheMiddleware, favicon_route
 from core.web.templating import STATIC, build_env, set_env
+from core.workflow import machine
 
 log = logging.getLogger("forecourt")
 
@@ -77,6 +78,8 @@ def _permissions(registry: Registry) -> list[Permission]:
 
 
 def _install_machines(registry: Registry) -> None:
+    entities.set_entities([(name, e) for name, values in registry.collect_sync_each("register_entities")
+                           for e in values])
     pairs = [(name, m) for name, values in registry.collect_sync_each("register_status_machines")
              for m in values]
     for name, m in pairs:

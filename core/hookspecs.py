@@ -19,7 +19,8 @@ an implementation returns. Rules that hold for all of them:
   name, recorded for the platform admin, and never undoes or blocks the write.
 * Hooks never commit or open their own transaction around the caller's data.
 * Start-up hooks (``register_routes``, ``register_permissions``,
-  ``register_status_machines``, ``register_jobs``, ``prepare_jinja_env``)
+  ``register_entities``, ``register_status_machines``, ``register_jobs``,
+  ``prepare_jinja_env``)
   must be plain ``def``: they run while the app is
   built, and a failure there stops start-up naming the plugin. Every other
   implementation may be ``async def``; the core awaits it.
@@ -35,9 +36,13 @@ Implement hooks with ``forecourt.hookimpl``::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+if TYPE_CHECKING:
+    from core.entities import Entity
+    from core.workflow.machine import Machine
 
 PROJECT = "forecourt"
 
@@ -75,15 +80,43 @@ def register_permissions() -> list[Any]:
 
 
 @hookspec
-def register_status_machines() -> list[Any]:
-    """Return the plugin's :class:`core.machine.Machine` declarations.
+def register_entities() -> list[Entity]:
+    """Return the plugin's :class:`forecourt.Entity` declarations: the kinds of record it keeps.
 
-    Called once at start-up, for every installed plugin. Each machine's key
-    and entity must start with ``"<plugin name>."`` and its table must carry
-    ``dealer_id``; a declaration naming unknown states or columns stops
-    start-up with a message naming the plugin. The engine
-    (:func:`core.machine.apply`) is then the only writer of the machine's
-    field and stamped columns.
+    Called once at start-up, before ``register_status_machines``, for every
+    installed plugin; plain ``def``. Each declaration names:
+
+    * ``key`` -- ``"<plugin name>.<kind>"`` (a foreign prefix stops start-up),
+      the name the history, timeline, comments and hooks use;
+    * ``table`` -- the Piccolo table, which must carry ``dealer_id``;
+    * ``label`` -- what to call the record (``lazy_gettext``);
+    * ``url`` -- its card, a path with ``{id}`` (``"/customers/{id}"``);
+    * ``search`` -- the columns a search of the entity looks at;
+    * ``protected`` -- columns only the workflow engine may write (a status
+      machine's field and stamps are protected without being listed);
+    * ``view_permission`` / ``edit_permission`` -- what seeing a row's
+      timeline and commenting on it need (the plugin's card permissions).
+
+    A malformed declaration (not an ``Entity``, unknown columns, no
+    ``dealer_id``, a key declared twice) stops start-up with a
+    :class:`core.errors.PluginError` naming the plugin. From then on every
+    create, update and delete of the entity's rows goes through
+    ``forecourt.create_entity`` / ``update_entity`` / ``delete_entity``, and
+    its timeline and comments work whether or not a machine drives it.
+    """
+
+
+@hookspec
+def register_status_machines() -> list[Machine]:
+    """Return the plugin's :class:`core.workflow.machine.Machine` declarations.
+
+    Called once at start-up, after ``register_entities``, for every installed
+    plugin. Each machine's key and entity must start with ``"<plugin
+    name>."``; its entity must be declared (``register_entities``), and the
+    machine's table is that entity's. A declaration naming unknown states or
+    columns stops start-up with a message naming the plugin. The engine
+    (:func:`core.workflow.engine.apply`) is then the only writer of the
+    machine's field and stamped columns.
     """
 
 
@@ -153,7 +186,7 @@ def page_slots(slot: str, ctx: Any, subject: dict[str, Any] | None) -> list[Any]
 
 @hookspec
 def timeline_entries(ctx: Any, entity: str, entity_id: int) -> list[Any]:
-    """Return :class:`core.history.TimelineEntry` items for one entity's timeline.
+    """Return :class:`core.workflow.timeline.TimelineEntry` items for one entity's timeline.
 
     Called when a card renders its timeline (``core/_timeline.html``), in the
     viewer's context, only for enabled plugins. ``entity`` is
@@ -204,7 +237,7 @@ def validate_transition(
 ) -> None:
     """Refuse a status transition by raising :class:`core.errors.Veto`.
 
-    Called inside the transaction of :func:`core.machine.apply`, after the
+    Called inside the transaction of :func:`core.workflow.engine.apply`, after the
     row, its history row and stamps are written, in the acting user's
     context, only for plugins the dealer has enabled: any plugin may guard
     another plugin's machine (``machine`` is its key) without editing it.
@@ -236,6 +269,18 @@ def on_entity_updated(ctx: Any, entity: str, entity_id: int, changes: dict[str, 
     column whose value actually changed to ``(before, after)``; a save that
     changed nothing fires no call. Status changes come through
     ``on_status_change`` instead. Return value is ignored.
+    """
+
+
+@hookspec
+def on_entity_deleted(ctx: Any, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+    """A row was deleted through :mod:`core.entities` (``delete_entity``) and committed.
+
+    Called after the commit, in the deleting user's context, only for
+    enabled plugins, each implementation isolated: a raising one never
+    brings the row back. ``entity`` is ``"<plugin>.<kind>"``; ``entity_id``
+    the id the row had; ``values`` the row as it was just before the delete.
+    Return value is ignored.
     """
 
 

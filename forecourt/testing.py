@@ -182,7 +182,7 @@ def forecourt_env(forecourt_plugins: list[str] | None, tmp_path_factory) -> Iter
 async def forecourt_registry(forecourt_env: dict[str, str]):
     """The plugins as the test process loads them, with the database configured and migrated."""
     from core import db
-    from core.app import all_tables
+    from core.app import _install_machines, all_tables
     from core.migrations import migrate
     from core.plugins import CORE, load_plugins, set_registry
 
@@ -191,6 +191,7 @@ async def forecourt_registry(forecourt_env: dict[str, str]):
 
     registry.pm.register(builtin_hooks, name=CORE)
     registry.hook_timeout = float(forecourt_env["FORECOURT_HOOK_TIMEOUT"])
+    _install_machines(registry)  # entities and machines, as create_app installs them: the write path needs them
     set_registry(registry)
     db.configure(forecourt_env["FORECOURT_DATABASE_URL"], all_tables(registry))
     await migrate()

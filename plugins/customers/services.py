@@ -32,13 +32,12 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.customers.entity import ENTITY as ENTITY  # part of this public service API
 from plugins.customers.fields import METHODS, TRACKED, clean
 from plugins.customers.listing import search as search  # part of this public service API
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.search import fold, parse_phone
 from plugins.customers.tables import Counter, Customer, FollowUp, Note
-
-ENTITY = "customers.customer"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from forecourt import (
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads.entity import LEAD_ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -39,6 +40,11 @@ def register_permissions():
         Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
         Permission("leads.settings", _l("Change the dealer's lead settings"), ("dealer_admin",)),
     ]
+
+
+@hookimpl
+def register_entities():
+    return [LEAD_ENTITY]
 
 
 @hookimpl

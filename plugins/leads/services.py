@@ -28,10 +28,10 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.leads.entity import ENTITY as ENTITY  # part of this public service API
 from plugins.leads.fields import clean
 from plugins.leads.tables import Lead
 
-ENTITY = "leads.lead"
 PAGE_SIZE = 50
 LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
                 Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id, Lead.contacted_at)

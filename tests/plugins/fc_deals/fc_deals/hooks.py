@@ -7,6 +7,7 @@ from fc_deals.machine import DEAL
 from fc_deals.tables import Deal, Heard
 from forecourt import (
     Conflict,
+    Entity,
     Job,
     Message,
     NavItem,
@@ -31,6 +32,13 @@ def register_routes():
 @hookimpl
 def register_permissions():
     return [Permission("deals.close", _l("Close delivered deals"), ("dealer_admin",))]
+
+
+@hookimpl
+def register_entities():
+    from fc_deals.tables import Deal
+
+    return [Entity("deals.deal", Deal, _l("Deal"), url="/deals/{id}", search=("title",))]
 
 
 @hookimpl
