@@ -17,6 +17,7 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
+    update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
@@ -103,7 +104,9 @@ async def customers_held_records(ctx, customer_id):
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
     """Leads outlive a deleted customer (reported as kept): they are unlinked, with their history intact."""
-    await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)
+    linked = await Lead.scoped(ctx.dealer_id).select(Lead.id).where(Lead.customer_id == customer_id)
+    for lead in linked:  # one by one through the write path: vetoes and listeners see each unlinking
+        await update_entity(ctx, Lead, LEAD_ENTITY.key, lead["id"], {"customer_id": None})
 
 
 @hookimpl

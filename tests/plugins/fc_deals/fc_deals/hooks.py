@@ -17,6 +17,7 @@ from forecourt import (
     Veto,
     apply_transition,
     create_reminder,
+    delete_entity,
     hookimpl,
     now,
 )
@@ -125,7 +126,8 @@ async def customers_held_records(ctx, customer_id):
 
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
-    await Deal.scoped(ctx.dealer_id).delete().where(Deal.customer_id == customer_id)
+    for deal in await Deal.scoped(ctx.dealer_id).select(Deal.id).where(Deal.customer_id == customer_id):
+        await delete_entity(ctx, Deal, "deals.deal", deal["id"])
 
 
 @hookimpl

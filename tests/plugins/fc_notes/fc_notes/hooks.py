@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from forecourt import Entity, NavItem, Permission, SlotContent, Veto, hookimpl, now
+from forecourt import Entity, NavItem, Permission, SlotContent, Veto, create_entity, hookimpl, now
 from forecourt import lazy_gettext as _l
 
 
@@ -57,7 +57,7 @@ async def demo_data(dealer, users, ctx):
     from fc_notes.tables import Note
 
     if not await Note.scoped(dealer.id).exists():
-        await Note.scoped(dealer.id).insert(title="Welcome", body="Demo note", created_at=now())
+        await create_entity(ctx, Note, "notes.note", {"title": "Welcome", "body": "Demo note", "created_at": now()})
 
 
 @hookimpl
