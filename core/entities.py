@@ -122,7 +122,6 @@ def set_entities(declared: list[tuple[str, Any]]) -> None:
         found[entity.key] = entity
     _entities.clear()
     _entities.update(found)
-    _driven.clear()
 
 
 def set_driven(driven: Mapping[str, tuple[frozenset[str], dict[str, Any]]]) -> None:
