@@ -36,13 +36,9 @@ Implement hooks with ``forecourt.hookimpl``::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pluggy
-
-if TYPE_CHECKING:
-    from core.entities import Entity
-    from core.workflow.machine import Machine
 
 PROJECT = "forecourt"
 
@@ -80,7 +76,7 @@ def register_permissions() -> list[Any]:
 
 
 @hookspec
-def register_entities() -> list[Entity]:
+def register_entities() -> list[Any]:
     """Return the plugin's :class:`forecourt.Entity` declarations: the kinds of record it keeps.
 
     Called once at start-up, before ``register_status_machines``, for every
@@ -107,7 +103,7 @@ def register_entities() -> list[Entity]:
 
 
 @hookspec
-def register_status_machines() -> list[Machine]:
+def register_status_machines() -> list[Any]:
     """Return the plugin's :class:`core.workflow.machine.Machine` declarations.
 
     Called once at start-up, after ``register_entities``, for every installed
