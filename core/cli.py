@@ -113,11 +113,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from core import builtin_hooks, demo
+    from core.app import _install_machines
     from core.migrations import migrate
     from core.plugins import CORE, set_registry
 
     settings, registry = _setup()
     registry.pm.register(builtin_hooks, name=CORE)
+    _install_machines(registry)  # entities and machines: the write path refuses undeclared entities
     set_registry(registry)  # so demo_data implementations may write through create_entity
 
     async def prepare():
