@@ -386,6 +386,8 @@ def test_demo_names_agree_in_gender(tmp_path):
               "from core.plugins import CORE, set_registry\n"
               "settings, registry = _setup()\n"
               "registry.pm.register(builtin_hooks, name=CORE)\n"
+              "from core.app import _install_machines\n"
+              "_install_machines(registry)\n"  # as forecourt demo does: the write path needs the entities
               "set_registry(registry)\n"
               "async def main():\n"
               "    await migrate()\n"
