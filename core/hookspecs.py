@@ -41,13 +41,14 @@ if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
     from core.context import Context
-    from core.history import TimelineEntry
+    from core.entities import Entity
     from core.jobs import Job
-    from core.machine import Machine
     from core.metrics import Metric
     from core.permissions import Permission
     from core.tables import Dealer
     from core.web import NavItem, SlotContent
+    from core.workflow.machine import Machine
+    from core.workflow.timeline import TimelineEntry
 
 __all__ = ["Kind", "Scope", "hookimpl", "hookspec"]
 
@@ -98,12 +99,41 @@ def register_permissions() -> list[Permission]:
 
 
 @hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_entities() -> list[Entity]:
+    """Return the plugin's :class:`Entity` declarations: the kinds of record it keeps.
+
+    Called once at start-up, before ``register_status_machines``, for every
+    installed plugin. Each declaration names its ``key``
+    (``"<plugin name>.<kind>"``, the name the history, timeline, comments and
+    hooks use), ``table`` (a Piccolo table with ``dealer_id``), ``label``
+    (``lazy_gettext``), ``url`` (its card, a path with ``{id}``), ``search``
+    (the columns a search looks at), ``protected`` (columns only the workflow
+    engine may write; a machine's field and stamps are protected without
+    being listed) and ``view_permission`` / ``edit_permission`` (what seeing a
+    row's timeline and commenting on it need). A malformed declaration (not an
+    ``Entity``, unknown columns, no ``dealer_id``, a key declared twice) stops
+    start-up naming the plugin. From then on every create, update and delete
+    of the entity's rows goes through ``create_entity`` / ``update_entity`` /
+    ``delete_entity``, and its timeline and comments work whether or not a
+    machine drives it.
+
+    Example::
+
+        @hookimpl
+        def register_entities():
+            return [Entity("deals.deal", Deal, _l("Deal"), url="/deals/{id}", search=("title",),
+                           view_permission="deals.view", edit_permission="deals.edit")]
+    """
+
+
+@hookspec(Kind.STARTUP, Scope.INSTALL)
 def register_status_machines() -> list[Machine]:
     """Return the plugin's :class:`Machine` declarations (section 7).
 
-    Called once at start-up, for every installed plugin. Each machine's key
-    and entity start with ``"<plugin name>."`` and its table carries
-    ``dealer_id``. From then on the engine (``apply_transition``) is the only
+    Called once at start-up, after ``register_entities``, for every installed
+    plugin. Each machine's key and entity start with ``"<plugin name>."``; its
+    entity must be declared (``register_entities``) and the machine's table is
+    that entity's. From then on the engine (``apply_transition``) is the only
     writer of the machine's field and stamped columns. A value that is not a
     ``Machine``, or a declaration that cannot work (unknown state or column, a
     transition leaving a terminal state, a ``notify`` hook no spec declares as
@@ -401,6 +431,19 @@ def on_entity_updated(ctx: Context, entity: str, entity_id: int, changes: dict[s
             if entity == "deals.deal":
                 await _heard(ctx, "on_entity_updated", f"{entity_id}:" + ",".join(
                     f"{key}={before}->{after}" for key, (before, after) in sorted(changes.items())))
+    """
+
+
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_entity_deleted(ctx: Context, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+    """A row was deleted through ``delete_entity`` and committed.
+
+    A raising implementation never brings the row back.
+
+    :param ctx: the deleting user's context.
+    :param entity: ``"<plugin>.<kind>"``.
+    :param entity_id: the id the row had.
+    :param values: the row as it was just before the delete.
     """
 
 

@@ -4,7 +4,7 @@ The web app (:func:`core.app.create_app`), every CLI command (``demo``,
 ``serve``, ``migrate``, ``jobs``, ``metrics``, ...) and the test fixtures of
 ``forecourt.testing`` start the same way, :func:`boot`: settings read, plugins
 loaded and checked, every start-up contribution gathered (routes,
-permissions, status machines, jobs, Jinja environment), catalogues loaded,
+permissions, entities, status machines, jobs, Jinja environment), catalogues loaded,
 the database engine built and the tables bound. So seeding runs with the
 status machines installed (protected fields checked), and a broken plugin
 stops ``forecourt jobs`` just as it stops the app.
@@ -26,11 +26,12 @@ if TYPE_CHECKING:
     from litestar import Router
     from piccolo.engine.base import Engine
 
+    from core.entities import Entity
     from core.i18n import Catalogues
     from core.jobs import Job
-    from core.machine import Machine
     from core.registry import Registry
     from core.settings import Settings
+    from core.workflow.machine import Machine
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Runtime:
 
     settings: Settings
     registry: Registry
+    #: entity key -> its declaration, checked
+    entities: Mapping[str, Entity]
     #: machine key -> its declaration, checked
     machines: Mapping[str, Machine]
     #: job key -> its declaration, checked
@@ -87,13 +90,14 @@ def boot(settings: Settings | None = None, registry: Registry | None = None) -> 
     registry.hook_timeout = settings.hook_timeout
     routers = _routers(registry)
     permissions = role_permissions(_permissions(registry))
-    machines = _machines(registry)
+    entities = _entities(registry)
+    machines = _machines(registry, entities)
     jobs = _jobs(registry)
     catalogues = i18n.Catalogues([(p.manifest.name, p.manifest.locale) for p in registry.plugins.values()
                                   if p.manifest.locale])
     env = build_env(registry, settings.debug)
     engine = db.build_engine(settings.database_url, settings.db_pgbouncer)
-    runtime = Runtime(settings=settings, registry=registry, machines=machines, jobs=jobs,
+    runtime = Runtime(settings=settings, registry=registry, entities=entities, machines=machines, jobs=jobs,
                       role_permissions=permissions, routers=routers, catalogues=catalogues, env=env,
                       engine=engine)
     db.bind(engine, all_tables(registry))
@@ -147,17 +151,24 @@ def _permissions(registry: Registry) -> list[Any]:
     return perms
 
 
-def _machines(registry: Registry) -> dict[str, Machine]:
+def _entities(registry: Registry) -> dict[str, Entity]:
+    from core.entities import checked
+
+    return checked([(plugin, e) for plugin, values in registry.startup("register_entities") for e in values])
+
+
+def _machines(registry: Registry, entities: Mapping[str, Entity]) -> dict[str, Machine]:
+    """The machines, checked against the declared entities (each names one)."""
     from core.errors import PluginError
     from core.hookdecl import Kind
-    from core.machine import Machine
+    from core.workflow.machine import Machine
 
     found: dict[str, Machine] = {}
     for plugin, values in registry.startup("register_status_machines"):
         for machine in values:
             if not isinstance(machine, Machine):
                 raise PluginError(plugin, f"register_status_machines returned {machine!r}, not a Machine")
-            machine.check(plugin)
+            machine.check(plugin, entities)
             if machine.key in found:
                 raise PluginError(plugin, f"status machine {machine.key} is declared twice")
             for t in machine.transitions:

@@ -7,7 +7,9 @@ from core import __version__ as core_version
 from core.accounts import dealer_names, dealer_users, dealers_with_module
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
+from core.entities import Entity
 from core.entities import create as create_entity
+from core.entities import delete as delete_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.fields import FieldError, FieldReader, search_text
@@ -15,9 +17,6 @@ from core.fields import decimal as read_decimal
 from core.fields import identifier as read_id
 from core.fields import integer as read_integer
 from core.fields import text as read_text
-from core.history import TimelineEntry
-from core.history import append as append_history
-from core.history import change as history_change
 from core.hookdecl import Kind as HookKind
 from core.hookdecl import Scope as HookScope
 from core.hookspecs import hookimpl, hookspec
@@ -34,8 +33,6 @@ from core.i18n import (
 )
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
-from core.machine import Input, Machine, State, Transition
-from core.machine import apply as apply_transition
 from core.messages import Message
 from core.metrics import Metric, MetricValue, Period
 from core.metrics import compute as compute_metrics
@@ -54,11 +51,17 @@ from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
+from core.workflow.engine import apply as apply_transition
+from core.workflow.history import append as append_history
+from core.workflow.history import change as history_change
+from core.workflow.machine import Input, Machine, State, Transition
+from core.workflow.timeline import TimelineEntry
 
 __all__ = [
     "Conflict",
     "Context",
     "DealerScoped",
+    "Entity",
     "FieldError",
     "FieldReader",
     "Forbidden",
@@ -91,6 +94,7 @@ __all__ = [
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
+    "delete_entity",
     "digits",
     "enabled_modules",
     "engine_kind",

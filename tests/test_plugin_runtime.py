@@ -116,6 +116,10 @@ def test_cli_refuses_to_start_with_a_partner_package_that_misspells_a_hook(tmp_p
         (ep("foreign", "broken_plugins.bad_startup:FOREIGN"), "'notes.delete_all' must start with"),
         (ep("asyncroutes", "broken_plugins.bad_startup:ASYNC"), "must be a plain def"),
         (ep("raising", "broken_plugins.bad_startup:RAISING"), "route table not ready"),
+        (ep("foreignentity", "broken_plugins.bad_startup:FOREIGN_ENTITY"), "must be 'foreignentity.<kind>'"),
+        (ep("badentity", "broken_plugins.bad_startup:NOT_AN_ENTITY"), "not an Entity"),
+        (ep("badcolumns", "broken_plugins.bad_startup:BAD_COLUMNS"), "search names unknown column 'colour'"),
+        (ep("noentity", "broken_plugins.bad_startup:NO_ENTITY"), "entity 'noentity.thing' is not declared"),
     ],
 )
 def test_wrong_startup_contribution_stops_the_app_naming_the_plugin(entry, needle, forecourt_env):

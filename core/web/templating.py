@@ -9,10 +9,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from core import i18n, machine, timeutil
+from core import i18n, timeutil
 from core.plugins import Registry
 from core.runtime import current
 from core.web.static import static_url
+from core.workflow import machine
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: where a built wheel carries the checkout's top-level folders (setup.py copies them there)

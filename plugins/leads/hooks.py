@@ -17,10 +17,12 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
+    update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads.entity import LEAD_ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -39,6 +41,11 @@ def register_permissions():
         Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
         Permission("leads.settings", _l("Change the dealer's lead settings"), ("dealer_admin",)),
     ]
+
+
+@hookimpl
+def register_entities():
+    return [LEAD_ENTITY]
 
 
 @hookimpl
@@ -97,7 +104,9 @@ async def customers_held_records(ctx, customer_id):
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
     """Leads outlive a deleted customer (reported as kept): they are unlinked, with their history intact."""
-    await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)
+    linked = await Lead.scoped(ctx.dealer_id).select(Lead.id).where(Lead.customer_id == customer_id)
+    for lead in linked:  # one by one through the write path: vetoes and listeners see each unlinking
+        await update_entity(ctx, Lead, LEAD_ENTITY.key, lead["id"], {"customer_id": None})
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from forecourt import Input, Machine, State, Transition, hook_owner_enabled
 from forecourt import lazy_gettext as _l
-from plugins.leads.tables import Lead
+from plugins.leads.entity import ENTITY
 
 
 def stock_provider_on(ctx, row):
@@ -15,10 +15,8 @@ def stock_provider_on(ctx, row):
 LEAD = Machine(
     key="leads.lead",
     title=_l("Lead workflow"),
-    entity="leads.lead",
-    table=Lead,
+    entity=ENTITY,
     field="status",
-    url=lambda lead_id: f"/leads/{lead_id}",
     view_permission="leads.view",
     edit_permission="leads.edit",
     states=(

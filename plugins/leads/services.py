@@ -24,14 +24,15 @@ from forecourt import (
     parse_phone,
     read_id,
     transaction,
+    update_entity,
     upper_bound,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.leads.entity import ENTITY as ENTITY  # part of this public service API
 from plugins.leads.fields import clean
 from plugins.leads.tables import Lead
 
-ENTITY = "leads.lead"
 PAGE_SIZE = 50
 LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
                 Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id, Lead.contacted_at)
@@ -107,10 +108,14 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[in
     if user_id is not None and user_id not in users:
         raise ValidationFailed({"assignee": _("Choose one of the dealer's users.")})
     name = users.get(user_id, "") if user_id is not None else ""
-    await Lead.scoped(ctx.dealer_id).update({Lead.assignee_id: user_id, Lead.assignee_name: name,
-                                             Lead.updated_at: now()}).where(Lead.id == lead_id)
-    await append_history(ctx, ENTITY, lead_id, "change", Message("Assigned"),
-                         {"changes": [history_change(_l("Assignee"), lead["assignee_name"], name)]})
+
+    async def recorded(_row: Lead) -> None:  # also when it stays with the same person: someone decided so
+        await append_history(ctx, ENTITY, lead_id, "change", Message("Assigned"),
+                             {"changes": [history_change(_l("Assignee"), lead["assignee_name"], name)]})
+
+    if await update_entity(ctx, Lead, ENTITY, lead_id, {"assignee_id": user_id, "assignee_name": name,
+                                                         "updated_at": now()}, extra=recorded) is None:
+        raise LookupError(lead_id)
 
 
 async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) -> int:
@@ -143,11 +148,14 @@ async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
               "email": lead["email"], "intended_model": lead["model"], "source": "lead"}
     customer = await call_hook("customers_create", ctx=ctx, values=values)
     if customer:
-        async with transaction():  # the link and its history row together
-            await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
-                                                    ).where(Lead.id == lead_id)
+        linked = f"#{customer['number']} {customer['name']}"
+
+        async def recorded(_row: Lead) -> None:  # the link and its history row together
             await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
-                "changes": [history_change(_l("Customer"), "", f"#{customer['number']} {customer['name']}")]})
+                "changes": [history_change(_l("Customer"), "", linked)]})
+
+        await update_entity(ctx, Lead, ENTITY, lead_id, {"customer_id": customer["id"], "updated_at": now()},
+                            extra=recorded)
     return customer
 
 

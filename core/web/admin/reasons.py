@@ -9,13 +9,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core import fields, machine, reasons
+from core import fields
 from core.accounts import parse_modules
 from core.errors import ValidationFailed
 from core.i18n import _
 from core.web.admin.access import dealer_for_admin
 from core.web.forms import form
 from core.web.render import flash, page
+from core.workflow import machine, reasons
 
 
 def reason_inputs(modules: frozenset[str]) -> dict[str, tuple[Any, machine.Machine, machine.Transition, machine.Input]]:

@@ -7,6 +7,7 @@ from fc_deals.machine import DEAL
 from fc_deals.tables import Deal, Heard
 from forecourt import (
     Conflict,
+    Entity,
     Job,
     Message,
     NavItem,
@@ -16,6 +17,7 @@ from forecourt import (
     Veto,
     apply_transition,
     create_reminder,
+    delete_entity,
     hookimpl,
     now,
 )
@@ -31,6 +33,13 @@ def register_routes():
 @hookimpl
 def register_permissions():
     return [Permission("deals.close", _l("Close delivered deals"), ("dealer_admin",))]
+
+
+@hookimpl
+def register_entities():
+    from fc_deals.tables import Deal
+
+    return [Entity("deals.deal", Deal, _l("Deal"), url="/deals/{id}", search=("title",))]
 
 
 @hookimpl
@@ -117,7 +126,8 @@ async def customers_held_records(ctx, customer_id):
 
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
-    await Deal.scoped(ctx.dealer_id).delete().where(Deal.customer_id == customer_id)
+    for deal in await Deal.scoped(ctx.dealer_id).select(Deal.id).where(Deal.customer_id == customer_id):
+        await delete_entity(ctx, Deal, "deals.deal", deal["id"])
 
 
 @hookimpl

@@ -1,6 +1,5 @@
 """The deal workflow, as data."""
 
-from fc_deals.tables import Deal
 from forecourt import Input, Machine, State, Transition
 from forecourt import lazy_gettext as _l
 
@@ -14,9 +13,7 @@ DEAL = Machine(
     key="deals.deal",
     title=_l("Deal workflow"),
     entity="deals.deal",
-    table=Deal,
     field="status",
-    url=lambda deal_id: f"/deals/{deal_id}",
     states=(
         State("new", _l("New"), "blue"),
         State("contacted", _l("Contacted"), "amber"),

@@ -1,25 +1,20 @@
 """Validating what a transition asks for: reasons (with "Other"), dates, free text, details.
 
-Separate from :mod:`core.machine` so the declarations and the engine stay
-readable; :func:`core.machine.apply` calls :func:`clean_inputs` with the
-dealer's reason lists.
+Separate from :mod:`core.workflow.machine` so the declarations and the engine
+stay readable; :func:`core.workflow.engine.apply` calls :func:`clean_inputs`
+with the dealer's reason lists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.errors import ValidationFailed
 from core.i18n import gettext as _
 from core.timeutil import from_local, now, today
-
-if TYPE_CHECKING:
-    from core.machine import Transition
-
-OTHER = "__other__"  #: the "Other" choice of a reason input; its text comes in ``<name>_other``
-INPUT_KINDS = ("text", "note", "date", "datetime", "reason")
+from core.workflow.machine import OTHER, Transition
 
 
 def clean_inputs(

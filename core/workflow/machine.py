@@ -2,39 +2,36 @@
 
 A plugin declares a :class:`Machine` (states, transitions with their inputs,
 guards and the timestamps they stamp, the entity and field it drives) and
-returns it from the ``register_status_machines`` hook. From that one
-declaration the core:
+returns it from the ``register_status_machines`` hook. The entity itself is
+declared separately (``register_entities``, :class:`core.entities.Entity`):
+the machine names it and drives one of its columns; the table is the
+entity's. From that one declaration the core:
 
-* applies a transition as one operation (:func:`apply`): current state checked
-  against the state the form was shown (a stale form loses, nothing written),
-  guard and inputs checked (translated messages listing what is missing),
-  timestamps stamped once, the entity updated, a history row written (notes
-  become editable comments shown with it), the
-  ``validate_transition`` veto hooks run, committed; then ``on_status_changed``
-  and the transition's own notification hook fire, isolated;
+* applies a transition as one operation (:func:`core.workflow.engine.apply`);
 * refuses any other write of the machine's field or stamped columns through
-  :mod:`core.entities` (:func:`protected_fields`);
+  :mod:`core.entities` (it reads them from the booted runtime's machines);
 * shows the actions a card offers for the current state, the list filter of
-  states and a diagram of the machine (:mod:`core.web.machines`).
+  states and a diagram of the machine (:mod:`core.web.workflow`).
+
+This module holds the declarations and the machines of the running app; it
+imports nothing else of the workflow package, so inputs, engine and timeline
+can all depend on it without a circle.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import comments, db, history
+from core import entities
 from core.context import Context
-from core.errors import Conflict, Forbidden, PluginError, Veto
+from core.errors import PluginError
 from core.i18n import gettext as _
-from core.machine_inputs import INPUT_KINDS, clean_inputs
-from core.machine_inputs import OTHER as OTHER  # the "Other" choice, public here too
-from core.messages import Message
 from core.runtime import current
-from core.timeutil import now
 
+OTHER = "__other__"  #: the "Other" choice of a reason input; its text comes in ``<name>_other``
+INPUT_KINDS = ("text", "note", "date", "datetime", "reason")
 COLOURS = ("grey", "blue", "green", "amber", "red", "purple")
 
 
@@ -104,10 +101,11 @@ class Transition:
 class Machine:
     """A workflow over one dealer-scoped table.
 
-    ``key`` is ``"<plugin>.<name>"``; ``entity`` is the entity name used with
-    :mod:`core.entities` and the history (``"<plugin>.<kind>"``); ``table`` is
-    the Piccolo table (with ``dealer_id``) and ``field`` its state column.
-    New rows start in ``initial`` (default: the first state).
+    ``key`` is ``"<plugin>.<name>"``; ``entity`` is the key of an entity
+    declared through ``register_entities`` (``"<plugin>.<kind>"``, any
+    installed plugin's): its table is the machine's table (:attr:`table`),
+    its card the link from history and reminders. ``field`` is the state
+    column. New rows start in ``initial`` (default: the first state).
     ``view_permission`` is needed to see an entity's timeline and the
     diagram, ``edit_permission`` to apply any transition and to comment:
     the same permissions that guard the plugin's own card and edit routes,
@@ -118,12 +116,10 @@ class Machine:
     key: str
     title: Any
     entity: str
-    table: Any
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     field: str = "status"
     initial: str = ""
-    url: Callable[[int], str] | None = None  #: the card of an entity, for links from history and reminders
     view_permission: str | None = None
     edit_permission: str | None = None
 
@@ -137,6 +133,19 @@ class Machine:
     def plugin(self) -> str:
         return self.key.split(".", 1)[0]
 
+    @property
+    def table(self) -> Any:
+        """The Piccolo table of the machine's entity (declared, installed: checked at start-up)."""
+        found = entities.get(self.entity)
+        if found is None:
+            raise LookupError(f"status machine {self.key}: entity {self.entity!r} is not declared")
+        return found.table
+
+    def url(self, entity_id: int) -> str:
+        """The card of one of the entity's rows (the plugin's start page when the entity names none)."""
+        found = entities.get(self.entity)
+        return found.card_url(entity_id) if found is not None else f"/{self.plugin}/"
+
     def state(self, key: str) -> State:
         """The state ``key``; an unknown key (data older than the machine) gets a plain grey badge."""
         return self._states.get(key) or State(key, key)
@@ -148,14 +157,16 @@ class Machine:
     def stamped(self) -> frozenset[str]:
         return frozenset(col for t in self.transitions for col in t.stamps)
 
-    def check(self, plugin: str) -> None:
-        """Refuse a declaration that cannot work, naming the plugin (start-up)."""
+    def check(self, plugin: str, declared_entities: Mapping[str, Any]) -> None:
+        """Refuse a declaration that cannot work, naming the plugin (at boot, given the declared entities)."""
         problems = []
         if not self.key.startswith(f"{plugin}.") or not self.entity.startswith(f"{plugin}."):
             problems.append(f"key and entity must start with '{plugin}.'")
-        columns = {c._meta.name for c in self.table._meta.columns}
-        if "dealer_id" not in columns:
-            problems.append(f"table {self.table._meta.tablename} has no dealer_id")
+        declared = declared_entities.get(self.entity)
+        if declared is None:
+            raise PluginError(plugin, f"status machine {self.key}: entity {self.entity!r} is not declared "
+                                      "(register_entities)")
+        columns = {c._meta.name for c in declared.table._meta.columns}
         if self.field not in columns:
             problems.append(f"table has no column {self.field!r}")
         if len(self._states) != len(self.states):
@@ -211,7 +222,7 @@ def for_entity(entity: str) -> list[Machine]:
 
 
 def protected_fields(entity: str) -> frozenset[str]:
-    """Columns of ``entity`` only the engine may write: state fields and stamped timestamps."""
+    """Columns of ``entity`` the machines drive: state fields and stamped timestamps."""
     result: set[str] = set()
     for machine in for_entity(entity):
         result |= {machine.field, *machine.stamped}
@@ -240,120 +251,3 @@ def refusal(ctx: Context, machine: Machine, transition: Transition, row: Mapping
 def available(ctx: Context, machine: Machine, row: Mapping[str, Any]) -> list[Transition]:
     """The transitions the card offers for ``row``: allowed now, for this user."""
     return [t for t in machine.transitions if refusal(ctx, machine, t, row) is None]
-
-
-# --- applying a transition -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What :func:`apply` did."""
-
-    machine: Machine
-    transition: Transition
-    entity_id: int
-    from_state: str
-    to_state: str
-    inputs: dict[str, Any]
-    stamped: dict[str, dt.datetime]
-
-
-def _column_value(table: Any, column: str, value: Any) -> Any:
-    """An optional input left empty writes the column's default where the column takes no NULL."""
-    meta = getattr(table, column)._meta
-    if value is None and not meta.null:
-        return getattr(table, column).get_default_value()
-    return value
-
-
-def _json_ready(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in values.items()}
-
-
-async def apply(
-    ctx: Context,
-    machine: Machine,
-    entity_id: int,
-    transition_key: str,
-    expected_state: str | None,
-    raw_inputs: Mapping[str, Any] | None = None,
-) -> Applied:
-    """Apply one transition to one of ``ctx``'s dealer's rows, all or nothing.
-
-    ``expected_state`` is the state the user saw (the form carries it);
-    ``None`` skips that check (system work such as jobs). Raises
-    :class:`LookupError` for an unknown row or transition,
-    :class:`Conflict` when the row moved meanwhile or the transition is not
-    allowed from its state, :class:`Veto` from a guard or a
-    ``validate_transition`` hook, :class:`ValidationFailed` for inputs.
-    """
-    from core import reasons as reason_lists
-    from core.registry import registry
-
-    if ctx.dealer_id is None:
-        raise ValueError("a dealer context is required to apply a transition")
-    transition = machine.transition(transition_key)
-    if transition is None:
-        raise LookupError(transition_key)
-    allowed = {
-        inp.name: await reason_lists.labels(ctx.dealer_id, reason_list_key(machine, transition, inp),
-                                            inp.reasons)
-        for inp in transition.inputs if inp.kind == "reason"
-    }
-    detailed = {
-        inp.name: await reason_lists.needing_detail(ctx.dealer_id, reason_list_key(machine, transition, inp),
-                                                    inp.detailed)
-        for inp in transition.inputs if inp.kind == "reason" and inp.detail
-    }
-    inputs = clean_inputs(transition, raw_inputs or {}, allowed, detailed)
-    table = machine.table
-    reg = registry()
-    async with db.transaction():
-        row = await table.scoped(ctx.dealer_id).select().where(table._meta.primary_key == entity_id).first()
-        if row is None:
-            raise LookupError(entity_id)
-        current = row[machine.field]
-        if expected_state is not None and current != expected_state:
-            raise Conflict(_("Someone else changed this meanwhile: it is now “%(state)s”. Nothing was "
-                             "saved; look at it again.") % {"state": machine.state(current).label})
-        if machine.edit_permission and not ctx.can(machine.edit_permission):
-            raise Forbidden(_("You may not do this."))
-        why_not = refusal(ctx, machine, transition, row)
-        if why_not is not None:
-            raise Conflict(why_not) if current not in transition.sources else Veto(why_not)
-        moment = now()
-        stamped = {col: moment for col in transition.stamps if row.get(col) is None}
-        written = {inp.column: _column_value(table, inp.column, inputs[inp.name])
-                   for inp in transition.inputs if inp.column}
-        changed = await (
-            table.scoped(ctx.dealer_id)
-            .update({getattr(table, machine.field): transition.target,
-                     **{getattr(table, col): value for col, value in {**written, **stamped}.items()}})
-            .where((table._meta.primary_key == entity_id) & (getattr(table, machine.field) == current))
-            .returning(table._meta.primary_key)
-        )
-        if not changed:  # moved by a concurrent writer between our read and write
-            raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
-        notes = {inp.name: await comments.add_note(ctx, machine.entity, entity_id, inputs[inp.name],
-                                                   f"{machine.key}.{transition.key}", moment)
-                 for inp in transition.inputs if inp.kind == "note" and inputs.get(inp.name)}
-        await history.append(
-            ctx, machine.entity, entity_id, "transition",
-            summary=Message.of(transition.label),
-            payload={"machine": machine.key, "transition": transition.key, "from": current,
-                     "to": transition.target, "inputs": _json_ready(inputs), "stamped": _json_ready(stamped),
-                     "comments": notes},
-            at=moment,
-        )
-        await reg.call(
-            "validate_transition", ctx=ctx, machine=machine.key, transition=transition.key,
-            entity=machine.entity, entity_id=entity_id, from_state=current, to_state=transition.target,
-            inputs=inputs,
-        )
-    result = Applied(machine, transition, entity_id, current, transition.target, inputs, stamped)
-    kwargs = {"ctx": ctx, "machine": machine.key, "transition": transition.key, "entity": machine.entity,
-              "entity_id": entity_id, "from_state": current, "to_state": transition.target, "inputs": inputs}
-    await reg.call("on_status_changed", **kwargs)
-    if transition.notify:
-        await reg.call(transition.notify, **kwargs)
-    return result

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import db, history
+from core import db
 from core.context import Context
 from core.errors import Forbidden, ValidationFailed
 from core.i18n import gettext as _
 from core.tables import Comment
 from core.tenancy import Scoped
 from core.timeutil import now
+from core.workflow import history
 
 MAX_LENGTH = 4000
 
@@ -92,13 +93,14 @@ async def for_entity(dealer_id: int, entity: str, entity_id: int) -> list[dict[s
     )
 
 
-async def edits(dealer_id: int, entity: str, entity_id: int) -> dict[int, list[dict[str, Any]]]:
-    """Earlier versions of an entity's comments, oldest first.
+def edits(history_rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Earlier versions of an entity's comments, oldest first, from its history rows (newest first, as read).
 
-    Returns comment id -> ``[{at, user_name, before, after}]``.
+    Returns comment id -> ``[{at, user_name, before, after}]``. Takes the rows
+    rather than reading them, so a timeline reads its history once.
     """
     result: dict[int, list[dict[str, Any]]] = {}
-    for row in reversed(await history.rows(dealer_id, entity, entity_id)):
+    for row in reversed(history_rows):
         if row["kind"] == "comment_edit":
             payload = row["payload"]
             result.setdefault(payload["comment_id"], []).append(
