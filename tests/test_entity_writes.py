@@ -132,7 +132,7 @@ async def test_every_write_path_of_every_entity_fires_the_hooks(make_dealer, for
     assert set(entities.entities()) == set(WRITE_PATHS), "a declared entity needs its write paths listed here"
     dealer = await make_dealer(modules=MODULES)
     user = dealer.users["dealer_admin"]
-    every = frozenset(str(p.key) for _, perms in forecourt_registry.collect_sync_each("register_permissions")
+    every = frozenset(str(p.key) for _, perms in forecourt_registry.startup("register_permissions")
                       for p in perms)
     ctx = Context(dealer_id=dealer.id, user_id=user.id, user_name="Admin", role="dealer_admin",
                   modules=frozenset(dealer.modules), permissions=every)
