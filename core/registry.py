@@ -30,8 +30,6 @@ log = logging.getLogger("forecourt.plugins")
 
 #: the name the core's own hook implementations are registered under
 CORE = "core"
-#: ``Registry.call(timeout=...)``'s default: the time limit the hook's kind gives
-KIND_LIMIT = object()
 
 
 @dataclass
@@ -134,8 +132,7 @@ class Registry:
 
     # --- one call path ------------------------------------------------------------------
 
-    async def call(self, name: str, /, *, modules: Iterable[str] | None = None,
-                   timeout: float | object | None = KIND_LIMIT, **kwargs: Any) -> Any:
+    async def call(self, name: str, /, *, modules: Iterable[str] | None = None, **kwargs: Any) -> Any:
         """Call hook ``name`` as its declaration says; what it returns depends on the kind.
 
         * contribution: every result, lists flattened (failures recorded and left out);
@@ -145,7 +142,8 @@ class Registry:
 
         ``modules`` overrides the dealer's modules of ``ctx`` for a dealer-scoped
         hook (``on_plugin_enabled`` goes to the modules after the switch).
-        ``timeout`` overrides the kind's time limit (``None``: none).
+        Every implementation gets ``hook_timeout`` seconds, but a task step
+        (seeding may take a while) has no limit.
         """
         decl = self.decl(name)
         if decl.kind is Kind.STARTUP:
@@ -153,9 +151,7 @@ class Registry:
         if decl.kind is Kind.CONTRIBUTION:
             return [v for _, values in await self.call_each(name, modules=modules, **kwargs) for v in values]
         impls = self.implementations(name, self._modules(decl, _frozen(modules), kwargs))
-        # a task step may take long (seeding); the rest answer within the limit
-        kind_limit = None if decl.kind is Kind.TASK else self.hook_timeout
-        limit: Any = kind_limit if timeout is KIND_LIMIT else timeout
+        limit = None if decl.kind is Kind.TASK else self.hook_timeout
         if decl.kind is Kind.NOTIFICATION:
             for impl in impls:
                 try:
