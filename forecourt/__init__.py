@@ -32,6 +32,7 @@ from core.i18n import (
 )
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
+from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
 from core.messages import Message
@@ -61,6 +62,7 @@ __all__ = [
     "Forbidden",
     "Input",
     "Job",
+    "Keyset",
     "Machine",
     "Manifest",
     "Message",
@@ -69,6 +71,7 @@ __all__ = [
     "NavItem",
     "Period",
     "Permission",
+    "PhoneSearch",
     "SlotContent",
     "State",
     "TimelineEntry",
@@ -107,6 +110,9 @@ __all__ = [
     "page",
     "parse_phone",
     "pgettext",
+    "phone_search",
+    "prefix",
+    "prefix_sql",
     "rate_limit",
     "read_decimal",
     "read_id",
@@ -122,6 +128,7 @@ __all__ = [
     "timeline_panel",
     "today",
     "transaction",
+    "typed_as_number",
     "update_entity",
     "upper_bound",
     "verify_proof",

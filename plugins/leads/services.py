@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from forecourt import (
     Context,
+    Keyset,
     Message,
     ValidationFailed,
     append_history,
     create_entity,
     day_start,
     dealer_users,
-    digits,
     fold,
     history_change,
     now,
     parse_phone,
+    phone_search,
+    prefix_sql,
     read_id,
     registry,
     transaction,
-    upper_bound,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
@@ -192,8 +192,9 @@ async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: st
 
 _LIST_SQL = ("SELECT " + ", ".join(c._meta.db_column_name for c in (*LIST_COLUMNS, Lead.name_key))
              + " FROM leads_lead WHERE dealer_id = {} AND %s ORDER BY %s LIMIT {}")
-#: the list's orders: key -> (column, descending); each is an index range on (dealer_id, column), id breaking ties
-SORTS = {"new": ("created_at", True), "old": ("created_at", False), "name": ("name_key", False)}
+#: the list's orders: key -> keyset (column, descending); each is an index range on (dealer_id, column)
+SORTS = {"new": Keyset(Lead.created_at, descending=True), "old": Keyset(Lead.created_at),
+         "name": Keyset(Lead.name_key)}
 
 
 async def search(dealer_id: int, *, q: str = "", status: str = "", source: str = "", assignee: str = "",
@@ -214,14 +215,13 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
         params.extend(values)
 
     if q.strip():
-        key, numbers = fold(q), digits(q)
-        if len(numbers) >= 4 and re.fullmatch(r"[+\d\s()./-]+", q.strip()):
-            rev = numbers[::-1]
-            cond("phone_rev >= {} AND phone_rev < {}", rev, upper_bound(rev))
+        phone = phone_search(q)
+        if phone is not None:
+            cond(*_flat(phone.sql("phone_rev")))
         elif "@" in q:
-            cond("email_key >= {} AND email_key < {}", q.lower(), upper_bound(q.lower()))
+            cond(*_flat(prefix_sql("email_key", q.lower())))
         else:
-            cond("name_key >= {} AND name_key < {}", key, upper_bound(key))
+            cond(*_flat(prefix_sql("name_key", fold(q))))
     if status:
         cond("status = {}", status)
     if source:
@@ -234,26 +234,15 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
         cond("created_at >= {}", day_start(created_from))
     if created_to:
         cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
-    column, descending = SORTS.get(sort, SORTS["new"])
-    if after:  # keyset: the rows after the last one shown, in the same order
-        value, _sep, last_id = after.rpartition("|")
-        try:
-            last = int(last_id)
-            mark: Any = dt.datetime.fromisoformat(value) if column == "created_at" else value
-        except ValueError:
-            pass
-        else:
-            op = "<" if descending else ">"
-            cond(f"({column} {op} {{}} OR ({column} = {{}} AND id {op} {{}}))", mark, mark, last)
-    direction = "DESC" if descending else "ASC"
-    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", f"{column} {direction}, id {direction}")
-    rows = await Lead.raw(sql, dealer_id, *params, limit + 1)
-    token = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last_value = rows[-1][column]
-        token = f"{last_value.isoformat() if column == 'created_at' else last_value}|{rows[-1]['id']}"
-    return rows, token
+    keyset = SORTS.get(sort, SORTS["new"])
+    if (after_sql := keyset.sql(after)) is not None:  # the rows after the last one shown, in the same order
+        cond(*_flat(after_sql))
+    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", keyset.order_sql())
+    return keyset.page(await Lead.raw(sql, dealer_id, *params, limit + 1), limit)
+
+
+def _flat(condition: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    return (condition[0], *condition[1])
 
 
 async def for_customer(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:

@@ -43,11 +43,11 @@ from forecourt import (
     fold,
     now,
     page,
+    prefix,
     requires,
     search_text,
     sign_proof,
     transaction,
-    upper_bound,
     verify_proof,
 )
 from forecourt import gettext as _
@@ -128,8 +128,7 @@ async def find_everywhere(ctx: Context, surname: str, first_name: str, email: st
     if email.strip():
         contact.append(Lead.email_key == email.strip().lower())
     if len(fragment) >= 4:
-        rev = fragment[::-1]
-        contact.append((Lead.phone_rev >= rev) & (Lead.phone_rev < upper_bound(rev)))
+        contact.append(prefix(Lead.phone_rev, fragment[::-1]))
     query = query.where(contact[0] | contact[1] if len(contact) == 2 else contact[0])
     rows = await query.order_by(Lead.created_at, ascending=False).limit(40)
     base = {d["id"]: d["name"] for d in await dealers_with_module("leads", among=[r["dealer_id"] for r in rows])}
