@@ -32,6 +32,9 @@ from core.i18n import (
 )
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
+from core.languages import NAMES as LANGUAGE_NAMES
+from core.languages import TABLE as LANGUAGES
+from core.languages import Language
 from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.machine import Input, Machine, State, Transition
 from core.machine import apply as apply_transition
@@ -54,6 +57,8 @@ from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
 
 __all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Conflict",
     "Context",
     "DealerScoped",
@@ -63,6 +68,7 @@ __all__ = [
     "Input",
     "Job",
     "Keyset",
+    "Language",
     "Machine",
     "Manifest",
     "Message",

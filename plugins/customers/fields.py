@@ -9,7 +9,7 @@ from typing import Any
 
 from stdnum.ru import inn
 
-from forecourt import FieldError, FieldReader, now, read_decimal, read_text
+from forecourt import LANGUAGE_NAMES, FieldError, FieldReader, now, read_decimal, read_text
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from forecourt import lazy_pgettext as _lp
@@ -25,7 +25,7 @@ GENDERS = {"female": _l("Female"), "male": _l("Male")}
 PRIORITIES = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 CURRENCIES = ("EUR", "CZK", "RUB", "CNY", "USD")
 CURRENCY_CHOICES = {c: c for c in CURRENCIES}
-LANGUAGES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
+LANGUAGES = LANGUAGE_NAMES  #: the preferred languages offered: those Forecourt speaks
 METHODS = {"phone": _l("Phone"), "visit": _l("Visit"), "messenger": _l("Messenger"), "sms": _l("SMS"),
            "email": _l("E-mail")}
 NOTE_PRIORITIES = {2: _l("High"), 1: _l("Medium"), 0: _l("None")}
