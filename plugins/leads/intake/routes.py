@@ -101,7 +101,7 @@ async def _json(request: Request, key: dict[str, Any], dealer: dict[str, Any]) -
         raise Problem("not-a-lead", _("Send one lead as a JSON object."))
     lead = jsonlead.read(data)
     item = Item(values=lead.values, format="json", document=text, external_id=lead.external_id,
-                currency=lead.currency, notes=lead.notes, errors=lead.errors)
+                currency=lead.currency, notes=lead.notes, errors=lead.errors, labels=jsonlead.LABELS)
     return _single(await receive(key, dealer, item))
 
 
