@@ -53,6 +53,7 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
+from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
 
@@ -78,6 +79,8 @@ __all__ = [
     "Period",
     "Permission",
     "PhoneSearch",
+    "SettingField",
+    "SettingsPage",
     "SlotContent",
     "State",
     "TimelineEntry",
