@@ -20,14 +20,14 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads import api, board, demo, export, jobs, metrics, public, services, settings, transfer, views
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *intake.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
+    return [*public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
             *views.ROUTES]
 
 

@@ -23,7 +23,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import intake, rotation
+from plugins.leads import api, rotation
 
 GUARD = [requires("leads.settings")]
 
@@ -52,7 +52,7 @@ async def _keys(request: Request) -> dict[str, Any]:
     ctx = request.state.ctx
     shown = verify_proof("leads.new_key", request.cookies.get(NEW_KEY_COOKIE, ""), NEW_KEY_SECONDS)
     token = shown.get("key", "") if isinstance(shown, dict) and shown.get("user") == ctx.user_id else ""
-    return {"keys": await intake.keys(ctx.dealer_id), "new_key": str(token), "typed": {},
+    return {"keys": await api.keys(ctx.dealer_id), "new_key": str(token), "typed": {},
             "base_url": str(request.base_url).rstrip("/")}
 
 
@@ -76,7 +76,7 @@ async def add_key(request: Request) -> Response:
     ctx = request.state.ctx
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
-        token = await intake.new_key(ctx, data)
+        token = await api.new_key(ctx, data)
     except ValidationFailed as exc:
         return await SETTINGS.render(request, errors=exc.errors, status=422, typed=data, new_key="")
     response = flash(Redirect(NEW_KEY_PATH, status_code=303), _("The key was made: copy it now."))
@@ -88,7 +88,7 @@ async def add_key(request: Request) -> Response:
 
 @post("/settings/keys/{key_id:int}/revoke", guards=GUARD)
 async def revoke_key(request: Request, key_id: FromPath[int]) -> Response:
-    if read_id(key_id) is None or not await intake.revoke(request.state.ctx, key_id):
+    if read_id(key_id) is None or not await api.revoke(request.state.ctx, key_id):
         raise NotFoundException()
     return flash(Redirect("/leads/settings", status_code=303),
                  _("The key was revoked: leads sent with it are refused."))

@@ -28,8 +28,8 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import fields, handover, intake, services
-from plugins.leads.intake.adf import DETAIL_LABELS
+from plugins.leads import api, fields, handover, services
+from plugins.leads.api.adf import DETAIL_LABELS
 from plugins.leads.tables import Lead
 
 FILTERS = ("q", "status", "source", "assignee", "created_from", "created_to", "sort")
@@ -141,7 +141,7 @@ async def _card(request: Request, lead_id: int, errors: dict[str, str] | None = 
         "can_edit": ctx.can("leads.edit"), "can_assign": ctx.can("leads.assign"),
         "can_create_customer": ctx.can("leads.edit") and services.can_create_customer(ctx),
         "dealers": await handover.other_dealers(ctx) if ctx.can("leads.edit") else [],
-        "received": await intake.record_of(ctx.dealer_id, lead_id), "detail_labels": DETAIL_LABELS,
+        "received": await api.record_of(ctx.dealer_id, lead_id), "detail_labels": DETAIL_LABELS,
     }, status_code=status)
 
 

@@ -37,7 +37,7 @@ from forecourt import (
 )
 from forecourt import lazy_gettext as _l
 from plugins.leads import incoming, services
-from plugins.leads.intake.adf import VALUE_LABELS
+from plugins.leads.api.adf import VALUE_LABELS
 from plugins.leads.tables import IntakeLead, Lead
 
 #: what a resend may change, with the history's labels
