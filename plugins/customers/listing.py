@@ -1,7 +1,7 @@
 """The customers list and search: keyset pages and index-friendly conditions at any size.
 
-Every condition is a range on an indexed, normalised column (see
-:mod:`plugins.customers.search`); a page never counts the whole table.
+Every condition is a range on an indexed, normalised column (what a term
+matches: :mod:`plugins.customers.search`); a page never counts the whole table.
 """
 
 from __future__ import annotations
@@ -9,69 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
-from forecourt import (
-    Keyset,
-    day_start,
-    digits,
-    engine_kind,
-    fold,
-    now,
-    phone_search,
-    prefix,
-    typed_as_number,
-    upper_bound,
-)
+from forecourt import Keyset, day_start, now
+from plugins.customers.search import broad_condition, term_condition
 from plugins.customers.tables import Customer
 
 PAGE_SIZE = 50
-
-def _text_condition(q: str) -> Any:
-    """Name prefix (either word order), e-mail prefix, phone-ending fragment or customer number.
-
-    What was typed decides which indexed columns are searched: digits (and
-    phone punctuation) only search phones and numbers, anything else names
-    and e-mails — each branch is an index range, so a search costs the same
-    at any size.
-    """
-    q = q.strip()
-    if typed_as_number(q):
-        return _number_condition(q)
-    key = fold(q)
-    condition = prefix(Customer.name_key, key) | prefix(Customer.name_key2, key)
-    if "@" in q or "." in q:
-        condition = condition | prefix(Customer.email_key, q.lower())
-    return condition
-
-
-def _number_condition(q: str) -> Any:
-    numbers = digits(q)
-    branches = []
-    if (phone := phone_search(q)) is not None:
-        branches.append(phone.condition(Customer.phone_rev))
-    if numbers and numbers == q.lstrip("#").strip() and len(numbers) <= 9:
-        branches.append(Customer.number == int(numbers))
-    if not branches:
-        return Customer.id < 0  # nothing can match
-    condition = branches[0]
-    for branch in branches[1:]:
-        condition = condition | branch
-    return condition
-
-
-def _broad_condition(q: str) -> Any:
-    """The search condition for a term that matches many customers, kept off the name indexes on SQLite.
-
-    SQLite would range over the (broad) name index and sort thousands of rows; the unary ``+`` keeps it
-    on the list's sort index, where a page of a common name is found within a few rows.
-    """
-    if engine_kind() == "sqlite" and not typed_as_number(q):
-        key, bound = fold(q), upper_bound(fold(q))
-        return WhereRaw("((+name_key >= {} AND +name_key < {}) OR (+name_key2 >= {} AND +name_key2 < {}))",
-                        key, bound, key, bound)
-    return _text_condition(q)
-
 
 #: a search term matching at most this many customers is looked up through its own index first
 NARROW = 1000
@@ -136,13 +78,13 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
         # The term's own indexes first, with no ORDER BY to tempt the planner elsewhere. A narrow term
         # (at most NARROW matches) is sorted here and only one page of rows is read; a broad one is
         # listed along the sort index, where a page of it is found within a few rows.
-        keys = await select(Customer.id, column).where(_text_condition(q)).limit(NARROW + 1)
+        keys = await select(Customer.id, column).where(term_condition(q)).limit(NARROW + 1)
         if len(keys) <= NARROW:
             page_ids = [k["id"] for k in order(keys)[:limit + 1]]
             rows = order(await Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(
                 Customer.id.is_in(page_ids or [-1])))
         else:
-            where.append(_broad_condition(q))
+            where.append(broad_condition(q))
     if rows is None:
         rows = await keyset.order(select(*LIST_COLUMNS), Customer.id).limit(limit + 1)
     return keyset.page(rows, limit)

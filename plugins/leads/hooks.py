@@ -20,7 +20,20 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import api, board, demo, export, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads import (
+    api,
+    board,
+    card,
+    demo,
+    export,
+    jobs,
+    metrics,
+    public,
+    services,
+    settings,
+    transfer,
+    views,
+)
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -28,7 +41,7 @@ from plugins.leads.tables import Lead
 @hookimpl
 def register_routes():
     return [*public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
-            *views.ROUTES]
+            *views.ROUTES, *card.ROUTES]
 
 
 @hookimpl
