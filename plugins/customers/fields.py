@@ -141,3 +141,21 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
         shown["discount_pct"] = f"{row['discount_pct'].normalize():f}"
     return shown
 
+
+NOTE_LIMIT = 4000  #: characters of a note on the card
+
+
+def note(text: Any, priority: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A card note's ``text`` and ``priority`` (0, 1 or 2) read through the field kit, and what is refused.
+
+    Both fields are read, so the card shows every problem at once; nothing is cut.
+    """
+    form = FieldReader({"text": text, "priority": priority or "0"})
+    values = {"text": form.text("text", _l("Note"), NOTE_LIMIT, multiline=True),
+              "priority": form.integer("priority", _l("Priority"), minimum=0, maximum=2)}
+    if not values["text"] and "text" not in form.errors:
+        form.errors["text"] = _("Write the note first.")
+    if "priority" in form.errors:  # a choice on the card: say so, not "enter a number"
+        form.errors["priority"] = _("Choose a priority.")
+    return values, form.errors
+
