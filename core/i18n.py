@@ -25,18 +25,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
 
-from core import runtime
+from core import languages, runtime
 from core.settings import LANGUAGES
 from core.timeutil import local, now
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
+LANGUAGE_NAMES = languages.NAMES  #: code -> its own name (:data:`core.languages.TABLE`)
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale", default="en")
 #: the acting dealer's currency (set per request and per job run, like its time zone)
 _currency: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_currency", default="EUR")
 #: the currency a new dealer gets from its language when none is chosen
-CURRENCY_BY_LANGUAGE = {"cs": "CZK", "ru": "RUB", "zh": "CNY", "en": "EUR"}
+CURRENCY_BY_LANGUAGE = languages.CURRENCIES
 #: the core's gettext domain; every other domain is a plugin's name
 CORE_DOMAIN = "core"
 

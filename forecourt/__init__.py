@@ -33,6 +33,10 @@ from core.i18n import (
 )
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
+from core.languages import NAMES as LANGUAGE_NAMES
+from core.languages import TABLE as LANGUAGES
+from core.languages import Language
+from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.messages import Message
 from core.metrics import Metric, MetricValue, Period
 from core.metrics import compute as compute_metrics
@@ -49,6 +53,7 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
+from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
 from core.workflow.engine import apply as apply_transition
@@ -58,6 +63,8 @@ from core.workflow.machine import Input, Machine, State, Transition
 from core.workflow.timeline import TimelineEntry
 
 __all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Conflict",
     "Context",
     "DealerScoped",
@@ -69,6 +76,8 @@ __all__ = [
     "HookScope",
     "Input",
     "Job",
+    "Keyset",
+    "Language",
     "Machine",
     "Manifest",
     "Message",
@@ -77,6 +86,9 @@ __all__ = [
     "NavItem",
     "Period",
     "Permission",
+    "PhoneSearch",
+    "SettingField",
+    "SettingsPage",
     "SlotContent",
     "State",
     "TimelineEntry",
@@ -119,6 +131,9 @@ __all__ = [
     "page",
     "parse_phone",
     "pgettext",
+    "phone_search",
+    "prefix",
+    "prefix_sql",
     "rate_limit",
     "read_decimal",
     "read_id",
@@ -133,6 +148,7 @@ __all__ = [
     "timeline_panel",
     "today",
     "transaction",
+    "typed_as_number",
     "update_entity",
     "upper_bound",
     "verify_proof",

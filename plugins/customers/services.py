@@ -33,7 +33,7 @@ from forecourt import (
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.customers.entity import ENTITY as ENTITY  # part of this public service API
-from plugins.customers.fields import METHODS, TRACKED, clean
+from plugins.customers.fields import METHODS, TRACKED, clean, note
 from plugins.customers.listing import search as search  # part of this public service API
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.search import fold, parse_phone
@@ -224,16 +224,10 @@ def _text(value: Any, label: Any, limit: int, key: str) -> str:
 
 
 def _note_values(text: str, priority: str) -> tuple[str, int]:
-    text = _text(text, _l("Note"), 4000, "text")
-    if not text:
-        raise ValidationFailed({"text": _("Write the note first.")})
-    try:
-        level = int(priority or 0)
-    except ValueError:
-        level = -1
-    if level not in (0, 1, 2):
-        raise ValidationFailed({"priority": _("Choose a priority.")})
-    return text[:4000], level
+    values, errors = note(text, priority)
+    if errors:
+        raise ValidationFailed(errors)
+    return values["text"], values["priority"]
 
 
 async def add_note(ctx: Context, customer_id: int, text: str, priority: str) -> int:

@@ -21,7 +21,20 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads import (
+    api,
+    board,
+    card,
+    demo,
+    export,
+    jobs,
+    metrics,
+    public,
+    services,
+    settings,
+    transfer,
+    views,
+)
 from plugins.leads.entity import LEAD_ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
@@ -29,8 +42,8 @@ from plugins.leads.tables import Lead
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *intake.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
-            *views.ROUTES]
+    return [*public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
+            *views.ROUTES, *card.ROUTES]
 
 
 @hookimpl

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,10 +12,7 @@ from forecourt import (
     append_history,
     call_hook,
     create_entity,
-    day_start,
     dealer_users,
-    digits,
-    fold,
     history_change,
     hook_implemented,
     now,
@@ -25,17 +20,13 @@ from forecourt import (
     read_id,
     transaction,
     update_entity,
-    upper_bound,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.leads.entity import ENTITY as ENTITY  # part of this public service API
 from plugins.leads.fields import clean
+from plugins.leads.listing import LIST_COLUMNS, PAGE_SIZE, search  # noqa: F401 - the list lives in listing.py
 from plugins.leads.tables import Lead
-
-PAGE_SIZE = 50
-LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
-                Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id, Lead.contacted_at)
 
 
 async def get(dealer_id: int, lead_id: int) -> dict[str, Any] | None:
@@ -183,72 +174,6 @@ async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: st
         customers = await call_hook("customers_matches", ctx=ctx, phone=phone, email=email,
                                              name=surname)
     return {"leads": leads, "customers": customers}
-
-
-_LIST_SQL = ("SELECT " + ", ".join(c._meta.db_column_name for c in (*LIST_COLUMNS, Lead.name_key))
-             + " FROM leads_lead WHERE dealer_id = {} AND %s ORDER BY %s LIMIT {}")
-#: the list's orders: key -> (column, descending); each is an index range on (dealer_id, column), id breaking ties
-SORTS = {"new": ("created_at", True), "old": ("created_at", False), "name": ("name_key", False)}
-
-
-async def search(dealer_id: int, *, q: str = "", status: str = "", source: str = "", assignee: str = "",
-                 created_from: dt.date | None = None, created_to: dt.date | None = None,
-                 after: str = "", sort: str = "new", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
-    """One page of the dealer's leads in ``sort`` order (:data:`SORTS`), and the next page's token ("" at the end).
-
-    Hand-written SQL (every condition a bound parameter, the dealer's always first): the list is the page
-    dealers open all day, and building it with the query builder cost more than running it.
-    """
-    if not isinstance(dealer_id, int) or dealer_id <= 0:
-        raise ValueError("a dealer id is required")
-    where: list[str] = []
-    params: list[Any] = []
-
-    def cond(sql: str, *values: Any) -> None:
-        where.append(sql)
-        params.extend(values)
-
-    if q.strip():
-        key, numbers = fold(q), digits(q)
-        if len(numbers) >= 4 and re.fullmatch(r"[+\d\s()./-]+", q.strip()):
-            rev = numbers[::-1]
-            cond("phone_rev >= {} AND phone_rev < {}", rev, upper_bound(rev))
-        elif "@" in q:
-            cond("email_key >= {} AND email_key < {}", q.lower(), upper_bound(q.lower()))
-        else:
-            cond("name_key >= {} AND name_key < {}", key, upper_bound(key))
-    if status:
-        cond("status = {}", status)
-    if source:
-        cond("source = {}", source)
-    if assignee == "none":
-        cond("assignee_id IS NULL")
-    elif read_id(assignee) is not None:
-        cond("assignee_id = {}", read_id(assignee))
-    if created_from:
-        cond("created_at >= {}", day_start(created_from))
-    if created_to:
-        cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
-    column, descending = SORTS.get(sort, SORTS["new"])
-    if after:  # keyset: the rows after the last one shown, in the same order
-        value, _sep, last_id = after.rpartition("|")
-        try:
-            last = int(last_id)
-            mark: Any = dt.datetime.fromisoformat(value) if column == "created_at" else value
-        except ValueError:
-            pass
-        else:
-            op = "<" if descending else ">"
-            cond(f"({column} {op} {{}} OR ({column} = {{}} AND id {op} {{}}))", mark, mark, last)
-    direction = "DESC" if descending else "ASC"
-    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", f"{column} {direction}, id {direction}")
-    rows = await Lead.raw(sql, dealer_id, *params, limit + 1)
-    token = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last_value = rows[-1][column]
-        token = f"{last_value.isoformat() if column == 'created_at' else last_value}|{rows[-1]['id']}"
-    return rows, token
 
 
 async def for_customer(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from fc_notes.settings import SETTINGS
 from fc_notes.tables import Note
 from forecourt import (
     ValidationFailed,
@@ -65,4 +66,4 @@ async def widget(request: Request) -> Response:
     return Response(f"<p class='notes-count'>{count}</p>", media_type="text/html")
 
 
-ROUTES = [list_notes, create_note, show_note, widget]
+ROUTES = [list_notes, create_note, show_note, widget, *SETTINGS.routes()]

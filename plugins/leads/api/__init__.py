@@ -14,8 +14,8 @@ is served at ``/leads/api/openapi.json``. The parts:
 - :mod:`.routes` — the addresses; :mod:`.openapi` — the schema.
 """
 
-from plugins.leads.intake.access import keys, new_key, revoke
-from plugins.leads.intake.receive import record_of
-from plugins.leads.intake.routes import ROUTES
+from plugins.leads.api.access import keys, new_key, revoke
+from plugins.leads.api.receive import record_of
+from plugins.leads.api.routes import ROUTES
 
 __all__ = ["ROUTES", "keys", "new_key", "record_of", "revoke"]

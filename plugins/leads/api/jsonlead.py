@@ -49,6 +49,10 @@ FIELDS: tuple[Field, ...] = (
           "a second one, and updates its contacts and comments.", "AS-2026-0042"),
 )
 NAMES = frozenset(f.name for f in FIELDS)
+#: messages name a refused field by its key, as the sender wrote it ("note: at most 4000 characters.")
+LABELS = {f.name: f.name for f in FIELDS}
+#: what is not the lead's but the document's: read here; the lead's own fields are read once, by the lead's reading
+OWN = ("currency", "external_id")
 
 
 @dataclass
@@ -61,23 +65,20 @@ class JsonLead:
 
 
 def read(data: dict[str, Any]) -> JsonLead:
-    """The lead fields of a JSON object; refusals of its shape (not text, too long) are in ``errors``.
+    """The lead fields of a JSON object as sent, and the document's own (currency, id), read here.
 
-    The lead's own rules (required fields, phone, price) are applied later by
-    :func:`plugins.leads.fields.read`; fields this API does not know are
-    ignored and named in a note.
+    The lead's fields (text, limits, required fields, phone, price) are read
+    once, by :func:`plugins.leads.incoming.read` with :data:`LABELS`; fields
+    this API does not know are ignored and named in a note.
     """
     errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {spec.name: data.get(spec.name) for spec in FIELDS if spec.name not in OWN}
     for spec in FIELDS:
-        value = data.get(spec.name)
-        if spec.kind == "number":
-            values[spec.name] = value
-            continue
-        try:
-            values[spec.name] = read_text(value, spec.name, spec.limit, multiline=spec.name == "note")
-        except FieldError as exc:
-            errors[spec.name] = exc.message
+        if spec.name in OWN:
+            try:
+                values[spec.name] = read_text(data.get(spec.name), spec.name, spec.limit)
+            except FieldError as exc:
+                errors[spec.name] = exc.message
     values["source"] = values.get("source") or "import"
     values["request_type"] = values.get("request_type") or "new_car"
     unknown = sorted(search_text(str(k), 40) for k in data if k not in NAMES)

@@ -29,7 +29,7 @@ from defusedxml.common import DefusedXmlException
 from forecourt import Message, parse_phone
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads.intake.problems import Problem
+from plugins.leads.api.problems import Problem
 
 MAX_PROSPECTS = 100
 _DECLARATION = re.compile(r"<\?xml\s[^>]*\?>", re.IGNORECASE)

@@ -6,7 +6,7 @@ the same shape: ``application/problem+json`` with ``type`` (a URI of the
 problem kind, served at ``/leads/api/problems/<code>``), ``title``, ``status``,
 ``detail``, and, where they apply, ``errors`` (field -> message), ``line`` and
 ``column`` (where the parser stopped). The words are in the answer's
-language (see :func:`plugins.leads.intake.routes.language`).
+language (see :func:`plugins.leads.api.routes.language`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The intake API's addresses under ``/leads/api/``: JSON and ADF leads, their problem kinds, the OpenAPI schema.
 
 Every answer here is JSON, errors as RFC 9457 problem details
-(:mod:`plugins.leads.intake.problems`) — also a wrong method (405), an
+(:mod:`plugins.leads.api.problems`) — also a wrong method (405), an
 unknown address under ``/leads/api/`` (404) and our own failure (500,
 logged), which the core would otherwise answer with an HTML page. The key
 is checked (and the request counted against the limits) before the body is
@@ -22,9 +22,9 @@ from litestar.params import FromPath
 
 from forecourt import dealers_with_module, in_language, negotiate_language
 from forecourt import gettext as _
-from plugins.leads.intake import access, adf, body, jsonlead, openapi
-from plugins.leads.intake.problems import KINDS, Problem, kind
-from plugins.leads.intake.receive import Item, Outcome, receive
+from plugins.leads.api import access, adf, body, jsonlead, openapi
+from plugins.leads.api.problems import KINDS, Problem, kind
+from plugins.leads.api.receive import Item, Outcome, receive
 
 log = logging.getLogger("forecourt.leads.intake")
 API = {"public": True, "exclude_from_csrf": True}  #: no session and no CSRF: the key is the credential
@@ -101,7 +101,7 @@ async def _json(request: Request, key: dict[str, Any], dealer: dict[str, Any]) -
         raise Problem("not-a-lead", _("Send one lead as a JSON object."))
     lead = jsonlead.read(data)
     item = Item(values=lead.values, format="json", document=text, external_id=lead.external_id,
-                currency=lead.currency, notes=lead.notes, errors=lead.errors)
+                currency=lead.currency, notes=lead.notes, errors=lead.errors, labels=jsonlead.LABELS)
     return _single(await receive(key, dealer, item))
 
 

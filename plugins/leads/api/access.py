@@ -22,7 +22,7 @@ from litestar import Request
 from forecourt import Context, FieldReader, ValidationFailed, now, rate_limit
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads.intake.problems import Problem
+from plugins.leads.api.problems import Problem
 from plugins.leads.tables import IntakeKey
 
 PREFIX = "fcl_"

@@ -28,7 +28,6 @@ from forecourt import (
     ValidationFailed,
     Veto,
     append_history,
-    create_reminder,
     enabled_modules,
     fmt_datetime,
     now,
@@ -37,8 +36,8 @@ from forecourt import (
     update_entity,
 )
 from forecourt import lazy_gettext as _l
-from plugins.leads import fields, rotation, services
-from plugins.leads.intake.adf import VALUE_LABELS
+from plugins.leads import incoming, services
+from plugins.leads.api.adf import VALUE_LABELS
 from plugins.leads.tables import IntakeLead, Lead
 
 #: what a resend may change, with the history's labels
@@ -63,7 +62,8 @@ class Item:
     currency: str = ""
     details: dict[str, str] = field(default_factory=dict)
     notes: list[Message] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)  #: refusals found while reading it (not text, too long)
+    errors: dict[str, str] = field(default_factory=dict)  #: refusals of the document's own fields (currency)
+    labels: dict[str, str] | None = None  #: how messages name the lead's fields (None: the form's words)
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _price_currency(item: Item, values: dict[str, Any], dealer: dict[str, Any], 
 
 async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Outcome:
     """Make the lead ``item`` describes for ``key``'s dealer, or apply it to the lead its reference names."""
-    reading = fields.read(item.values, dealer["language"], best_effort=True)
+    reading = incoming.read(item.values, dealer["language"], best_effort=True, labels=item.labels)
     notes = [*item.notes, *reading.notes]
     errors = {**_reference_errors(item), **reading.errors, **item.errors}
     if errors:
@@ -126,7 +126,7 @@ async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Ou
         return await _resend(ctx, key, found, item, values, notes)
     state: dict[str, Any] = {}
 
-    async def claim(_values: dict[str, Any]) -> dict[str, Any]:
+    async def claim(_values: dict[str, Any]) -> None:
         moment = now()
         rows = await IntakeLead.raw(_CLAIM_SQL, dealer["id"], key["id"], item.id_source, item.external_id or None,
                                     item.format, item.document, _dumps(item.details),
@@ -134,8 +134,6 @@ async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Ou
         if not rows:
             raise _Taken
         state["claim"] = rows[0]["id"]
-        state["turn"] = turn = await rotation.next_assignee(ctx)
-        return {"assignee_id": turn["id"], "assignee_name": turn["name"]} if turn else {}
 
     async def record(row: Lead) -> None:
         await IntakeLead.scoped(dealer["id"]).update({IntakeLead.lead_id: row.id}).where(
@@ -143,15 +141,12 @@ async def receive(key: dict[str, Any], dealer: dict[str, Any], item: Item) -> Ou
         await append_history(ctx, services.ENTITY, row.id, "event",
                              Message("Received through the intake key “%(name)s”", name=key["name"]),
                              {"external_id": item.external_id, "notes": [n.english() for n in notes]})
-        if state["turn"] is not None:
-            await create_reminder(ctx, Message("New lead from %(source)s: %(name)s", source=key["name"],
-                                               name=f"{row.first_name} {row.surname}".strip()), now(),
-                                  user_id=state["turn"]["id"], url=f"/leads/{row.id}", entity=services.ENTITY,
-                                  entity_id=row.id, source="leads")
 
     try:
-        row = await services.insert(ctx, values, assign_to_me=False, extra={"external_ref": item.external_id},
-                                    before=claim, after=record)
+        row, _turn = await incoming.take(
+            ctx, values, extra={"external_ref": item.external_id}, before=claim, after=record,
+            reminder=lambda row: Message("New lead from %(source)s: %(name)s", source=key["name"],
+                                         name=incoming.full_name(row)))
     except _Taken:
         found = await _claimed(dealer["id"], key["id"], item)
         if found is None:  # pragma: no cover - the winner's claim and lead commit together

@@ -21,7 +21,7 @@ from typing import Any
 from litestar import Request
 
 from forecourt import gettext as _
-from plugins.leads.intake.problems import Problem
+from plugins.leads.api.problems import Problem
 
 MAX_BODY = 512 * 1024  #: bytes a request may carry
 JSON_TYPES = ("application/json",)

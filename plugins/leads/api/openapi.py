@@ -2,7 +2,7 @@
 
 Served at ``/leads/api/openapi.json`` without a login, because integrators
 read it before a dealer gives them a key. It names the two operations, their
-request bodies (the JSON fields from :data:`plugins.leads.intake.jsonlead.FIELDS`,
+request bodies (the JSON fields from :data:`plugins.leads.api.jsonlead.FIELDS`,
 the same list the reader takes; ADF as XML), the bearer-key security scheme
 (or ``X-Api-Key``) and every answer, problem details included. The staff
 UI's routes are not in it.
@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from forecourt import Message
-from plugins.leads.intake import body, jsonlead
-from plugins.leads.intake.adf import MAX_PROSPECTS
-from plugins.leads.intake.problems import KINDS, PROBLEM_JSON
+from plugins.leads.api import body, jsonlead
+from plugins.leads.api.adf import MAX_PROSPECTS
+from plugins.leads.api.problems import KINDS, PROBLEM_JSON
 
 EXAMPLE_ADF = (Path(__file__).parent / "example.adf.xml").read_text(encoding="utf-8")
 EXAMPLE_JSON = {f.name: f.example for f in jsonlead.FIELDS if f.example is not None and f.name != "currency"}
