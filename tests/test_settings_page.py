@@ -27,6 +27,11 @@ async def test_the_core_renders_validates_and_saves_a_declared_settings_page(not
     assert "Notes per page: enter a number from 5 to 100." in r.text
     assert "Order: choose one of the options." in r.text
     assert 'id="error-summary"' in r.text and 'href="#f-per_page"' in r.text
+    assert re.search(r"<title>Error: Notes · Forecourt</title>", r.text)
+    for name in ("signature", "per_page", "order"):  # each marked, described by its message (and its help)
+        tag = re.search(rf'<(?:input|select) [^>]*id="f-{name}"[^>]*>', r.text).group(0)
+        assert 'aria-invalid="true"' in tag and f"e-{name}" in tag.split('aria-describedby="')[1], tag
+    assert 'aria-describedby="h-signature e-signature"' in r.text
     assert value_of(r.text, "per_page") == "3" and re.search(r'name="shout" value="1" checked', r.text)  # kept
     r = await manager.post("/notes/settings", data={**bad, "signature": "LOUD", "per_page": "7", "order": "oldest"})
     assert r.status_code == 422 and "No capitals only, please." in r.text  # the plugin's own check
