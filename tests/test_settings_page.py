@@ -20,20 +20,28 @@ async def test_the_core_renders_validates_and_saves_a_declared_settings_page(not
     manager = await client_as(dealer, "manager")
     r = await manager.get("/notes/settings")
     assert r.status_code == 200 and "Notes per page" in r.text and 'id="h-signature"' in r.text
-    bad = {"signature": "", "per_page": "3", "order": "sideways", "shout": "1"}
+    bad = {"signature": "", "per_page": "3", "order": "sideways", "shout": "1", "fee": "NaN"}
     r = await manager.post("/notes/settings", data=bad)
     assert r.status_code == 422
     assert "Signature: this is required." in r.text
     assert "Notes per page: enter a number from 5 to 100." in r.text
     assert "Order: choose one of the options." in r.text
+    assert "Fee per note: enter a number." in r.text
     assert 'id="error-summary"' in r.text and 'href="#f-per_page"' in r.text
+    assert re.search(r"<title>Error: Notes · Forecourt</title>", r.text)
+    for name in ("signature", "per_page", "order"):  # each marked, described by its message (and its help)
+        tag = re.search(rf'<(?:input|select) [^>]*id="f-{name}"[^>]*>', r.text).group(0)
+        assert 'aria-invalid="true"' in tag and f"e-{name}" in tag.split('aria-describedby="')[1], tag
+    assert 'aria-describedby="h-signature e-signature"' in r.text
     assert value_of(r.text, "per_page") == "3" and re.search(r'name="shout" value="1" checked', r.text)  # kept
     r = await manager.post("/notes/settings", data={**bad, "signature": "LOUD", "per_page": "7", "order": "oldest"})
     assert r.status_code == 422 and "No capitals only, please." in r.text  # the plugin's own check
-    r = await manager.post("/notes/settings", data={"signature": "Jana", "per_page": "7", "order": "oldest"})
+    r = await manager.post("/notes/settings", data={"signature": "Jana", "per_page": "7", "order": "oldest",
+                                                    "fee": "1 049,50 Kč"})
     assert r.status_code == 303 and r.headers["location"] == "/notes/settings"
     r = await manager.get("/notes/settings")
     assert value_of(r.text, "signature") == "Jana" and value_of(r.text, "per_page") == "7"
+    assert value_of(r.text, "fee") == "1049.50"
     assert '<option value="oldest" selected>' in r.text and 'name="shout" value="1" checked' not in r.text
     assert "Settings saved." in r.text
 

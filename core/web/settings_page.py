@@ -37,13 +37,16 @@ from core.permissions import requires
 from core.web.forms import form as read_form
 from core.web.render import flash, page
 
-KINDS = ("bool", "text", "integer", "choice")
+KINDS = ("bool", "text", "integer", "decimal", "choice")
 TEMPLATE = "core/settings_page.html"
 
 
 @dataclass(frozen=True)
 class SettingField:
-    """One setting: ``kind`` is "bool" (a checkbox), "text", "integer" or "choice" (one of ``choices``).
+    """One setting: ``kind`` is "bool" (a checkbox), "text", "integer", "decimal" or "choice" (one of ``choices``).
+
+    A decimal is read as people write amounts ("1 049,50 Kč" with ``money``),
+    within ``digits`` (digits, places) and at least ``minimum`` (default 0).
 
     ``check(value)`` may refuse a value the kind accepts, returning the
     (translated) message, or None to accept it.
@@ -54,6 +57,8 @@ class SettingField:
     kind: str = "text"
     help: Any = ""
     limit: int = 200  #: characters of a text
+    digits: tuple[int, int] = (12, 2)  #: of a decimal, as its ``Numeric`` column
+    money: bool = False  #: a decimal that may carry a currency sign or code
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[tuple[str, Any], ...] = ()  #: (value, label) of a choice, in the order offered
@@ -73,6 +78,9 @@ class SettingField:
         if self.kind == "integer":
             bounds = {k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None}
             value: Any = form.integer(self.key, self.label, **bounds)
+        elif self.kind == "decimal":
+            value = form.decimal(self.key, self.label, self.digits, money=self.money,
+                                 minimum=0 if self.minimum is None else self.minimum)
         else:
             value = form.text(self.key, self.label, self.limit)
             if self.kind == "choice" and value and value not in dict(self.choices):

@@ -10,7 +10,7 @@ STORE: dict[int, dict[str, Any]] = {}
 
 
 async def load(dealer_id: int) -> dict[str, Any]:
-    return STORE.get(dealer_id, {"signature": "", "per_page": 20, "order": "newest", "shout": False})
+    return STORE.get(dealer_id, {"signature": "", "per_page": 20, "order": "newest", "shout": False, "fee": None})
 
 
 async def save(ctx: Any, values: dict[str, Any]) -> None:
@@ -30,5 +30,6 @@ SETTINGS = SettingsPage(
         SettingField("order", _l("Order"), "choice", choices=(("newest", _l("Newest first")),
                                                               ("oldest", _l("Oldest first")))),
         SettingField("shout", _l("Shout"), "bool"),
+        SettingField("fee", _l("Fee per note"), "decimal", digits=(8, 2), money=True),
     ),
 )
