@@ -11,14 +11,11 @@ from types import SimpleNamespace
 
 from litestar import Litestar, Response, get
 
-from core import i18n
 from core.i18n import LANGUAGE_NAMES
-from core.plugins import load_plugins
+from core.runtime import boot
 from core.web import NavItem
-from core.web.templating import build_env
 
-i18n.load_catalogues()
-ENV = build_env(load_plugins())  # FORECOURT_PLUGINS=- in the bench: the core's templates only
+ENV = boot().env  # FORECOURT_PLUGINS=- in the bench: the core's templates only
 TEMPLATE = ENV.get_template("core/home.html")
 CONTEXT = {
     "ctx": SimpleNamespace(dealer_id=1, dealer_name="Bench Motors", user_name="Bench Admin"),

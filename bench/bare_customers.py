@@ -12,27 +12,19 @@ from types import SimpleNamespace
 
 from litestar import Litestar, Response, get
 
-from core import db, i18n, machine
-from core.app import all_tables
+from core import db
 from core.i18n import LANGUAGE_NAMES
-from core.plugins import load_plugins
-from core.settings import Settings
+from core.runtime import boot
 from core.tables import Dealer
 from core.web import NavItem
-from core.web.templating import build_env
 from plugins.customers import fields, services
-from plugins.customers.machine import CUSTOMER
 from plugins.customers.views import _url_with
 
-REGISTRY = load_plugins()
-i18n.load_catalogues()
-machine.set_machines([("customers", CUSTOMER)])
-ENV = build_env(REGISTRY)
+ENV = boot().env  # as the app boots: machines, catalogues, the Jinja environment
 TEMPLATE = ENV.get_template("customers/list.html")
 
 
 async def _rows() -> tuple[list, str]:
-    db.configure(Settings.from_env().database_url, all_tables(REGISTRY))
     async with db.lifespan_pool():
         dealer = await Dealer.select(Dealer.id).where(Dealer.slug == "bench").first()
         return await services.search(dealer["id"])

@@ -11,26 +11,19 @@ from types import SimpleNamespace
 
 from litestar import Litestar, Response, get
 
-from core import db, i18n, machine
-from core.app import all_tables
+from core import db
 from core.i18n import LANGUAGE_NAMES
-from core.plugins import load_plugins
-from core.settings import Settings
+from core.runtime import boot
 from core.tables import Dealer
 from core.web import NavItem
-from core.web.templating import build_env
 from plugins.leads import fields, services
-from plugins.leads.machine import LEAD
 from plugins.leads.views import FILTERS
 
-REGISTRY = load_plugins()
-i18n.load_catalogues()
-machine.set_machines([("leads", LEAD)])
-TEMPLATE = build_env(REGISTRY).get_template("leads/list.html")
+RUNTIME = boot()  # as the app boots: machines, catalogues, the Jinja environment
+TEMPLATE = RUNTIME.env.get_template("leads/list.html")
 
 
 async def _rows() -> tuple[list, str]:
-    db.configure(Settings.from_env().database_url, all_tables(REGISTRY))
     async with db.lifespan_pool():
         dealer = await Dealer.select(Dealer.id).where(Dealer.slug == os.environ.get("BENCH_DEALER", "d-1")).first()
         return await services.search(dealer["id"])

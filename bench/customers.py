@@ -39,16 +39,14 @@ async def _seed(count: int) -> None:
     import datetime as dt
 
     from core import accounts, db
-    from core.app import all_tables
     from core.migrations import migrate
-    from core.plugins import load_plugins
+    from core.runtime import boot
     from core.settings import Settings
     from core.tables import User
     from plugins.customers.search import name_keys
     from plugins.customers.tables import Counter, Customer
 
-    registry = load_plugins()
-    db.configure(Settings.from_env().database_url, all_tables(registry))
+    boot()
     async with db.lifespan_pool():
         await migrate()
         if await User.exists().where(User.login == LOGIN):
@@ -95,13 +93,11 @@ def _raw_sql_ms(url: str) -> float:
 
 async def _raw_sql() -> None:
     from core import db
-    from core.app import all_tables
-    from core.plugins import load_plugins
-    from core.settings import Settings
+    from core.runtime import boot
     from core.tables import Dealer
     from plugins.customers import services
 
-    db.configure(Settings.from_env().database_url, all_tables(load_plugins()))
+    boot()
     async with db.lifespan_pool():
         dealer = await Dealer.select(Dealer.id).where(Dealer.slug == "bench").first()
         times = []

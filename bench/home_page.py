@@ -34,14 +34,11 @@ LOGIN, PASSWORD = "bench-admin", "bench-pass-2026"
 async def _seed() -> None:
     """In a child process: migrate and create the bench dealer and its admin (idempotent)."""
     from core import accounts, db
-    from core.app import all_tables
     from core.migrations import migrate
-    from core.plugins import load_plugins
-    from core.settings import Settings
+    from core.runtime import boot
     from core.tables import User
 
-    registry = load_plugins()
-    db.configure(Settings.from_env().database_url, all_tables(registry))
+    registry = boot().registry
     async with db.lifespan_pool():
         await migrate()
         if not await User.exists().where(User.login == LOGIN):

@@ -56,16 +56,15 @@ COLUMNS = ("dealer_id", "surname", "first_name", "email", "phone", "city", "mode
 async def _seed(total: int) -> None:
     """In a child process: migrate, 100 dealers with a manager each, ``total`` leads (skipped if present)."""
     from core import accounts, db
-    from core.app import all_tables
     from core.migrations import migrate
-    from core.plugins import load_plugins
+    from core.runtime import boot
     from core.settings import Settings
     from core.tables import Dealer
     from forecourt import fold
     from plugins.leads.tables import Lead
 
     settings = Settings.from_env()
-    db.configure(settings.database_url, all_tables(load_plugins()))
+    boot(settings)
     async with db.lifespan_pool():
         await migrate()
         if await Dealer.exists().where(Dealer.slug == "d-1"):
@@ -117,16 +116,14 @@ async def _seed(total: int) -> None:
 
 
 async def _search_alone(surname: str, first: str, phone: str) -> None:
-    from core import db, signing
-    from core.app import all_tables
+    from core import db
     from core.context import Context
-    from core.plugins import load_plugins
+    from core.runtime import boot
     from core.settings import Settings
     from plugins.leads.transfer import find_everywhere
 
     settings = Settings.from_env()
-    db.configure(settings.database_url, all_tables(load_plugins()))
-    signing.configure(settings.secret_key)  # each result of another dealer is signed, as in the app
+    boot(settings)
     searcher = Context(dealer_id=0, user_id=0)
     async with db.lifespan_pool():
         times = []

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core import machine
 from core.context import Context
 from core.hookspecs import hookimpl
 from core.i18n import lazy_gettext as _l
 from core.web import NavItem
+from core.workflow import machine
 
 
 def _has_reason_lists(modules: frozenset[str]) -> bool:

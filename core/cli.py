@@ -12,24 +12,19 @@ import sys
 from core.errors import PluginError, ValidationFailed
 
 
-def _registry():
-    from core.plugins import load_plugins
+def _boot():
+    """Every command starts as the app does (:func:`core.runtime.boot`); a broken plugin stops it, named."""
+    from core.runtime import boot
 
     try:
-        return load_plugins()
+        return boot()
     except PluginError as exc:
         sys.exit(f"forecourt: cannot start: {exc}")
 
 
-def _setup(registry=None):
-    from core import db
-    from core.app import all_tables
-    from core.settings import Settings
-
-    settings = Settings.from_env()
-    registry = registry or _registry()
-    db.configure(settings.database_url, all_tables(registry), settings.db_pool, settings.db_pgbouncer)
-    return settings, registry
+def _setup():
+    rt = _boot()
+    return rt.settings, rt.registry
 
 
 def app_factory():
@@ -40,7 +35,7 @@ def app_factory():
 
 
 def cmd_plugins(_: argparse.Namespace) -> int:
-    registry = _registry()
+    registry = _boot().registry
     if not registry.plugins:
         print("No plugins installed.")
         return 0
@@ -97,7 +92,7 @@ async def _connections_problem(settings, workers: int) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from core.migrations import pending
 
-    settings, _registry = _setup()
+    settings, _ = _setup()
     todo = asyncio.run(pending())
     if todo:
         print("forecourt: cannot serve: these migrations are not applied yet:", file=sys.stderr)
@@ -112,13 +107,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from core import builtin_hooks, demo
+    from core import demo
     from core.migrations import migrate
-    from core.plugins import CORE, set_registry
 
-    settings, registry = _setup()
-    registry.pm.register(builtin_hooks, name=CORE)
-    set_registry(registry)  # so demo_data implementations may write through create_entity
+    settings, registry = _setup()  # machines installed: seeding writes as the app does
 
     async def prepare():
         await migrate()
@@ -169,9 +161,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 def cmd_jobs(args: argparse.Namespace) -> int:
     from core import db, jobs
-    from core.app import create_app
 
-    create_app()  # installs plugins, their machines and jobs, and binds the database
+    _setup()
 
     async def run() -> int:
         async with db.lifespan_pool():
@@ -199,13 +190,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     """Print a dealer's figures for a period: what every enabled plugin declares through ``report_metrics``."""
     from core import db, metrics
     from core.accounts import parse_modules
-    from core.app import create_app
     from core.context import system_context
     from core.i18n import set_locale
     from core.tables import Dealer
     from core.timeutil import set_zone, zone
 
-    create_app()
+    _setup()
     last = args.to or dt.date.today()
     first = getattr(args, "from") or last - dt.timedelta(days=29)
     if first > last:

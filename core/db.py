@@ -31,6 +31,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
+from core import runtime
+
 _READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 
 
@@ -221,38 +223,25 @@ def build_engine(url: str, pgbouncer: bool = False) -> Engine:
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
 
 
-_engine: Engine | None = None
-_pool_size = 10
-
-
 def engine() -> Engine:
-    """The process's engine (set by :func:`configure`)."""
-    if _engine is None:
-        raise RuntimeError("the database is not configured: call core.db.configure() first")
-    return _engine
+    """The booted runtime's engine."""
+    return runtime.current().engine
 
 
-def configure(url: str, tables: list[type] | None = None, pool: int = 10, pgbouncer: bool = False) -> Engine:
-    """Make ``url`` the process's database and bind every known table to it.
-
-    ``pool``: PostgreSQL connections this process keeps open at most (see
-    :func:`lifespan_pool`); ``pgbouncer``: see :func:`build_engine`.
+def bind(db: Engine, tables: list[type]) -> None:
+    """Bind Piccolo's configuration and every known table to ``db`` (done by :func:`core.runtime.boot`).
 
     Piccolo binds tables to the engine of ``piccolo_conf``; we own that module
-    (:mod:`core.piccolo_conf`) and rebind so that tests and benchmarks can
-    switch databases inside one process.
+    (:mod:`core.piccolo_conf`) and rebind, so a test or a benchmark that boots
+    again on another database moves every table with it.
     """
-    global _engine, _pool_size
-    from core import piccolo_conf
-
-    _engine = build_engine(url, pgbouncer)
-    _pool_size = pool
-    piccolo_conf.DB = _engine
     from piccolo.apps.migrations.tables import Migration
 
-    for table in [Migration, *(tables or [])]:
-        table._meta.db = _engine
-    return _engine
+    from core import piccolo_conf
+
+    piccolo_conf.DB = db
+    for table in [Migration, *tables]:
+        table._meta.db = db
 
 
 def transaction() -> Any:
@@ -285,7 +274,8 @@ async def lifespan_pool() -> AsyncIterator[None]:
     """Open the engine's connections for the app's lifetime (PostgreSQL: at most the configured pool)."""
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=min(2, _pool_size), max_size=_pool_size)
+        pool = runtime.current().settings.db_pool
+        await db.start_connection_pool(min_size=min(2, pool), max_size=pool)
     else:
         await db.start_connection_pool()
     try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 from core import accounts, db, modules
 from core.context import system_context
 from core.locks import exclusive
@@ -77,11 +75,7 @@ async def _seed_dealer(registry: Registry, settings: Settings, slug: str, name: 
         logins.append((login, DEMO_PASSWORD, f"{what} at {name}"))
     enabled = accounts.parse_modules(dealer.modules)
     ctx = system_context(dealer.id, enabled, dealer.name, dealer.language)
-    kwargs = {"dealer": dealer, "users": users, "ctx": ctx}
-    for impl in registry._impls("demo_data", enabled):
-        # No timeout and no isolation: seeding may take a while, and a failure must stop
-        # `forecourt demo` loudly (the dealer's transaction then leaves nothing half-seeded).
-        result = impl.function(*[kwargs[name] for name in impl.argnames])
-        if inspect.isawaitable(result):
-            await result
+    # a task step: no time limit (seeding may take a while) and no isolation: a failure stops
+    # `forecourt demo` loudly, and the dealer's transaction then leaves nothing half-seeded
+    await registry.call("demo_data", modules=enabled, dealer=dealer, users=users, ctx=ctx)
     return logins

@@ -1,28 +1,23 @@
-"""The contract between the core and every plugin.
+'''The contract between the core and every plugin: the core's hookspecs.
 
-Each hookspec below says when the core calls it, in whose context, and what
-an implementation returns. Rules that hold for all of them:
+Each hookspec declares its kind and scope (:mod:`core.hookdecl`): the kind
+says how it is called and what a failure does, the scope whose
+implementations are called. The registry dispatches on that declaration, the
+contract suite checks it, and the hook reference in ``docs/plugins.md`` is
+generated from it and from the docstrings below (``scripts/hook-reference``),
+so what is written here is what partners read. Rules for every hook:
 
 * Specs only ever gain arguments; an implementation may accept any subset of
   them (pluggy passes by name), so a plugin written today keeps working.
-* *Dealer-scoped* hooks (those taking ``ctx``) are called only for plugins the
-  current dealer has enabled. Start-up hooks are called for every installed
-  plugin.
-* Contribution hooks return a value (usually a list); results are gathered
-  from every implementation, in plugin load order. A raising contribution is
-  logged, recorded for the platform admin and skipped: one broken plugin never
-  breaks a page.
-* The veto hook runs inside the write's transaction: raising
-  :class:`core.errors.Veto` refuses the write and nothing is saved.
-* Notification hooks (``on_*``) run after the commit, one implementation at a
-  time; a raising or hanging implementation is logged with plugin and hook
-  name, recorded for the platform admin, and never undoes or blocks the write.
+* Implementations run in order: ``tryfirst`` ones, then the core's and the
+  plugins' in load order (requirements first), then ``trylast`` ones.
+  Wrapper implementations (``wrapper=True``, ``hookwrapper=True``) are refused
+  at start-up: every kind already says what happens around the call.
+* Start-up hooks must be plain ``def``; every other implementation may be
+  ``async def`` (the core awaits it). Sync contribution and veto
+  implementations run on the event loop, so they must not block; sync
+  notifications run in a worker thread.
 * Hooks never commit or open their own transaction around the caller's data.
-* Start-up hooks (``register_routes``, ``register_permissions``,
-  ``register_status_machines``, ``register_jobs``, ``prepare_jinja_env``)
-  must be plain ``def``: they run while the app is
-  built, and a failure there stops start-up naming the plugin. Every other
-  implementation may be ``async def``; the core awaits it.
 
 Implement hooks with ``forecourt.hookimpl``::
 
@@ -31,246 +26,492 @@ Implement hooks with ``forecourt.hookimpl``::
     @hookimpl
     def nav_items(ctx):
         return [NavItem(label=_("Notes"), href="/notes/")]
-"""
+'''
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-PROJECT = "forecourt"
+from core.hookdecl import PROJECT, Kind, Scope, hookspec
 
-hookspec = pluggy.HookspecMarker(PROJECT)
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from litestar.types import ControllerRouterHandler
+
+    from core.context import Context
+    from core.entities import Entity
+    from core.jobs import Job
+    from core.metrics import Metric
+    from core.permissions import Permission
+    from core.tables import Dealer
+    from core.web import NavItem, SlotContent
+    from core.workflow.machine import Machine
+    from core.workflow.timeline import TimelineEntry
+
+__all__ = ["Kind", "Scope", "hookimpl", "hookspec"]
+
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 # --- start-up contributions -------------------------------------------------
 
 
-@hookspec
-def register_routes() -> list[Any]:
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_routes() -> list[ControllerRouterHandler]:
     """Return the plugin's Litestar route handlers, controllers or routers.
 
-    Called once while the app is built, for every installed plugin. The core
-    mounts what is returned under ``/<plugin name>/`` behind a guard that
-    answers 404 to any dealer that has not enabled the plugin, and behind the
-    login guard (mark a handler ``opt={"public": True}`` to serve it without a
-    login, e.g. a public form; such a handler names its dealer itself and must
-    check with :func:`core.modules.enabled_modules` that the dealer has the
-    plugin on). Paths are relative: ``@get("/")`` serves ``/<name>/``.
+    Called once while the app boots, for every installed plugin (enabled or
+    not). Only your own implementation's result is mounted for your plugin,
+    under ``/<plugin name>``: ``@get("/")`` serves ``/<name>/``. Every route is
+    behind the login guard and a guard that answers 404 to any dealer that has
+    not enabled the plugin. ``opt={"public": True}`` lifts both (a public form):
+    such a handler names its dealer itself and must check with
+    ``enabled_modules`` that the dealer has the plugin on.
+
+    Example::
+
+        @hookimpl
+        def register_routes():
+            from fc_notes.views import ROUTES   # import inside: views may import the tables
+            return ROUTES
     """
 
 
-@hookspec
-def register_permissions() -> list[Any]:
-    """Return :class:`core.permissions.Permission` objects the plugin checks.
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_permissions() -> list[Permission]:
+    """Return the :class:`Permission` objects the plugin checks.
 
-    Called once at start-up. Keys must start with ``"<plugin name>."`` (a
-    foreign prefix stops start-up); each
-    permission lists the roles that hold it by default. Platform admins hold
-    every permission. Guard a route with
-    ``guards=[requires("<plugin>.<perm>")]``.
+    Called once at start-up, for every installed plugin. Keys start with
+    ``"<plugin name>."`` (a foreign prefix stops start-up); ``roles`` says which
+    of ``manager``, ``storekeeper``, ``dealer_admin`` hold the permission by
+    default. Platform admins hold every permission. Check with
+    ``guards=[requires("<plugin>.<perm>")]`` on routes and ``ctx.can(key)`` in
+    code.
+
+    Example::
+
+        @hookimpl
+        def register_permissions():
+            return [Permission("notes.write", _l("Write notes"), ("manager", "dealer_admin"))]
     """
 
 
-@hookspec
-def register_status_machines() -> list[Any]:
-    """Return the plugin's :class:`core.machine.Machine` declarations.
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_entities() -> list[Entity]:
+    """Return the plugin's :class:`Entity` declarations: the kinds of record it keeps.
 
-    Called once at start-up, for every installed plugin. Each machine's key
-    and entity must start with ``"<plugin name>."`` and its table must carry
-    ``dealer_id``; a declaration naming unknown states or columns stops
-    start-up with a message naming the plugin. The engine
-    (:func:`core.machine.apply`) is then the only writer of the machine's
-    field and stamped columns.
+    Called once at start-up, before ``register_status_machines``, for every
+    installed plugin. Each declaration names its ``key``
+    (``"<plugin name>.<kind>"``, the name the history, timeline, comments and
+    hooks use), ``table`` (a Piccolo table with ``dealer_id``), ``label``
+    (``lazy_gettext``), ``url`` (its card, a path with ``{id}``), ``search``
+    (the columns a search looks at), ``protected`` (columns only the workflow
+    engine may write; a machine's field and stamps are protected without
+    being listed) and ``view_permission`` / ``edit_permission`` (what seeing a
+    row's timeline and commenting on it need). A malformed declaration (not an
+    ``Entity``, unknown columns, no ``dealer_id``, a key declared twice) stops
+    start-up naming the plugin. From then on every create, update and delete
+    of the entity's rows goes through ``create_entity`` / ``update_entity`` /
+    ``delete_entity``, and its timeline and comments work whether or not a
+    machine drives it.
+
+    Example::
+
+        @hookimpl
+        def register_entities():
+            return [Entity("deals.deal", Deal, _l("Deal"), url="/deals/{id}", search=("title",),
+                           view_permission="deals.view", edit_permission="deals.edit")]
     """
 
 
-@hookspec
-def register_jobs() -> list[Any]:
-    """Return the plugin's scheduled :class:`core.jobs.Job` objects.
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_status_machines() -> list[Machine]:
+    """Return the plugin's :class:`Machine` declarations (section 7).
 
-    Called once at start-up, for every installed plugin. Keys must start with
-    ``"<plugin name>."``. Each job runs every ``every``, once per dealer that
-    has the plugin enabled (never for one that switched it off), in a system
-    context for that dealer, exactly once per due time however many app
-    processes share the database. A raising run is logged and recorded for
-    the platform admin; the next run happens on schedule.
+    Called once at start-up, after ``register_entities``, for every installed
+    plugin. Each machine's key and entity start with ``"<plugin name>."``; its
+    entity must be declared (``register_entities``) and the machine's table is
+    that entity's. From then on the engine (``apply_transition``) is the only
+    writer of the machine's field and stamped columns. A value that is not a
+    ``Machine``, or a declaration that cannot work (unknown state or column, a
+    transition leaving a terminal state, a ``notify`` hook no spec declares as
+    a notification, a duplicate key) stops start-up naming the plugin.
+
+    Example::
+
+        @hookimpl
+        def register_status_machines():
+            from fc_deals.machine import DEAL
+            return [DEAL]
     """
 
 
-@hookspec
-def prepare_jinja_env(env: Any) -> None:
-    """Adjust the shared :class:`jinja2.Environment` (filters, globals, tests).
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def register_jobs() -> list[Job]:
+    """Return the plugin's scheduled :class:`Job` objects (section 8).
 
-    Called once at start-up after the core has set the environment up. Return
-    nothing. Plugins should prefix what they add with their name to avoid
-    clashes (``env.filters["leads_phone"] = ...``).
+    Called once at start-up, for every installed plugin. Keys start with
+    ``"<plugin name>."``; ``every`` is at least one second. Each job's
+    ``run(ctx)`` (an ``async def`` returning a short result text) runs every
+    ``every``, once per dealer that has the plugin enabled (never for one that
+    switched it off), in a system context for that dealer, exactly once per
+    due time however many app processes share the database. A raising run is
+    recorded for the platform admin; the next run happens on schedule.
+
+    Example::
+
+        @hookimpl
+        def register_jobs():
+            return [Job("deals.wake_postponed", _l("Postponed deals return to New"),
+                        dt.timedelta(hours=1), wake_postponed)]
     """
 
 
-@hookspec
-def demo_data(dealer: Any, users: dict[str, int], ctx: Any) -> None:
+@hookspec(Kind.STARTUP, Scope.INSTALL)
+def prepare_jinja_env(env: Environment) -> None:
+    """Adjust the shared Jinja environment: add filters, globals or tests.
+
+    Called once at start-up, after the core has set the environment up
+    (loaders, gettext, the ``datetime``/``date``/``money``/``number`` filters,
+    ``static()``), for every installed plugin. Prefix what you add with your
+    plugin's name (``env.filters["leads_phone"] = ...``). Return nothing.
+
+    :param env: the install's one :class:`jinja2.Environment`, shared by every plugin.
+
+    Example::
+
+        @hookimpl
+        def prepare_jinja_env(env):
+            env.filters["notes_shout"] = lambda text: f"{text}!".upper()
+    """
+
+
+# --- a core task's steps ---------------------------------------------------------
+
+
+@hookspec(Kind.TASK, Scope.DEALER)
+def demo_data(dealer: Dealer, users: dict[str, int], ctx: Context) -> None:
     """Seed demo rows for one demo dealer that has the plugin enabled.
 
-    Called by ``forecourt demo`` once per demo dealer, in that dealer's
-    context (``ctx``), after the core has created the dealer and its users.
-    ``dealer`` is the :class:`core.tables.Dealer` row; ``users`` maps a role
-    name (``"manager"``, ``"storekeeper"``, ``"dealer_admin"``) to a user id.
-    Must be idempotent: ``demo`` may run again on the same database. Return
-    nothing.
+    Called by ``forecourt demo`` once per demo dealer, after the core has
+    created the dealer and its users, inside that dealer's seeding
+    transaction: an exception stops ``forecourt demo`` and the dealer is left
+    as it was, never half-seeded. Must be idempotent (``demo`` may run again on
+    the same database): add only what is missing. Insert rows with
+    ``Table.scoped(...)``, or through ``create_entity(ctx, ...)`` when other
+    plugins should see them (vetoes and notifications run as for a user's
+    write). Return nothing.
+
+    :param dealer: the ``core_dealer`` row.
+    :param users: maps ``"manager"``, ``"storekeeper"`` and ``"dealer_admin"`` to the demo users' ids.
+    :param ctx: a system context of the dealer (``user_id`` is ``None``).
+
+    Example::
+
+        @hookimpl
+        async def demo_data(dealer, users, ctx):
+            if not await Note.scoped(dealer.id).exists():
+                await Note.scoped(dealer.id).insert(title="Welcome", body="Demo note", created_at=now())
     """
 
 
-# --- per-request contributions (dealer-scoped) -------------------------------
+# --- per-request contributions -------------------------------------------------
 
 
-@hookspec
-def nav_items(ctx: Any) -> list[Any]:
-    """Return :class:`core.web.NavItem` entries for the main navigation.
+@hookspec(Kind.CONTRIBUTION, Scope.DEALER)
+def nav_items(ctx: Context) -> list[NavItem]:
+    """Return :class:`NavItem` entries for the main navigation.
 
-    Called on every full page render, in the logged-in user's context, only
-    for plugins the user's dealer has enabled. Filter by ``ctx.can(...)`` so a
-    user sees only what they may open. Items are sorted by ``order``.
+    Called once per full page render. Filter with ``ctx.can(...)`` so a user
+    sees only what they may open. Items are sorted by ``order``, then label. A
+    platform admin without a dealer has no modules, so plugins are not asked.
+
+    :param ctx: the viewer's context.
+
+    Example::
+
+        @hookimpl
+        def nav_items(ctx):
+            # every role may read notes; a page only writers may open would check ctx.can("notes.write")
+            return [NavItem(label=_l("Notes"), href="/notes/", order=50)]
     """
 
 
-@hookspec
-def page_slots(slot: str, ctx: Any, subject: dict[str, Any] | None) -> list[Any]:
-    """Return :class:`core.web.SlotContent` blocks for a named page slot.
+@hookspec(Kind.CONTRIBUTION, Scope.DEALER)
+def page_slots(slot: str, ctx: Context, subject: dict[str, Any] | None) -> list[SlotContent]:
+    """Return :class:`SlotContent` blocks for a named page slot, or ``[]`` for a slot you do not fill.
 
-    Called while a page that has the slot renders, in the viewer's context,
-    only for enabled plugins. ``subject`` says what the page is about —
-    ``{"entity": "customers.customer", "id": 42}`` on a customer card, ``None``
-    on the home page. Known slots: ``"home.widgets"`` (the home dashboard) and
-    ``"customers.card.panels"`` (the customer card, from the customers
-    plugin). Plugins may define more and must document them. Return ``[]``
-    for a slot you do not fill. A block carries ready HTML, or a URL the page
-    loads lazily with htmx.
+    Called while a page that has the slot renders. A block carries ready HTML
+    (``Markup`` you have escaped) or a URL the page loads lazily with htmx;
+    blocks are sorted by ``order``, then title.
+
+    :param slot: the slot's name. The core has ``"home.widgets"`` (the home dashboard, for users of a
+        dealer); the customers plugin has ``"customers.card.panels"`` (the customer card). Plugins
+        may define more and must document them.
+    :param ctx: the viewer's context.
+    :param subject: what the page is about — ``{"entity": "customers.customer", "id": 42}`` on a customer
+        card, ``None`` on the home page.
+
+    Example::
+
+        @hookimpl
+        async def page_slots(slot, ctx, subject):
+            if slot != "customers.card.panels":
+                return []
+            deals = await Deal.scoped(ctx.dealer_id).select().where(Deal.customer_id == subject["id"])
+            return [SlotContent(title=_l("Deals"), html=render_deals(deals), order=20, plugin="deals")]
     """
 
 
-@hookspec
-def timeline_entries(ctx: Any, entity: str, entity_id: int) -> list[Any]:
-    """Return :class:`core.history.TimelineEntry` items for one entity's timeline.
+@hookspec(Kind.CONTRIBUTION, Scope.DEALER)
+def timeline_entries(ctx: Context, entity: str, entity_id: int) -> list[TimelineEntry]:
+    """Return :class:`TimelineEntry` items of your own records about one entity, or ``[]``.
 
-    Called when a card renders its timeline (``core/_timeline.html``), in the
-    viewer's context, only for enabled plugins. ``entity`` is
-    ``"<plugin>.<kind>"`` (e.g. ``"customers.customer"``): return entries of
-    your own records about it — a customer card merges leads, orders and
-    follow-ups this way — or ``[]``. The core adds the entity's own history
-    and comments. Entries are sorted by ``at``, newest first.
+    Called each time a card renders its timeline (``timeline_panel``, or the
+    fragment ``GET /timeline/<entity>/<id>``), for every entity, other
+    plugins' included: a customer card merges leads, orders and follow-ups
+    this way. The core adds the entity's own history and comments and sorts
+    everything by ``at``, newest first. Use aware datetimes (as ``now()``
+    gives); ``html``, if given, must be ``Markup`` you have escaped.
+
+    :param ctx: the viewer's context.
+    :param entity: ``"<plugin>.<kind>"``, e.g. ``"customers.customer"``.
+    :param entity_id: the row's id, in the viewer's dealer.
+
+    Example::
+
+        @hookimpl
+        async def timeline_entries(ctx, entity, entity_id):
+            if entity != "deals.deal":
+                return []
+            heard = await Heard.scoped(ctx.dealer_id).select().where(Heard.detail.like(f"{entity_id}:%"))
+            return [TimelineEntry(at=h["at"], title=f"Deals plugin heard {h['detail']}", kind="event",
+                                  plugin="deals") for h in heard]
     """
 
 
-@hookspec
-def report_metrics(ctx: Any) -> list[Any]:
-    """Return :class:`core.metrics.Metric` declarations: the figures your plugin can compute.
+@hookspec(Kind.CONTRIBUTION, Scope.DEALER)
+def report_metrics(ctx: Context) -> list[Metric]:
+    """Return :class:`Metric` declarations: the figures your plugin can compute.
 
     Called whenever figures are shown (the reports plugin, ``forecourt
-    metrics``), in a system context of the dealer the figures are for, only
-    for plugins that dealer has enabled. Only declare here — return quickly
-    and query nothing; each metric's ``compute(ctx, period)`` runs later, on
-    its own, with a time limit. Keys are ``"<your plugin>.<name>"``; a
-    malformed declaration is left out and recorded as a failed hook.
+    metrics``). Only declare here — return quickly and query nothing; each
+    metric's ``compute(ctx, period)`` runs afterwards, on its own, with 30
+    seconds to answer. Keys are ``"<your plugin>.<name>"`` and stay stable
+    (reports and exports refer to them). A value that is not a ``Metric``, a
+    foreign key or a key declared twice is left out and recorded; a
+    ``compute`` that raises or runs out of time is recorded (hook name
+    ``report_metrics:<key>``) and its figure comes back as ``value=None``.
+
+    :param ctx: a system context of the dealer the figures are for.
+
+    Example::
+
+        async def deals_won(ctx, period):
+            rows = await Deal.scoped(ctx.dealer_id).select(Deal.owner_id, Count()).where(
+                (Deal.status == "won") & (Deal.won_at >= period.start) & (Deal.won_at < period.end)
+            ).group_by(Deal.owner_id)
+            by_user = {row["owner_id"]: row["count"] for row in rows}
+            return MetricValue(sum(by_user.values()), by_user)
+
+
+        @hookimpl
+        def report_metrics(ctx):
+            return [Metric("deals.won", _l("Deals won"), deals_won, description=_l("Deals won in the period."))]
     """
 
 
-# --- veto, inside the transaction ---------------------------------------------
+# --- vetoes, inside the transaction ---------------------------------------------
 
 
-@hookspec
+@hookspec(Kind.VETO, Scope.DEALER)
 def validate_change(
-    ctx: Any, entity: str, action: str, values: dict[str, Any], entity_id: int | None
+    ctx: Context, entity: str, action: str, values: dict[str, Any], entity_id: int | None
 ) -> None:
-    """Refuse a write by raising :class:`core.errors.Veto`.
+    """Refuse a write by raising :class:`Veto`; return nothing otherwise.
 
-    Called inside the transaction of every write made through
-    :mod:`core.entities` (``action`` is ``"create"``, ``"update"`` or
-    ``"delete"``), in the acting user's context, only for enabled plugins.
-    ``entity`` is ``"<plugin>.<kind>"``; ``values`` are the values about to
-    be written (for ``delete``, the row's current values); ``entity_id`` is
-    ``None`` on create. Raising ``Veto(message)`` rolls the transaction back
-    and shows the message to the user (HTTP 422). Any other exception is a
-    bug and also rolls back. Return nothing; do not write.
+    Called inside the transaction of every write made through the entity
+    service (``create_entity``, ``update_entity``, ``delete_entity``), before
+    it is committed. Raising ``Veto(message, field=...)`` rolls the
+    transaction back: nothing is saved, no notification fires, and the user
+    sees the message (HTTP 422). Do not write — you are inside someone else's
+    transaction and, on SQLite, hold the single writer: keep it quick.
+
+    :param ctx: the acting user's context.
+    :param entity: ``"<plugin>.<kind>"``.
+    :param action: ``"create"``, ``"update"`` or ``"delete"``.
+    :param values: the values about to be written (an update: only those given; a delete: the row's
+        current values).
+    :param entity_id: the row's id; ``None`` on create.
+
+    Example::
+
+        @hookimpl
+        def validate_change(ctx, entity, action, values):
+            if entity == "notes.note" and "forbidden" in values.get("title", "").lower():
+                raise Veto("Notes may not say 'forbidden'.", field="title")
     """
 
 
-@hookspec
+@hookspec(Kind.VETO, Scope.DEALER)
 def validate_transition(
-    ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
+    ctx: Context, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
     inputs: dict[str, Any],
 ) -> None:
-    """Refuse a status transition by raising :class:`core.errors.Veto`.
+    """Refuse a status transition by raising :class:`Veto`; return nothing otherwise.
 
-    Called inside the transaction of :func:`core.machine.apply`, after the
-    row, its history row and stamps are written, in the acting user's
-    context, only for plugins the dealer has enabled: any plugin may guard
-    another plugin's machine (``machine`` is its key) without editing it.
-    ``inputs`` are the transition's cleaned inputs. Raising ``Veto(message)``
-    rolls everything back and shows the message (HTTP 422). Return nothing;
-    do not write.
+    Called inside the transaction of every transition (``apply_transition``,
+    the card's buttons), after the row, its stamps and its history row are
+    written and before the commit: any plugin may guard another plugin's
+    machine without editing it. Raising ``Veto(message)`` rolls everything
+    back (status, stamps, history row); no notification fires and the user
+    sees the message (HTTP 422). Do not write, and keep it quick.
+
+    :param ctx: the acting user's context (a system context for jobs).
+    :param machine: the machine's key, e.g. ``"deals.deal"``.
+    :param transition: the transition's key.
+    :param entity: the entity the machine moves, ``"<plugin>.<kind>"``.
+    :param entity_id: the row's id.
+    :param from_state: the state key before.
+    :param to_state: the state key after.
+    :param inputs: the transition's cleaned inputs (dates as ``date``, "Other" replaced by its text).
+
+    Example::
+
+        @hookimpl
+        async def validate_transition(ctx, machine, transition, entity_id, inputs):
+            if machine == "deals.deal" and transition == "refuse" and inputs.get("note") == "veto me":
+                raise Veto("The deals plugin refuses this refusal.")
     """
 
 
 # --- notifications, after commit ------------------------------------------------
 
 
-@hookspec
-def on_entity_created(ctx: Any, entity: str, entity_id: int, values: dict[str, Any]) -> None:
-    """A row was created through :mod:`core.entities` and committed.
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_entity_created(ctx: Context, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+    """A row was created through ``create_entity`` and committed.
 
-    Called after the commit, in the creating user's context, only for
-    enabled plugins, each implementation isolated (see module doc). Return
-    value is ignored.
+    The response waits for the implementations: keep them short. You are
+    outside any transaction: open ``transaction()`` yourself for several
+    writes that belong together.
+
+    :param ctx: the creating user's context.
+    :param entity: ``"<plugin>.<kind>"``.
+    :param entity_id: the new row's id.
+    :param values: the values written.
+
+    Example::
+
+        @hookimpl
+        async def on_entity_created(ctx, entity, entity_id):
+            if entity == "notes.note":
+                await Event.scoped(ctx.dealer_id).insert(hook="created", detail=str(entity_id), at=now())
     """
 
 
-@hookspec
-def on_entity_updated(ctx: Any, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
-    """A row was changed through :mod:`core.entities` and committed.
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_entity_updated(ctx: Context, entity: str, entity_id: int, changes: dict[str, Any]) -> None:
+    """A row was changed through ``update_entity`` and committed.
 
-    Called after the commit, in the changing user's context, only for
-    enabled plugins, each implementation isolated. ``changes`` maps each
-    column whose value actually changed to ``(before, after)``; a save that
-    changed nothing fires no call. Status changes come through
-    ``on_status_change`` instead. Return value is ignored.
+    A save that changed nothing fires no call. Status changes come through
+    ``on_status_changed`` instead.
+
+    :param ctx: the changing user's context.
+    :param entity: ``"<plugin>.<kind>"``.
+    :param entity_id: the row's id.
+    :param changes: each column whose value actually changed, mapped to ``(before, after)``.
+
+    Example::
+
+        @hookimpl
+        async def on_entity_updated(ctx, entity, entity_id, changes):
+            if entity == "deals.deal":
+                await _heard(ctx, "on_entity_updated", f"{entity_id}:" + ",".join(
+                    f"{key}={before}->{after}" for key, (before, after) in sorted(changes.items())))
     """
 
 
-@hookspec
-def on_status_change(
-    ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_entity_deleted(ctx: Context, entity: str, entity_id: int, values: dict[str, Any]) -> None:
+    """A row was deleted through ``delete_entity`` and committed.
+
+    A raising implementation never brings the row back.
+
+    :param ctx: the deleting user's context.
+    :param entity: ``"<plugin>.<kind>"``.
+    :param entity_id: the id the row had.
+    :param values: the row as it was just before the delete.
+    """
+
+
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_status_changed(
+    ctx: Context, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
     inputs: dict[str, Any],
 ) -> None:
-    """A status transition was applied and committed.
+    """A status transition was applied and committed, for any machine.
 
-    Called after the commit, in the acting user's context (a system context
-    for jobs), only for enabled plugins, each implementation isolated: a
-    raising one is recorded and never undoes the transition. A transition
-    with ``notify="on_..."`` fires that hook too, with the same arguments.
-    Return value is ignored.
+    A transition declared with ``notify="<hook>"`` then fires that hook too,
+    with the same arguments (e.g. the leads plugin's ``leads_contract_signed``).
+
+    :param ctx: the acting user's context (``user_id`` is ``None`` for system work).
+    :param machine: the machine's key.
+    :param transition: the transition's key.
+    :param entity: the entity the machine moves.
+    :param entity_id: the row's id.
+    :param from_state: the state key before.
+    :param to_state: the state key after.
+    :param inputs: the transition's cleaned inputs.
+
+    Example::
+
+        @hookimpl
+        async def on_status_changed(ctx, machine, transition, entity_id, from_state, to_state):
+            await Heard.scoped(ctx.dealer_id).insert(hook="on_status_changed",
+                                                     detail=f"{entity_id}:{from_state}->{to_state}", at=now())
     """
 
 
-@hookspec
-def on_plugin_enabled(ctx: Any, dealer_id: int, plugin: str) -> None:
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_plugin_enabled(ctx: Context, dealer_id: int, plugin: str) -> None:
     """``plugin`` was switched on for ``dealer_id`` (committed).
 
-    Called once per plugin switched on (a ``requires`` closure gives one call
-    each), in the context of the admin who did it, for plugins enabled after
-    the change (so the plugin itself hears it). Return value is ignored.
-    Act on ``dealer_id``, never on ``ctx.dealer_id``: a platform admin's
-    context has no dealer, and the admin may have switched another dealer.
+    One call per plugin switched on (a ``requires`` closure gives one call
+    each), to the plugins enabled *after* the change, so the plugin itself
+    hears it.
+
+    :param ctx: the admin who did it — a platform admin's has no dealer: act on ``dealer_id``, never on
+        ``ctx.dealer_id``.
+    :param dealer_id: the dealer whose modules changed.
+    :param plugin: the plugin switched on.
+
+    Example::
+
+        @hookimpl
+        async def on_plugin_enabled(dealer_id, plugin):
+            if plugin == "notes":
+                await Event.scoped(dealer_id).insert(hook="enabled", detail=plugin, at=now())
     """
 
 
-@hookspec
-def on_plugin_disabled(ctx: Any, dealer_id: int, plugin: str) -> None:
-    """``plugin`` was switched off for ``dealer_id`` (committed; no data dropped).
+@hookspec(Kind.NOTIFICATION, Scope.DEALER)
+def on_plugin_disabled(ctx: Context, dealer_id: int, plugin: str) -> None:
+    """``plugin`` was switched off for ``dealer_id`` (committed; no data is dropped).
 
-    Called in the admin's context, for plugins enabled before the change (so
-    the plugin itself hears it). Return value is ignored. Act on
-    ``dealer_id``, never on ``ctx.dealer_id`` (see ``on_plugin_enabled``).
+    Goes to the plugins enabled *before* the change, so the plugin itself
+    hears it.
+
+    :param ctx: the admin who did it (act on ``dealer_id``, as for ``on_plugin_enabled``).
+    :param dealer_id: the dealer whose modules changed.
+    :param plugin: the plugin switched off.
+
+    Example::
+
+        @hookimpl
+        async def on_plugin_disabled(dealer_id, plugin):
+            if plugin == "notes":
+                await Event.scoped(dealer_id).insert(hook="disabled", detail=plugin, at=now())
     """

@@ -25,24 +25,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
 
+from core import languages, runtime
 from core.settings import LANGUAGES
 from core.timeutil import local, now
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
+LANGUAGE_NAMES = languages.NAMES  #: code -> its own name (:data:`core.languages.TABLE`)
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale", default="en")
 #: the acting dealer's currency (set per request and per job run, like its time zone)
 _currency: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_currency", default="EUR")
 #: the currency a new dealer gets from its language when none is chosen
-CURRENCY_BY_LANGUAGE = {"cs": "CZK", "ru": "RUB", "zh": "CNY", "en": "EUR"}
-#: domain -> language -> translations; a plugin's fall back to the core's
-_catalogues: dict[str, dict[str, NullTranslations]] = {}
-#: a plugin's package folder -> its domain, to find the domain of the code that asks for a text
-_domain_dirs: list[tuple[str, str]] = []
-_module_domains: dict[str, str] = {}
-#: a plugin's locale folder -> its name, for a bare folder given to load_catalogues (see name_domain)
-_domain_names: dict[str, str] = {}
+CURRENCY_BY_LANGUAGE = languages.CURRENCIES
 #: the core's gettext domain; every other domain is a plugin's name
 CORE_DOMAIN = "core"
 
@@ -59,72 +53,71 @@ def _load_po(path: Path) -> Translations:
     return Translations(fp=io.BytesIO(_compile_po(path)))
 
 
-def load_catalogues(extra_dirs: Iterable[Path | tuple[str, Path]] = ()) -> None:
-    """(Re)build the catalogues: one gettext domain per plugin, each falling back to the core's.
+class Catalogues:
+    """The install's translations, built at boot: one gettext domain per plugin, each falling back to the core's.
 
     They used to be merged into one, so the last plugin loaded won a msgid
     it shared with another ("Name" of a dealer showed as a person's name).
     Now a plugin's templates and code read their own catalogue first and the
     core's after it; the core's own texts read the core's first and then the
     plugins' (a plugin's label shown by core code, e.g. a plain-string state).
-    ``extra_dirs`` holds ``(plugin name, locale folder)`` pairs, or bare
-    locale folders (the domain is then the folder's parent's name).
     """
-    _catalogues.clear()
-    _domain_dirs.clear()
-    _module_domains.clear()
-    plugins: list[tuple[str, Path]] = []
-    for item in extra_dirs:
-        if isinstance(item, tuple):
-            name, folder = item
-        else:
-            folder = Path(item)
-            name = _domain_names.get(str(folder.resolve()), folder.parent.name)
-        if folder:
-            plugins.append((name, Path(folder)))
-            _domain_dirs.append((str(Path(folder).resolve().parent) + "/", name))
-    for lang in LANGUAGES:
-        compiled: dict[str, bytes] = {}
-        for name, base in [(CORE_DOMAIN, CORE_LOCALE_DIR), *plugins]:
-            po = base / lang / "LC_MESSAGES" / "messages.po"
-            if po.exists():
-                compiled[name] = _compile_po(po)
 
-        def chain(order: list[str], compiled: dict[str, bytes] = compiled) -> NullTranslations:
-            first: NullTranslations | None = None
-            for name in order:
-                if name in compiled:
-                    translations = Translations(fp=io.BytesIO(compiled[name]))
-                    if first is None:
-                        first = translations
-                    else:
-                        first.add_fallback(translations)
-            return first or NullTranslations()
-
+    def __init__(self, plugins: Iterable[tuple[str, Path]] = ()) -> None:
+        plugins = [(name, Path(folder)) for name, folder in plugins]
+        #: domain -> language -> translations
+        self.by_domain: dict[str, dict[str, NullTranslations]] = {}
+        #: a plugin's package folder -> its domain, to find the domain of the code that asks for a text
+        self.domain_dirs = [(str(folder.resolve().parent) + "/", name) for name, folder in plugins]
+        self._module_domains: dict[str, str] = {}  # a cache of domain_of_module
         names = [name for name, _ in plugins]
-        _catalogues.setdefault(CORE_DOMAIN, {})[lang] = chain([CORE_DOMAIN, *names])
-        for name in names:
-            _catalogues.setdefault(name, {})[lang] = chain([name, CORE_DOMAIN])
+        for lang in LANGUAGES:
+            compiled: dict[str, bytes] = {}
+            for name, base in [(CORE_DOMAIN, CORE_LOCALE_DIR), *plugins]:
+                po = base / lang / "LC_MESSAGES" / "messages.po"
+                if po.exists():
+                    compiled[name] = _compile_po(po)
+            self.by_domain.setdefault(CORE_DOMAIN, {})[lang] = _chain(compiled, [CORE_DOMAIN, *names])
+            for name in names:
+                self.by_domain.setdefault(name, {})[lang] = _chain(compiled, [name, CORE_DOMAIN])
+
+    def domain_of_module(self, module: str, file: str | None) -> str:
+        found = self._module_domains.get(module)
+        if found is None:
+            where = str(Path(file).resolve()) if file else ""
+            found = next((name for folder, name in self.domain_dirs if where.startswith(folder)), CORE_DOMAIN)
+            self._module_domains[module] = found
+        return found
 
 
-def name_domain(locale: Path, name: str) -> None:
-    """Call the catalogue in ``locale`` by its plugin's name (the prefix of the plugin's template names)."""
-    _domain_names[str(Path(locale).resolve())] = name
+def _chain(compiled: dict[str, bytes], order: list[str]) -> NullTranslations:
+    first: NullTranslations | None = None
+    for name in order:
+        if name in compiled:
+            translations = Translations(fp=io.BytesIO(compiled[name]))
+            if first is None:
+                first = translations
+            else:
+                first.add_fallback(translations)
+    return first or NullTranslations()
+
+
+def _installed() -> Catalogues | None:
+    """The booted runtime's catalogues (None before boot: texts stay in English)."""
+    rt = runtime.booted()
+    return rt.catalogues if rt is not None else None
 
 
 def domains() -> list[str]:
     """The loaded gettext domains: the core's and one per plugin that ships a catalogue."""
-    return list(_catalogues) or [CORE_DOMAIN]
+    cats = _installed()
+    return list(cats.by_domain) if cats is not None else [CORE_DOMAIN]
 
 
 def domain_of_module(module: str, file: str | None = None) -> str:
     """The domain of the plugin whose package holds ``file`` (the code's module), else the core's."""
-    found = _module_domains.get(module)
-    if found is None:
-        where = str(Path(file).resolve()) if file else ""
-        found = next((name for folder, name in _domain_dirs if where.startswith(folder)), CORE_DOMAIN)
-        _module_domains[module] = found
-    return found
+    cats = _installed()
+    return cats.domain_of_module(module, file) if cats is not None else CORE_DOMAIN
 
 
 def caller_domain(depth: int = 1) -> str:
@@ -135,7 +128,8 @@ def caller_domain(depth: int = 1) -> str:
 
 def has_message(domain: str, message: str, context: str | None = None) -> bool:
     """Whether ``domain``'s own catalogue (not its fallback) translates ``message`` in the current language."""
-    catalogue = _catalogues.get(domain, {}).get(_current.get())
+    cats = _installed()
+    catalogue = cats.by_domain.get(domain, {}).get(_current.get()) if cats is not None else None
     key = f"{context}\x04{message}" if context else message
     own = getattr(catalogue, "_catalog", {})
     return key in own or (key, 0) in own
@@ -143,7 +137,7 @@ def has_message(domain: str, message: str, context: str | None = None) -> bool:
 
 def domain_for(message: str, context: str | None = None) -> str:
     """The domain that knows ``message``: the core's first, then the plugins' (a stored text without one)."""
-    for domain in [CORE_DOMAIN, *[d for d in _catalogues if d != CORE_DOMAIN]]:
+    for domain in [CORE_DOMAIN, *[d for d in domains() if d != CORE_DOMAIN]]:
         if has_message(domain, message, context):
             return domain
     return CORE_DOMAIN
@@ -210,7 +204,10 @@ def _currency_codes() -> frozenset[str]:
 
 
 def _catalogue(domain: str) -> NullTranslations | None:
-    by_lang = _catalogues.get(domain) or _catalogues.get(CORE_DOMAIN) or {}
+    cats = _installed()
+    if cats is None:
+        return None
+    by_lang = cats.by_domain.get(domain) or cats.by_domain.get(CORE_DOMAIN) or {}
     return by_lang.get(_current.get())
 
 

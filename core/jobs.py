@@ -24,9 +24,9 @@ from typing import Any
 from core import db
 from core.accounts import parse_modules
 from core.context import Context, system_context
-from core.errors import PluginError
 from core.i18n import reset_currency, set_currency
 from core.messages import as_stored
+from core.runtime import current
 from core.tables import Dealer, JobSlot
 from core.timeutil import now, reset_zone, set_zone
 
@@ -51,32 +51,16 @@ class Job:
         return self.key.split(".", 1)[0]
 
 
-_jobs: dict[str, Job] = {}
-
-
-def set_jobs(pairs: list[tuple[str, Any]]) -> None:
-    """Install the jobs contributed at start-up (``(plugin, job)`` pairs), checked."""
-    found: dict[str, Job] = {}
-    for plugin, job in pairs:
-        if not isinstance(job, Job):
-            raise PluginError(plugin, f"register_jobs returned {job!r}, not a Job")
-        if not job.key.startswith(f"{plugin}.") or job.key in found:
-            raise PluginError(plugin, f"job key {job.key!r} must start with '{plugin}.' and be unique")
-        if job.every < dt.timedelta(seconds=1):
-            raise PluginError(plugin, f"job {job.key} must run at most once a second")
-        found[job.key] = job
-    _jobs.clear()
-    _jobs.update(found)
 
 
 def jobs() -> dict[str, Job]:
-    return dict(_jobs)
+    return dict(current().jobs)
 
 
 async def _ensure_slots(dealers: list[dict[str, Any]], moment: dt.datetime) -> None:
     """A slot, due now, for every (job, dealer with its plugin) pair that has none yet."""
     existing = {(r["job"], r["dealer_id"]) for r in await JobSlot.select(JobSlot.job, JobSlot.dealer_id)}
-    for job in _jobs.values():
+    for job in current().jobs.values():
         for dealer in dealers:
             if (job.key, dealer["id"]) not in existing and job.plugin in parse_modules(dealer["modules"]):
                 await JobSlot.raw(
@@ -108,7 +92,7 @@ async def run_due(moment: dt.datetime | None = None) -> list[tuple[str, int, str
     by_id = {d["id"]: d for d in dealers}
     await _ensure_slots(dealers, moment)
     ran: list[tuple[str, int, str]] = []
-    for job in _jobs.values():
+    for job in current().jobs.values():
         for slot in await _claim(job, moment):
             dealer = by_id.get(slot["dealer_id"])
             modules = parse_modules(dealer["modules"]) if dealer else frozenset()

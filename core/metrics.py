@@ -116,7 +116,7 @@ async def declared(ctx: Context) -> list[tuple[str, Metric]]:
 
     reg = registry()
     found: dict[str, tuple[str, Metric]] = {}
-    for plugin, values in await reg.collect_each("report_metrics", ctx.modules, ctx=ctx):
+    for plugin, values in await reg.call_each("report_metrics", ctx=ctx):
         for metric in values:
             problems = metric.problems(plugin) if isinstance(metric, Metric) else [
                 f"report_metrics returned {metric!r}, not a Metric"]

@@ -77,7 +77,7 @@ async def enable(registry: Registry, ctx: Context, dealer_id: int, plugin: str) 
     before, after = await _switch(ctx, dealer_id, lambda current: current | set(closure))
     added = [n for n in closure if n not in before]
     for name in added:
-        await registry.notify("on_plugin_enabled", after, ctx=ctx, dealer_id=dealer_id, plugin=name)
+        await registry.call("on_plugin_enabled", modules=after, ctx=ctx, dealer_id=dealer_id, plugin=name)
     return added
 
 
@@ -98,4 +98,4 @@ async def disable(registry: Registry, ctx: Context, dealer_id: int, plugin: str)
 
     before, after = await _switch(ctx, dealer_id, without)
     if after != before:
-        await registry.notify("on_plugin_disabled", before, ctx=ctx, dealer_id=dealer_id, plugin=plugin)
+        await registry.call("on_plugin_disabled", modules=before, ctx=ctx, dealer_id=dealer_id, plugin=plugin)

@@ -2,7 +2,7 @@
 
 Apps come from the installed plugins' manifests, so a partner's plugin gets
 its migrations applied like ours. ``DB`` is replaced by
-:func:`core.db.configure` when the app or a test picks a database.
+:func:`core.db.bind` when the process boots (:func:`core.runtime.boot`).
 """
 
 from __future__ import annotations

@@ -28,12 +28,12 @@ from packaging.version import Version
 import core
 from core import hookspecs
 from core.errors import PluginError
-from core.registry import CORE, LoadedPlugin, Registry, registry, set_registry
+from core.hookdecl import check_specs
+from core.registry import CORE, LoadedPlugin, Registry, registry
 
 log = logging.getLogger("forecourt.plugins")
 
-__all__ = ["CORE", "ENTRY_POINT_GROUP", "LoadedPlugin", "Manifest", "Registry", "load_plugins", "registry",
-           "set_registry"]
+__all__ = ["CORE", "ENTRY_POINT_GROUP", "LoadedPlugin", "Manifest", "Registry", "load_plugins", "registry"]
 
 ENTRY_POINT_GROUP = "forecourt.plugins"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
@@ -183,10 +183,18 @@ def load_plugins(eps: Iterable[EntryPoint] | None = None, blocked: Iterable[str]
 
     order = _order(manifests)
     pm = pluggy.PluginManager(hookspecs.PROJECT)
+    decls = {d.name: d for d in check_specs(CORE, hookspecs)}
     pm.add_hookspecs(hookspecs)
     for name in order:
         if manifests[name].hookspecs is not None:
+            for decl in check_specs(name, manifests[name].hookspecs):
+                if decl.name in decls:
+                    raise PluginError(name, f"hookspec {decl.name} is declared by {decls[decl.name].owner} too")
+                decls[decl.name] = decl
             pm.add_hookspecs(manifests[name].hookspecs)
+    from core import builtin_hooks  # the core's own implementations, registered as every plugin's are
+
+    pm.register(builtin_hooks, name=CORE)
     loaded: list[LoadedPlugin] = []
     for name in order:
         manifest = manifests[name]
@@ -206,7 +214,12 @@ def load_plugins(eps: Iterable[EntryPoint] | None = None, blocked: Iterable[str]
         raise PluginError(plugin, f"{exc} (is the hook name misspelt?)") from exc
     for plugin in loaded:
         module = pm.get_plugin(plugin.manifest.name)
-        plugin.hooks = sorted(
-            c.name for c in (pm.get_hookcallers(module) or []) if module is not None
-        )
-    return Registry(loaded, pm)
+        callers = (pm.get_hookcallers(module) or []) if module is not None else []
+        for caller in callers:
+            for impl in caller.get_hookimpls():
+                if impl.plugin_name == plugin.manifest.name and (impl.hookwrapper or impl.wrapper):
+                    raise PluginError(plugin.manifest.name, f"hook {caller.name}: wrapper implementations "
+                                      "(wrapper=True / hookwrapper=True) are not supported; implement the hook "
+                                      "plainly and order it with tryfirst=True / trylast=True")
+        plugin.hooks = sorted(c.name for c in callers)
+    return Registry(loaded, pm, decls)

@@ -12,8 +12,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import languages
+
 DEFAULT_MODULES = ("leads", "customers", "orders", "quicklinks", "reports")
-LANGUAGES = ("en", "ru", "cs", "zh")
+LANGUAGES = languages.CODES  #: the codes of :data:`core.languages.TABLE`
 
 
 def _secret(path: Path) -> str:

@@ -16,19 +16,11 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-_secret: str = ""
-
-
-def configure(secret: str) -> None:
-    """Set the install's secret (the app does this at start-up)."""
-    global _secret
-    _secret = secret
+from core.runtime import current
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    if not _secret:
-        raise RuntimeError("core.signing is not configured: create the app first")
-    return URLSafeTimedSerializer(_secret, salt=f"forecourt.{purpose}")
+    return URLSafeTimedSerializer(current().settings.secret_key, salt=f"forecourt.{purpose}")
 
 
 def sign(purpose: str, payload: Any) -> str:

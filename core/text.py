@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from core import languages
+
 #: the default phone region for a dealer's language (numbers typed without +country code)
-REGIONS = {"ru": "RU", "cs": "CZ", "zh": "CN", "en": "GB"}
+REGIONS = languages.PHONE_REGIONS
 
 
 def fold(text: str) -> str:

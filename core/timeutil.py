@@ -13,9 +13,11 @@ import datetime as dt
 import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from core import languages
+
 UTC = dt.UTC
 #: the zone a new dealer gets from its language when none is chosen
-ZONE_BY_LANGUAGE = {"cs": "Europe/Prague", "ru": "Europe/Moscow", "zh": "Asia/Shanghai"}
+ZONE_BY_LANGUAGE = languages.ZONES
 
 _zone: contextvars.ContextVar[dt.tzinfo] = contextvars.ContextVar("forecourt_zone", default=UTC)
 

@@ -21,11 +21,12 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
 
+from core import languages
 from core.i18n import gettext as _
 from core.timeutil import UTC, zone_names
 
 #: the country a dealer is in, from its language (as its default zone is, see ``timeutil.ZONE_BY_LANGUAGE``)
-COUNTRY_BY_LANGUAGE = {"cs": "CZ", "ru": "RU", "zh": "CN"}
+COUNTRY_BY_LANGUAGE = languages.COUNTRIES
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from core import __version__ as core_version
 from core.accounts import dealer_names, dealer_users, dealers_with_module
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
+from core.entities import Entity
 from core.entities import create as create_entity
+from core.entities import delete as delete_entity
 from core.entities import update as update_entity
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.fields import FieldError, FieldReader, search_text
@@ -15,9 +17,8 @@ from core.fields import decimal as read_decimal
 from core.fields import identifier as read_id
 from core.fields import integer as read_integer
 from core.fields import text as read_text
-from core.history import TimelineEntry
-from core.history import append as append_history
-from core.history import change as history_change
+from core.hookdecl import Kind as HookKind
+from core.hookdecl import Scope as HookScope
 from core.hookspecs import hookimpl, hookspec
 from core.i18n import (
     fmt_date,
@@ -32,16 +33,19 @@ from core.i18n import (
 )
 from core.i18n import negotiate as negotiate_language
 from core.jobs import Job
-from core.machine import Input, Machine, State, Transition
-from core.machine import apply as apply_transition
+from core.languages import NAMES as LANGUAGE_NAMES
+from core.languages import TABLE as LANGUAGES
+from core.languages import Language
+from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.messages import Message
 from core.metrics import Metric, MetricValue, Period
 from core.metrics import compute as compute_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
-from core.plugins import Manifest, registry
+from core.plugins import Manifest
 from core.ratelimit import hit as rate_limit
+from core.registry import call_hook, hook_implemented, hook_owner_enabled
 from core.reminders import create as create_reminder
 from core.signing import sign as sign_proof
 from core.signing import verify as verify_proof
@@ -49,18 +53,31 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
+from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
+from core.workflow.engine import apply as apply_transition
+from core.workflow.history import append as append_history
+from core.workflow.history import change as history_change
+from core.workflow.machine import Input, Machine, State, Transition
+from core.workflow.timeline import TimelineEntry
 
 __all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Conflict",
     "Context",
     "DealerScoped",
+    "Entity",
     "FieldError",
     "FieldReader",
     "Forbidden",
+    "HookKind",
+    "HookScope",
     "Input",
     "Job",
+    "Keyset",
+    "Language",
     "Machine",
     "Manifest",
     "Message",
@@ -69,6 +86,9 @@ __all__ = [
     "NavItem",
     "Period",
     "Permission",
+    "PhoneSearch",
+    "SettingField",
+    "SettingsPage",
     "SlotContent",
     "State",
     "TimelineEntry",
@@ -77,6 +97,7 @@ __all__ = [
     "Veto",
     "append_history",
     "apply_transition",
+    "call_hook",
     "compute_metrics",
     "core_version",
     "create_entity",
@@ -85,6 +106,7 @@ __all__ = [
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
+    "delete_entity",
     "digits",
     "enabled_modules",
     "engine_kind",
@@ -96,6 +118,8 @@ __all__ = [
     "from_local",
     "gettext",
     "history_change",
+    "hook_implemented",
+    "hook_owner_enabled",
     "hookimpl",
     "hookspec",
     "in_language",
@@ -107,12 +131,14 @@ __all__ = [
     "page",
     "parse_phone",
     "pgettext",
+    "phone_search",
+    "prefix",
+    "prefix_sql",
     "rate_limit",
     "read_decimal",
     "read_id",
     "read_integer",
     "read_text",
-    "registry",
     "render_fragment",
     "requires",
     "search_text",
@@ -122,6 +148,7 @@ __all__ = [
     "timeline_panel",
     "today",
     "transaction",
+    "typed_as_number",
     "update_entity",
     "upper_bound",
     "verify_proof",

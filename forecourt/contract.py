@@ -12,7 +12,8 @@ A partner runs it against their plugin with a three-line test module::
 Checks: the manifest is valid; every table is prefixed with the plugin's name
 and carries ``dealer_id``; the migrations match the tables; every route
 answers 404 to a dealer that has not enabled the plugin; and the plugin's
-dealer-scoped hooks are not called for such a dealer.
+dealer-scoped hooks (as the hookspecs declare them) are not called for such a
+dealer; and the plugin's own hookspecs document every argument.
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ from litestar.handlers import HTTPRouteHandler
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 from piccolo.columns import ForeignKey
 
+from core.hookdecl import Scope
+from core.hookdoc import problems
 from core.plugins import NAME_RE
 
 __all__ = [
     "test_contract_dealer_scoped_hooks_are_silent_when_disabled",
+    "test_contract_hookspecs_are_declared_and_documented",
     "test_contract_manifest",
     "test_contract_migrations_are_current",
     "test_contract_routes_answer_404_when_disabled",
     "test_contract_tables_are_prefixed_and_dealer_scoped",
 ]
 
-#: hooks called with a dealer's context (the rest run at start-up for all)
-DEALER_SCOPED = ("nav_items", "page_slots", "timeline_entries", "validate_change", "validate_transition",
-                 "on_entity_created", "on_status_change", "on_plugin_enabled", "on_plugin_disabled")
 
 
 def _tables(manifest) -> list:
@@ -117,7 +118,22 @@ async def test_contract_routes_answer_404_when_disabled(
 
 def test_contract_dealer_scoped_hooks_are_silent_when_disabled(forecourt_registry,
                                                                contract_plugin):
+    """Every hook declared dealer-scoped (the core's and every plugin's) leaves out a plugin that is off."""
     others = frozenset(n for n in forecourt_registry.names if n != contract_plugin)
-    for hook in DEALER_SCOPED:
-        impls = forecourt_registry._impls(hook, others)
+    scoped = [d.name for d in forecourt_registry.decls.values() if d.scope is Scope.DEALER]
+    assert "on_entity_updated" in scoped and "report_metrics" in scoped
+    for hook in scoped:
+        impls = forecourt_registry.implementations(hook, others)
         assert contract_plugin not in {i.plugin_name for i in impls}, hook
+
+
+def test_contract_hookspecs_are_declared_and_documented(forecourt_registry, contract_plugin):
+    """The plugin's own hookspecs: kind and scope declared (start-up checks that), every argument documented.
+
+    The hook reference is generated from these docstrings, so an argument without its
+    ``:param name:`` line is an argument partners cannot read about.
+    """
+    for decl in forecourt_registry.decls.values():
+        if decl.owner != contract_plugin:
+            continue
+        assert problems(decl) == [], decl.name

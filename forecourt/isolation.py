@@ -126,7 +126,8 @@ def installed(registry: Any) -> tuple[Any, list[type]]:
     The app is built, not served: its routes are what the check enumerates, and the requests go
     to ``forecourt_server``, which loads the same plugins.
     """
-    from core.app import all_tables, create_app
+    from core.app import create_app
+    from core.runtime import all_tables
 
     return create_app(registry=registry), dealer_tables(all_tables(registry))
 

@@ -181,23 +181,12 @@ def forecourt_env(forecourt_plugins: list[str] | None, tmp_path_factory) -> Iter
 @pytest.fixture(scope="session")
 async def forecourt_registry(forecourt_env: dict[str, str]):
     """The plugins as the test process loads them, with the database configured and migrated."""
-    from core import db
-    from core.app import all_tables
     from core.migrations import migrate
-    from core.plugins import CORE, load_plugins, set_registry
+    from core.runtime import boot
 
-    registry = load_plugins()
-    from core import builtin_hooks
-
-    registry.pm.register(builtin_hooks, name=CORE)
-    registry.hook_timeout = float(forecourt_env["FORECOURT_HOOK_TIMEOUT"])
-    set_registry(registry)
-    db.configure(forecourt_env["FORECOURT_DATABASE_URL"], all_tables(registry))
+    runtime = boot()  # as the app and every CLI command start (settings from forecourt_env)
     await migrate()
-    from core import i18n
-
-    i18n.load_catalogues((p.manifest.name, p.manifest.locale) for p in registry.plugins.values() if p.manifest.locale)
-    return registry
+    return runtime.registry
 
 
 @pytest.fixture(scope="session")

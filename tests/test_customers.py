@@ -163,6 +163,23 @@ async def test_blacklist_needs_a_reason_and_shows_everywhere(make_dealer, client
                                    data={"blacklisted": "0"})).status_code == 403
 
 
+async def test_hook_customers_blacklist_changed_reaches_enabled_plugins_only(make_dealer, client_as):
+    from fc_deals.tables import Heard
+
+    dealer = await make_dealer(modules=["customers", "deals"])
+    without = await make_dealer(modules=["customers"])
+    for d in (dealer, without):
+        manager = await client_as(d, "manager")
+        customer_id = await create(manager)
+        assert (await manager.post(f"/customers/{customer_id}/blacklist",
+                                   data={"blacklisted": "1", "reason": "Unpaid invoice"})).status_code == 303
+        assert (await manager.post(f"/customers/{customer_id}/blacklist", data={"blacklisted": "0"})).status_code == 303
+        heard = await Heard.scoped(d.id).select(Heard.detail).where(Heard.hook == "customers_blacklist_changed"
+                                                                    ).order_by(Heard.id)
+        expected = [f"{customer_id}:True:Unpaid invoice", f"{customer_id}:False:"] if d is dealer else []
+        assert [h["detail"] for h in heard] == expected
+
+
 async def test_invalid_customers_are_hidden_but_an_admin_can_find_them(make_dealer, client_as):
     dealer = await make_dealer(modules=["customers"])
     manager = await client_as(dealer, "manager")
@@ -176,7 +193,7 @@ async def test_invalid_customers_are_hidden_but_an_admin_can_find_them(make_deal
     assert (await manager.get(f"/customers/{customer_id}")).status_code == 200  # kept with everything
 
 
-async def test_delete_is_refused_while_another_plugin_holds_records(make_dealer, client_as):
+async def test_hook_customers_held_records_refuse_a_delete_while_another_plugin_holds_records(make_dealer, client_as):
     dealer = await make_dealer(modules=["customers", "deals"])
     manager = await client_as(dealer, "manager")
     admin = await client_as(dealer, "dealer_admin")

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from plugins.customers.tables import Customer
 from plugins.leads.tables import Lead
@@ -379,19 +380,8 @@ def test_demo_names_agree_in_gender(tmp_path):
     env = {**os.environ, "FORECOURT_DATABASE_URL": f"sqlite:///{db}", "FORECOURT_ARGON2_PROFILE": "test",
            "FORECOURT_DEFAULT_MODULES": "leads,customers", "FORECOURT_SECRET_FILE": str(tmp_path / "secret")}
     env.pop("FORECOURT_PLUGINS", None)
-    script = ("import asyncio\n"
-              "from core import builtin_hooks, demo\n"
-              "from core.cli import _setup\n"
-              "from core.migrations import migrate\n"
-              "from core.plugins import CORE, set_registry\n"
-              "settings, registry = _setup()\n"
-              "registry.pm.register(builtin_hooks, name=CORE)\n"
-              "set_registry(registry)\n"
-              "async def main():\n"
-              "    await migrate()\n"
-              "    await demo.seed(registry, settings)\n"
-              "asyncio.run(main())\n")
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    forecourt = str(Path(sys.executable).with_name("forecourt"))
+    done = subprocess.run([forecourt, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     with sqlite3.connect(db) as conn:
         people = [(surname, first, lang) for surname, first, lang in conn.execute(

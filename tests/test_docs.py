@@ -4,49 +4,63 @@ import ast
 import re
 from pathlib import Path
 
-import core.hookspecs
+from core import hookdoc
+from core.plugins import load_plugins
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def hookspec_signatures() -> dict[str, str]:
-    """``name -> "def name(...) -> ...:"`` for every hookspec, as written in core/hookspecs.py."""
-    tree = ast.parse(Path(core.hookspecs.__file__).read_text())
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-            isinstance(d, ast.Name) and d.id == "hookspec" for d in node.decorator_list
-        ):
-            node.decorator_list, node.body = [], [ast.Expr(ast.Constant(...))]
-            found[node.name] = ast.unparse(node).splitlines()[0]
-    return found
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("( ", "(").replace(", )", ")").replace(",)", ")")
+def declarations():
+    """The hookspecs the reference documents: the core's and the built-in plugins' (as installed)."""
+    return hookdoc.first_party(load_plugins())
 
 
 def test_there_are_hookspecs():
-    assert {"register_routes", "validate_change", "on_entity_created"} <= set(hookspec_signatures())
+    names = {d.name for d in declarations()}
+    assert {"register_routes", "validate_change", "on_entity_created", "customers_get",
+            "leads_contract_signed"} <= names
 
 
-def test_every_hookspec_is_documented_with_its_exact_signature():
+def test_the_hook_reference_is_generated_from_the_hookspecs():
     doc = (ROOT / "docs" / "plugins.md").read_text()
-    flat = squash(doc)
-    missing = []
-    for name, signature in hookspec_signatures().items():
-        if f"### `{name}`" not in doc:
-            missing.append(f"{name}: no '### `{name}`' heading")
-        elif squash(signature) not in flat:
-            missing.append(f"{name}: signature {signature!r} not shown")
-    assert not missing, "docs/plugins.md is out of step with core/hookspecs.py:\n" + "\n".join(missing)
+    assert hookdoc.replace_in(doc, hookdoc.reference(declarations())) == doc, (
+        "docs/plugins.md's hook reference is out of step with the hookspecs: run scripts/hook-reference")
+
+
+def test_every_hookspec_documents_every_argument():
+    found = [problem for decl in declarations() for problem in hookdoc.problems(decl)]
+    assert found == []
+
+
+def test_a_hookspec_without_kind_scope_or_docs_fails():
+    import types
+
+    import pluggy
+    import pytest
+
+    from core.errors import PluginError
+    from core.hookdecl import HookDecl, Kind, Scope, check_specs, hookspec
+
+    bare = types.SimpleNamespace(notes_thing=pluggy.HookspecMarker("forecourt")(lambda ctx: None))
+    with pytest.raises(PluginError, match="declares no kind and scope"):
+        check_specs("notes", bare)
+
+    def notes_thing_done(ctx, note):
+        """Something happened to a note.
+
+        :param ctx: the acting user's context.
+        """
+
+    decl = HookDecl("notes_thing_done", Kind.NOTIFICATION, Scope.DEALER, "notes",
+                    hookspec(Kind.NOTIFICATION, Scope.DEALER)(notes_thing_done))
+    assert hookdoc.problems(decl) == ["notes_thing_done: argument 'note' has no ':param note:' line"]
 
 
 def test_every_hookspec_has_a_test():
     names = set()
     for path in (ROOT / "tests").rglob("test_*.py"):
         names |= set(re.findall(r"def (test_hook_\w+)", path.read_text()))
-    untested = [n for n in hookspec_signatures() if not any(t.startswith(f"test_hook_{n}") for t in names)]
+    untested = [d.name for d in declarations() if not any(t.startswith(f"test_hook_{d.name}") for t in names)]
     assert not untested, f"hookspecs without a test_hook_<name> test: {untested}"
 
 
@@ -73,4 +87,30 @@ def test_core_imports_no_plugin():
                 modules = [node.module]
             offenders += [f"{path.relative_to(ROOT)}: {m}" for m in modules
                           if m.split(".")[0] in {"plugins", "fc_notes", "fc_extra"}]
+    assert not offenders, offenders
+
+
+def _imports(path: Path) -> list[str]:
+    modules = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.append(node.module)
+    return modules
+
+
+def plugin_sources() -> list[Path]:
+    """Every plugin's code, first-party and test plugins alike (migrations aside: Piccolo writes those)."""
+    return [p for base in (ROOT / "plugins", ROOT / "tests" / "plugins") for p in base.rglob("*.py")
+            if "piccolo_migrations" not in p.parts]
+
+
+def test_plugins_use_only_the_public_api():
+    """No plugin imports from ``core`` or touches the registry's internals: ``forecourt`` is the whole API."""
+    offenders = [f"{p.relative_to(ROOT)}: imports {m}" for p in plugin_sources() for m in _imports(p)
+                 if m.split(".")[0] == "core"]
+    internals = re.compile(r"registry\(\)|\.pm\b|\.caller\(|\._impls\b|\.decls\b")
+    offenders += [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in plugin_sources()
+                  for n, line in enumerate(p.read_text().splitlines(), 1) if internals.search(line)]
     assert not offenders, offenders

@@ -4,8 +4,8 @@ import re
 
 from test_machine import act, new_deal
 
-from core import history
 from core.tables import History
+from core.workflow import history
 
 FORGED = {"summary": "forged", "payload": "{}", "kind": "event", "at": "2001-01-01T00:00:00", "user_name": "x",
           "text": "forged", "entity": "deals.deal", "_state": "new", "reason": "Too expensive", "note": "n",

@@ -96,6 +96,33 @@ async def test_hook_on_entity_created(make_dealer, client_as):
     assert await events(dealer.id) == [("on_entity_created", f"notes.note:{note.id}")]
 
 
+def test_hook_register_entities(forecourt_registry):
+    """Every installed plugin's declarations are installed, each checked, with its table and card."""
+    from fc_deals.tables import Deal
+
+    from core import entities
+
+    installed = entities.entities()
+    assert {"notes.note", "deals.deal", "customers.customer", "leads.lead"} <= set(installed)
+    assert installed["deals.deal"].table is Deal and installed["deals.deal"].card_url(7) == "/deals/7"
+    assert installed["notes.note"].card_url(7) == "/notes/"  # no card: the plugin's start page
+    assert entities.protected_fields("deals.deal") == {"status", "contacted_at", "signed_at"}  # from its machine
+
+
+async def test_hook_on_entity_deleted(make_dealer):
+    from core.context import Context
+    from forecourt import create_entity, delete_entity, now
+
+    dealer = await make_dealer(modules=["notes"])
+    ctx = Context(dealer_id=dealer.id, user_id=dealer.users["manager"].id, role="manager",
+                  modules=frozenset(dealer.modules))
+    note = await create_entity(ctx, Note, "notes.note", {"title": "Bye", "created_at": now()})
+    assert await delete_entity(ctx, Note, "notes.note", note.id)
+    assert await Note.scoped(dealer.id).count() == 0
+    assert ("on_entity_deleted", f"notes.note:{note.id}") in await events(dealer.id)
+    assert not await delete_entity(ctx, Note, "notes.note", note.id)  # gone: nothing to delete, no call
+
+
 async def test_raising_notification_keeps_the_write_and_is_shown_to_the_platform_admin(
     make_dealer, client_as, login, platform_admin
 ):
@@ -129,10 +156,10 @@ async def test_hanging_notification_is_timed_out_and_recorded(make_dealer, clien
 
 async def test_dealer_scoped_hooks_skip_disabled_plugins(forecourt_registry):
     reg = registry()
-    only_notes = reg._impls("on_entity_created", frozenset({"notes"}))
+    only_notes = reg.implementations("on_entity_created", frozenset({"notes"}))
     assert {i.plugin_name for i in only_notes} == {"notes"}
-    assert reg._impls("on_entity_created", frozenset()) == []
-    everyone = {i.plugin_name for i in reg._impls("on_entity_created", None)}
+    assert reg.implementations("on_entity_created", frozenset()) == []
+    everyone = {i.plugin_name for i in reg.implementations("on_entity_created", None)}
     assert {"notes", "extra"} <= everyone
 
 

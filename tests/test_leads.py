@@ -48,6 +48,19 @@ async def test_required_fields_with_clear_messages(make_dealer, client_as):
     assert lead.status == "new" and lead.assignee_id == dealer.users["manager"].id  # made by a user: theirs
 
 
+async def test_hook_leads_contract_signed_fires_once_after_the_commit(make_dealer, client_as):
+    from fc_deals.tables import Heard
+
+    dealer = await make_dealer(modules=["leads", "deals"])
+    manager = await client_as(dealer, "manager")
+    lead_id = await new_lead(manager)
+    assert (await act(manager, lead_id, "contact_ok", "new")).status_code == 303
+    assert not await Heard.scoped(dealer.id).exists().where(Heard.hook == "leads_contract_signed")
+    assert (await act(manager, lead_id, "contract_signed", "awaiting_visit")).status_code == 303
+    heard = await Heard.scoped(dealer.id).select(Heard.detail).where(Heard.hook == "leads_contract_signed")
+    assert [h["detail"] for h in heard] == [f"{lead_id}:awaiting_visit->contract_signed"]
+
+
 async def test_contract_only_after_contact_and_stamps_are_final(make_dealer, client_as):
     dealer = await make_dealer(modules=["leads"])
     manager = await client_as(dealer, "manager")
@@ -166,7 +179,7 @@ async def test_list_filters_search_and_scope(make_dealer, client_as):
     assert "Smirnov" not in (await stranger.get("/leads/")).text
 
 
-async def test_duplicates_offer_existing_leads_and_customers(make_dealer, client_as):
+async def test_hook_customers_matches_offer_existing_leads_and_customers_as_duplicates(make_dealer, client_as):
     dealer = await make_dealer(modules=["leads", "customers"])
     manager = await client_as(dealer, "manager")
     r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": "+420 601 234 567", "source": "phone"})
@@ -191,7 +204,7 @@ async def test_duplicates_offer_existing_leads_and_customers(make_dealer, client
     assert r.status_code == 303  # customers works on without leads
 
 
-async def test_deleting_a_customer_keeps_its_leads_unlinked(make_dealer, client_as):
+async def test_hook_customers_delete_records_keeps_a_deleted_customers_leads_unlinked(make_dealer, client_as):
     dealer = await make_dealer(modules=["leads", "customers"])
     manager = await client_as(dealer, "manager")
     admin = await client_as(dealer, "dealer_admin")
@@ -362,7 +375,7 @@ async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, clien
     assert 'data-transition="watch"' not in card.text  # no stock module on: nothing to watch
     assert (await act(plain, lonely, "watch", "new", model="Peugeot 408")).status_code == 422
 
-    dealer = await make_dealer(modules=["leads", "stock"])
+    dealer = await make_dealer(modules=["leads", "orders"])
     manager = await client_as(dealer, "manager")
     lead_id = await new_lead(manager)
     assert 'data-transition="watch"' in (await manager.get(f"/leads/{lead_id}")).text
@@ -375,9 +388,9 @@ async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, clien
     for car in ({"model": "Peugeot 408", "fuel": "Diesel", "price": "3500000"},
                 {"model": "Peugeot 408", "fuel": "hybrid", "price": "4190000"},
                 {"model": "Peugeot 2008", "fuel": "hybrid", "price": "3000000"}):
-        assert (await manager.post("/stock/arrived", data=car)).status_code == 200
+        assert (await manager.post("/orders/arrived", data=car)).status_code == 200
         assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
-    r = await manager.post("/stock/arrived", data={"model": "PEUGEOT 408", "trim": "GT", "fuel": "hybrid",
+    r = await manager.post("/orders/arrived", data={"model": "PEUGEOT 408", "trim": "GT", "fuel": "hybrid",
                                                     "colour": "Obsession Blue", "price": "3990000"})
     assert r.status_code == 200
     assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
@@ -463,7 +476,7 @@ async def test_switched_off_leads_vanish_for_that_dealer_only(make_dealer, clien
     assert (await elsewhere.get("/leads/")).status_code == 200 and 'href="/leads/"' in (await elsewhere.get("/")).text
 
 
-async def test_a_customer_is_created_from_a_lead_where_customers_is_on(make_dealer, client_as):
+async def test_hook_customers_create_makes_a_customer_from_a_lead_where_customers_is_on(make_dealer, client_as):
     from plugins.customers.tables import Customer
 
     dealer = await make_dealer(modules=["leads", "customers"])
@@ -698,7 +711,7 @@ async def test_several_leads_are_assigned_at_once_from_the_list(make_dealer, cli
     assert (await storekeeper.post("/leads/assign-many", data={"ids": [str(kept)]})).status_code == 403
 
 
-async def test_a_lead_links_only_to_a_customer_of_its_own_dealer(make_dealer, client_as):
+async def test_hook_customers_get_links_a_lead_only_to_a_customer_of_its_own_dealer(make_dealer, client_as):
     a = await make_dealer(modules=["leads", "customers"])
     b = await make_dealer(modules=["leads", "customers"])
     b_manager = await client_as(b, "manager")

@@ -203,7 +203,7 @@ async def test_raising_on_status_change_keeps_the_transition(make_dealer, client
     assert (await act(manager, deal_id, "contact", "new")).status_code == 303
     assert await status(dealer.id, deal_id) == "contacted"
     failure = await HookFailure.select().where(
-        (HookFailure.dealer_id == dealer.id) & (HookFailure.hook == "on_status_change")).first()
+        (HookFailure.dealer_id == dealer.id) & (HookFailure.hook == "on_status_changed")).first()
     assert failure["plugin"] == "deals" and "listener failed on purpose" in failure["error"]
     admin = await login(platform_admin)
     assert "listener failed on purpose" in (await admin.get("/admin/hook-failures")).text
@@ -255,7 +255,7 @@ async def test_hook_validate_transition(make_dealer, client_as):
                                        & (History.kind == "transition")) == 0
 
 
-async def test_hook_on_status_change(make_dealer, client_as):
+async def test_hook_on_status_changed(make_dealer, client_as):
     dealer = await make_dealer(modules=["deals"])
     manager = await client_as(dealer, "manager")
     deal_id = await new_deal(manager, amount="5")
@@ -263,9 +263,9 @@ async def test_hook_on_status_change(make_dealer, client_as):
     await act(manager, deal_id, "sign", "contacted")
     heard = await Heard.scoped(dealer.id).select(Heard.hook, Heard.detail).order_by(Heard.id)
     assert [(h["hook"], h["detail"]) for h in heard] == [
-        ("on_status_change", f"{deal_id}:new->contacted"),
-        ("on_status_change", f"{deal_id}:contacted->signed"),
-        ("on_deal_signed", str(deal_id)),  # the transition's own notification
+        ("on_status_changed", f"{deal_id}:new->contacted"),
+        ("on_status_changed", f"{deal_id}:contacted->signed"),
+        ("deals_contract_signed", str(deal_id)),  # the transition's own notification
     ]
 
 

@@ -40,9 +40,14 @@ def test_installed_plugins_load_in_requirement_order():
         (ep("import_error", "broken_plugins.import_error:PLUGIN"), "cannot be imported"),
         (ep("bad_signature", "broken_plugins.bad_signature:PLUGIN"), "colour"),
         (ep("badtable", "broken_plugins.bad_table:PLUGIN"), "must start with 'badtable_'"),
+        (ep("wrapper", "broken_plugins.hook_rules:WRAPPER"), "wrapper implementations"),
+        (ep("foreign", "broken_plugins.hook_rules:FOREIGN"), "must start with 'foreign_'"),
+        (ep("tense", "broken_plugins.hook_rules:TENSE"), "past tense"),
+        (ep("noctx", "broken_plugins.hook_rules:NO_CTX"), "must take a ctx argument"),
     ],
 )
 def test_broken_plugin_stops_startup_naming_it(entry, needle):
+    """A broken manifest, or a hook that breaks the contract (a wrapper, a foreign or ill-named spec)."""
     with pytest.raises(PluginError) as info:
         load_plugins([*installed(), entry])
     assert info.value.plugin == entry.name
@@ -111,6 +116,10 @@ def test_cli_refuses_to_start_with_a_partner_package_that_misspells_a_hook(tmp_p
         (ep("foreign", "broken_plugins.bad_startup:FOREIGN"), "'notes.delete_all' must start with"),
         (ep("asyncroutes", "broken_plugins.bad_startup:ASYNC"), "must be a plain def"),
         (ep("raising", "broken_plugins.bad_startup:RAISING"), "route table not ready"),
+        (ep("foreignentity", "broken_plugins.bad_startup:FOREIGN_ENTITY"), "must be 'foreignentity.<kind>'"),
+        (ep("badentity", "broken_plugins.bad_startup:NOT_AN_ENTITY"), "not an Entity"),
+        (ep("badcolumns", "broken_plugins.bad_startup:BAD_COLUMNS"), "search names unknown column 'colour'"),
+        (ep("noentity", "broken_plugins.bad_startup:NO_ENTITY"), "entity 'noentity.thing' is not declared"),
     ],
 )
 def test_wrong_startup_contribution_stops_the_app_naming_the_plugin(entry, needle, forecourt_env):
@@ -119,3 +128,32 @@ def test_wrong_startup_contribution_stops_the_app_naming_the_plugin(entry, needl
     with pytest.raises(PluginError) as info:
         create_app(registry=load_plugins([*installed(), entry]))
     assert info.value.plugin == entry.name and needle in str(info.value)
+
+
+async def test_tryfirst_and_trylast_are_honoured_over_load_order():
+    from core.context import system_context
+
+    order = [ep(n, f"broken_plugins.hook_rules:{v}") for n, v in
+             (("aa_last", "LAST"), ("bb_plain", "PLAIN"), ("cc_first", "FIRST"))]
+    registry = load_plugins(order)
+    ctx = system_context(1, frozenset({"aa_last", "bb_plain", "cc_first"}))
+    assert await registry.call("page_slots", slot="s", ctx=ctx, subject=None) == ["first:s", "plain:s", "last:s"]
+    # dealer-scoped: a plugin the dealer has off is not asked, whatever its order
+    ctx = system_context(1, frozenset({"aa_last", "bb_plain"}))
+    assert await registry.call("page_slots", slot="s", ctx=ctx, subject=None) == ["plain:s", "last:s"]
+
+
+async def test_hooks_are_called_only_as_declared():
+    registry = load_plugins(installed())
+    with pytest.raises(LookupError, match="no hook 'orders_invoice_paid' is declared"):
+        await registry.call("orders_invoice_paid", ctx=None)
+    with pytest.raises(TypeError, match="start-up hook"):
+        await registry.call("register_routes")
+    with pytest.raises(TypeError, match="not a start-up hook"):
+        registry.startup("nav_items")
+    assert registry.decls["customers_get"].kind.name == "SERVICE"
+    assert registry.owner_enabled("orders_stock_changed", {"orders"})
+    assert not registry.owner_enabled("orders_stock_changed", {"leads"})
+    assert registry.implemented("customers_create", {"customers"})
+    assert not registry.implemented("customers_create", {"leads"})
+    assert not registry.implemented("orders_invoice_paid", {"orders"})

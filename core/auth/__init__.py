@@ -1,1 +1,1 @@
-"""Authentication: password hashing, login sessions, throttling, login views."""
+"""Authentication: password hashing, login sessions, throttling (the login pages are core/web/auth.py)."""

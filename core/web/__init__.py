@@ -1,13 +1,17 @@
-"""What plugins use to build pages: nav items, slot content, page rendering."""
+"""The core's web layer: what plugins use to build pages (nav items, slot content, page rendering).
+
+Every route the core itself answers lives in this package too: ``auth``
+(login, logout, password, language), ``home``, ``workflow`` and ``admin/``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from core.web.render import flash, page, render_string
+from core.web.render import flash, page, render_panel, render_string
 
-__all__ = ["NavItem", "SlotContent", "flash", "page", "render_string"]
+__all__ = ["NavItem", "SlotContent", "flash", "page", "render_panel", "render_string"]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections import deque
 
 from markupsafe import escape
 
-from core.machine import Machine
+from core.workflow.machine import Machine
 
 BOX_W, BOX_H, COL_W, ROW_H, PAD = 170, 44, 290, 96, 40
 FILL = {"grey": "#eef0f3", "blue": "#dbeafe", "green": "#dcfce7", "amber": "#fef3c7", "red": "#fee2e2",

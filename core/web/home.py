@@ -20,7 +20,7 @@ async def home(request: Request) -> Response:
     widgets, due = [], []
     if ctx.dealer_id is not None:
         due = await reminders.open_for(ctx.dealer_id, ctx.user_id)
-        widgets = await reg.collect("page_slots", ctx.modules, slot="home.widgets", ctx=ctx,
+        widgets = await reg.call("page_slots", slot="home.widgets", ctx=ctx,
                                    subject=None)
         widgets.sort(key=lambda w: (w.order, str(w.title)))
     return await page(request, "core/home.html", {"widgets": widgets, "reminders": due})

@@ -3,6 +3,12 @@
 ``page()`` returns the full page for a normal request and only the
 ``{% block content %}`` fragment for an htmx request (unless the request
 targets the whole body), so every URL works without JavaScript too.
+
+Only a whole page shows the menu, so only a whole page asks the plugins for
+it (``nav_items``): an htmx fragment and a panel rendered into a page
+(``render_panel``: the workflow actions, the timeline) get the same context
+with an empty ``nav``. A card with two panels builds its menu once, not three
+times (tests/test_card_render.py counts it).
 """
 
 from __future__ import annotations
@@ -15,17 +21,12 @@ from jinja2 import Environment
 from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.template.base import csrf_token
+from markupsafe import Markup
 
 from core.i18n import LANGUAGE_NAMES, get_locale
+from core.runtime import current
 
 FLASH_COOKIE = "fc_flash"
-_cookies = {"secure": False}  #: set once by create_app from FORECOURT_SECURE_COOKIES
-
-
-def set_secure_cookies(on: bool) -> None:
-    _cookies["secure"] = on
-
-
 def env_of(request: Request) -> Environment:
     return request.app.state.jinja_env
 
@@ -35,7 +36,7 @@ async def nav_for(request: Request) -> list[Any]:
     if ctx is None:
         return []
     reg = request.app.state.registry
-    items = await reg.collect("nav_items", ctx.modules, ctx=ctx)
+    items = await reg.call("nav_items", ctx=ctx)
     return sorted(items, key=lambda item: (item.order, str(item.label)))
 
 
@@ -54,16 +55,22 @@ def flash(response: Response, message: str, kind: str = "success") -> Response:
     """Show ``message`` on the next page the browser loads (survives a redirect)."""
     value = quote(json.dumps([{"kind": kind, "text": str(message)}]))
     response.cookies.append(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True,
-                                   samesite="lax", secure=_cookies["secure"]))
+                                   samesite="lax", secure=current().settings.secure_cookies))
     return response
 
 
-async def base_context(request: Request) -> dict[str, Any]:
+async def base_context(request: Request, menu: bool = True) -> dict[str, Any]:
+    """What every template may use: the request, ``ctx``, the CSRF token, the language, the flashes, the path.
+
+    ``nav`` (the menu, from every enabled plugin's ``nav_items``) is built
+    only with ``menu=True``; without it ``nav`` is an empty list, so a
+    template that tests it still renders.
+    """
     ctx = request.state.get("ctx")
     return {
         "request": request,
         "ctx": ctx,
-        "nav": await nav_for(request),
+        "nav": await nav_for(request) if menu else [],
         "csrf_token": csrf_token({"request": request}),
         "lang": get_locale(),
         "languages": LANGUAGE_NAMES,
@@ -73,9 +80,19 @@ async def base_context(request: Request) -> dict[str, Any]:
 
 
 async def render_string(request: Request, template: str, context: dict[str, Any]) -> str:
-    data = await base_context(request)
+    """Render ``template`` with the page context; with ``fragment`` true in ``context``, without the menu."""
+    data = await base_context(request, menu=not context.get("fragment"))
     data.update(context)
     return env_of(request).get_template(template).render(**data)
+
+
+async def render_panel(request: Request, template: str, context: dict[str, Any]) -> Markup:
+    """Render a panel that goes into a page or answers an htmx request by itself, as Markup.
+
+    It gets the page context (``ctx``, ``csrf_token``, ``lang``, ``path``,
+    gettext, filters) except the menu, which belongs to the page around it.
+    """
+    return Markup(await render_string(request, template, {**context, "fragment": True}))
 
 
 async def page(

@@ -18,9 +18,10 @@ from litestar import Response, get
 from litestar.response import File
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from core import runtime
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
-_hashes: dict[Path, tuple[float, str]] = {}
 
 
 def file_hash(root: Path, path: str) -> str | None:
@@ -30,11 +31,12 @@ def file_hash(root: Path, path: str) -> str | None:
         mtime = full.stat().st_mtime
     except OSError:
         return None
-    known = _hashes.get(full)
+    hashes = runtime.current().static_hashes
+    known = hashes.get(full)
     if known and known[0] == mtime:
         return known[1]
     digest = hashlib.sha256(full.read_bytes()).hexdigest()[:12]
-    _hashes[full] = (mtime, digest)
+    hashes[full] = (mtime, digest)
     return digest
 
 

@@ -9,13 +9,33 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from core import i18n, machine, timeutil
+from core import i18n, timeutil
 from core.plugins import Registry
+from core.runtime import current
 from core.web.static import static_url
+from core.workflow import machine
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "static"
+#: where a built wheel carries the checkout's top-level folders (setup.py copies them there)
+SHIPPED = Path(__file__).resolve().parent.parent / "_assets"
+
+
+def asset_folder(name: str) -> Path:
+    """The folder of core's ``templates`` or ``static``, in a wheel install or a checkout alike.
+
+    A wheel carries them as ``core/_assets/<name>``; a checkout (and so an
+    editable install) has them at its root. The shipped copy wins, so an
+    installed Forecourt never reads a stray folder beside site-packages. A
+    missing folder stops the start-up here, not at the first page.
+    """
+    for folder in (SHIPPED / name, ROOT / name):
+        if folder.is_dir():
+            return folder
+    raise RuntimeError(f"Forecourt's {name}/ folder is missing: looked in {SHIPPED / name} and {ROOT / name}")
+
+
+TEMPLATES = asset_folder("templates")
+STATIC = asset_folder("static")
 
 
 def _workflow_state(machine_key: str, state: str) -> Any:
@@ -60,9 +80,6 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     folders = [TEMPLATES] + [
         p.manifest.templates for p in registry.plugins.values() if p.manifest.templates
     ]
-    for plugin in registry.plugins.values():  # its templates are "<name>/..."; so is its domain
-        if plugin.manifest.locale:
-            i18n.name_domain(plugin.manifest.locale, plugin.manifest.name)
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -84,16 +101,8 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     env.globals["workflow_states"] = _workflow_states
     # The dealer's today (the request's zone), e.g. the ``min`` of a date input that takes no past day.
     env.globals["today_iso"] = lambda: timeutil.today().isoformat()
-    registry.collect_sync("prepare_jinja_env", env=env)
+    registry.startup("prepare_jinja_env", env=env)
     return env
-
-
-_env: Environment | None = None
-
-
-def set_env(env: Environment) -> None:
-    global _env
-    _env = env
 
 
 def render_fragment(template: str, **context: Any) -> Markup:
@@ -102,6 +111,4 @@ def render_fragment(template: str, **context: Any) -> Markup:
     Gets the shared environment (filters, gettext in the current language,
     ``static``) but no page context: no ``ctx``, ``csrf_token`` or ``request``.
     """
-    if _env is None:
-        raise RuntimeError("no app: templates are rendered once create_app() has run")
-    return Markup(_env.get_template(template).render(**context))
+    return Markup(current().env.get_template(template).render(**context))

@@ -9,10 +9,11 @@
   link to the card, so the user can look and send it again;
 * ``GET /workflow/<machine>``: the machine drawn as a diagram;
 * the timeline panel (``await timeline_panel(request, entity, id)``) with
-  comments that can be edited, and its htmx fragment ``GET /timeline/...``.
+  comments that can be edited, and its htmx fragment ``GET /timeline/...``:
+  for any declared entity (:mod:`core.entities`), with or without a machine.
 
-Every route answers 404 unless the machine's plugin is enabled for the
-user's dealer and the row belongs to that dealer.
+Every route answers 404 unless the machine's (entity's) plugin is enabled
+for the user's dealer and the row belongs to that dealer.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from markupsafe import Markup
 
-from core import comments, history, machine, reasons
+from core import entities
 from core.errors import Conflict, Forbidden, ValidationFailed, Veto
 from core.i18n import gettext as _
 from core.web.diagram import describe, draw
 from core.web.forms import form, local_path
-from core.web.render import flash, page, render_string
+from core.web.render import flash, page, render_panel
+from core.workflow import comments, engine, machine, reasons, timeline
 
 
 def _machine_for(request: Request, key: str, need: str = "view") -> machine.Machine:
@@ -49,7 +51,7 @@ def _check(ctx: Any, m: machine.Machine, need: str) -> None:
         raise Forbidden(_("You do not have access to this page"))
 
 
-async def _row(request: Request, m: machine.Machine, entity_id: int) -> dict[str, Any]:
+async def _row(request: Request, m: machine.Machine | entities.Entity, entity_id: int) -> dict[str, Any]:
     table = m.table
     row = await table.scoped(request.state.ctx.dealer_id).select().where(
         table._meta.primary_key == entity_id).first()
@@ -59,7 +61,7 @@ async def _row(request: Request, m: machine.Machine, entity_id: int) -> dict[str
 
 
 def _card_url(m: machine.Machine, entity_id: int) -> str:
-    return m.url(entity_id) if m.url else f"/{m.plugin}/"
+    return m.url(entity_id)
 
 
 async def _reason_choices(
@@ -92,12 +94,11 @@ async def workflow_panel(request: Request, key: str, row: dict[str, Any], next_u
     choices, needs = {}, {}
     for t in offered:
         choices[t.key], needs[t.key] = await _reason_choices(request, m, t)
-    html = await render_string(request, "core/workflow/_actions.html", {
+    return await render_panel(request, "core/workflow/_actions.html", {
         "machine": m, "row": row, "state": m.state(row[m.field]), "transitions": offered,
         "choices": choices, "needs": needs, "next": next_url or request.url.path, "values": {}, "errors": {},
         "other": machine.OTHER,
     })
-    return Markup(html)
 
 
 async def _transition_page(request: Request, m: machine.Machine, row: dict[str, Any], t: machine.Transition,
@@ -149,7 +150,7 @@ async def apply_transition(
     if not data.get("_state"):
         raise ValidationFailed({"_state": _("The form is incomplete. Reload the page and try again.")})
     try:
-        await machine.apply(request.state.ctx, m, entity_id, t.key, data["_state"], data)
+        await engine.apply(request.state.ctx, m, entity_id, t.key, data["_state"], data)
     except LookupError:
         raise NotFoundException() from None
     except (ValidationFailed, Veto) as exc:
@@ -174,54 +175,57 @@ async def diagram(request: Request, key: FromPath[str]) -> Response:
 # --- timeline and comments --------------------------------------------------------------------------
 
 
-def _entity_machine(request: Request, entity: str, need: str = "view") -> machine.Machine:
-    """The machine that knows ``entity``'s table (and so whether the dealer and this user may see it)."""
-    for m in machine.for_entity(entity):
-        if request.state.ctx is not None and request.state.ctx.has_module(m.plugin):
-            _check(request.state.ctx, m, need)
-            return m
-    raise NotFoundException()
+def _entity(request: Request, key: str, need: str = "view") -> entities.Entity:
+    """The declared entity ``key`` (its table, its card), if its plugin is on for the dealer and this user may.
+
+    The entity's view (edit) permission is asked for as the plugin's card asks for it: 403 otherwise.
+    """
+    found = entities.get(key)
+    ctx = request.state.ctx
+    if found is None or ctx is None or not ctx.has_module(found.plugin):
+        raise NotFoundException()
+    wanted = found.view_permission if need == "view" else found.edit_permission or found.view_permission
+    if wanted and not ctx.can(wanted):
+        raise Forbidden(_("You do not have access to this page"))
+    return found
 
 
 async def timeline_panel(request: Request, entity: str, entity_id: int) -> Markup:
-    """The entity's merged timeline with a comment box, ready to put on a card."""
+    """The entity's merged timeline with a comment box, ready to put on a card (one read of its history)."""
     ctx = request.state.ctx
-    entries = await history.timeline(ctx, entity, entity_id)
-    edits = await comments.edits(ctx.dealer_id, entity, entity_id)
-    html = await render_string(request, "core/_timeline.html", {
-        "entity": entity, "entity_id": entity_id, "entries": entries, "edits": edits,
+    shown = await timeline.read(ctx, entity, entity_id)
+    return await render_panel(request, "core/_timeline.html", {
+        "entity": entity, "entity_id": entity_id, "entries": shown.entries, "edits": shown.edits,
         "next": request.url.path if request.headers.get("hx-request") != "true" else "",
         "editing": int(request.query_params.get("edit", "0") or 0),
     })
-    return Markup(html)
 
 
 @get("/timeline/{entity:str}/{entity_id:int}")
 async def timeline_fragment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
-    m = _entity_machine(request, entity)
-    await _row(request, m, entity_id)
+    await _row(request, _entity(request, entity), entity_id)
     return Response(await timeline_panel(request, entity, entity_id), media_type=MediaType.HTML)
 
 
 @post("/timeline/{entity:str}/{entity_id:int}/comments")
 async def add_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int]) -> Response:
-    m = _entity_machine(request, entity, "edit")
-    await _row(request, m, entity_id)
+    found = _entity(request, entity, "edit")
+    await _row(request, found, entity_id)
     data = await form(request)
     await comments.add(request.state.ctx, entity, entity_id, data.get("text", ""))
-    return flash(Redirect(local_path(data.get("next"), _card_url(m, entity_id)), status_code=303),
+    return flash(Redirect(local_path(data.get("next"), found.card_url(entity_id)), status_code=303),
                  _("Comment added."))
 
 
 @post("/timeline/{entity:str}/{entity_id:int}/comments/{comment_id:int}")
 async def edit_comment(request: Request, entity: FromPath[str], entity_id: FromPath[int],
                        comment_id: FromPath[int]) -> Response:
-    m = _entity_machine(request, entity, "edit")
-    await _row(request, m, entity_id)
+    found = _entity(request, entity, "edit")
+    await _row(request, found, entity_id)
     data = await form(request)
     if await comments.edit(request.state.ctx, entity, entity_id, comment_id, data.get("text", "")) is None:
         raise NotFoundException()
-    return flash(Redirect(local_path(data.get("next"), _card_url(m, entity_id)), status_code=303),
+    return flash(Redirect(local_path(data.get("next"), found.card_url(entity_id)), status_code=303),
                  _("Comment saved. Its earlier text is kept in the history."))
 
 

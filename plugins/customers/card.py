@@ -17,10 +17,10 @@ from forecourt import (
     Conflict,
     Forbidden,
     ValidationFailed,
+    call_hook,
     flash,
     page,
     read_id,
-    registry,
     requires,
     timeline_panel,
     workflow_panel,
@@ -40,7 +40,7 @@ async def _card(request: Request, customer_id: int, errors: dict[str, str] | Non
                 values: dict[str, str] | None = None, status: int = 200) -> Response:
     ctx = request.state.ctx
     row = await _customer(request, customer_id)
-    panels = await registry().collect("page_slots", ctx.modules, slot="customers.card.panels", ctx=ctx,
+    panels = await call_hook("page_slots", slot="customers.card.panels", ctx=ctx,
                                       subject={"entity": services.ENTITY, "id": customer_id})
     panels.sort(key=lambda p: (p.order, str(p.title)))
     return await page(request, "customers/card.html", {

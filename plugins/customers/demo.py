@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forecourt import now
+from forecourt import now, update_entity
 from plugins.customers import services
 from plugins.customers.tables import Customer
 
@@ -34,8 +34,7 @@ async def seed(dealer, users, ctx) -> None:
             "email": f"customer{i + 1}@example.com", "discount_pct": "5" if status == "current" else "",
             "city": dealer.city, "currency": "RUB" if dealer.language == "ru" else "CZK",
         }, dealer.language)
-        await Customer.scoped(dealer.id).update({Customer.owner_id: users.get("manager")}).where(
-            Customer.id == row.id)
+        await update_entity(ctx, Customer, services.ENTITY, row.id, {"owner_id": users.get("manager")})
         priority = str((2, 1, 0)[i % 3])
         await services.add_note(ctx, row.id, ("Wants a test drive on Saturday.", "Asked about trade-in value.",
                                               "Prefers e-mail over calls.")[i % 3], priority)

@@ -9,7 +9,7 @@ from typing import Any
 
 from stdnum.ru import inn
 
-from forecourt import FieldError, FieldReader, now, read_decimal, read_text
+from forecourt import LANGUAGE_NAMES, FieldError, FieldReader, now, read_decimal, read_text
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from forecourt import lazy_pgettext as _lp
@@ -25,7 +25,7 @@ GENDERS = {"female": _l("Female"), "male": _l("Male")}
 PRIORITIES = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 CURRENCIES = ("EUR", "CZK", "RUB", "CNY", "USD")
 CURRENCY_CHOICES = {c: c for c in CURRENCIES}
-LANGUAGES = {"en": "English", "ru": "Русский", "cs": "Čeština", "zh": "中文"}
+LANGUAGES = LANGUAGE_NAMES  #: the preferred languages offered: those Forecourt speaks
 METHODS = {"phone": _l("Phone"), "visit": _l("Visit"), "messenger": _l("Messenger"), "sms": _l("SMS"),
            "email": _l("E-mail")}
 NOTE_PRIORITIES = {2: _l("High"), 1: _l("Medium"), 0: _l("None")}
@@ -140,4 +140,22 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
     if row.get("discount_pct") is not None:
         shown["discount_pct"] = f"{row['discount_pct'].normalize():f}"
     return shown
+
+
+NOTE_LIMIT = 4000  #: characters of a note on the card
+
+
+def note(text: Any, priority: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A card note's ``text`` and ``priority`` (0, 1 or 2) read through the field kit, and what is refused.
+
+    Both fields are read, so the card shows every problem at once; nothing is cut.
+    """
+    form = FieldReader({"text": text, "priority": priority or "0"})
+    values = {"text": form.text("text", _l("Note"), NOTE_LIMIT, multiline=True),
+              "priority": form.integer("priority", _l("Priority"), minimum=0, maximum=2)}
+    if not values["text"] and "text" not in form.errors:
+        form.errors["text"] = _("Write the note first.")
+    if "priority" in form.errors:  # a choice on the card: say so, not "enter a number"
+        form.errors["priority"] = _("Choose a priority.")
+    return values, form.errors
 

@@ -6,6 +6,7 @@ from forecourt import Forbidden, NavItem, Permission, TimelineEntry, hookimpl
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.customers import card, demo, views
+from plugins.customers.entity import CUSTOMER_ENTITY
 from plugins.customers.fields import METHODS
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.tables import FollowUp
@@ -24,6 +25,11 @@ def register_permissions():
         Permission("customers.blacklist", _l("Put customers on the blacklist"), ("manager", "dealer_admin")),
         Permission("customers.delete", _l("Delete customers"), ("dealer_admin",)),
     ]
+
+
+@hookimpl
+def register_entities():
+    return [CUSTOMER_ENTITY]
 
 
 @hookimpl

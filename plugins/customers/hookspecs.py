@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from forecourt import hookspec
+from forecourt import HookKind, HookScope, hookspec
+
+if TYPE_CHECKING:
+    from forecourt import Context
+    from plugins.customers.services import HeldRecords
 
 
-@hookspec
-def customers_held_records(ctx: Any, customer_id: int) -> list[Any]:
-    """Return what you keep about a customer: ``{"plugin", "label", "count", "url", "kept"}`` dicts (or
-    :class:`plugins.customers.services.HeldRecords`).
+@hookspec(HookKind.CONTRIBUTION, HookScope.DEALER)
+def customers_held_records(ctx: Context, customer_id: int) -> list[HeldRecords | dict[str, Any]]:
+    """Return what you keep about a customer, or ``[]`` when you hold nothing for ``customer_id``.
 
-    Called, in the acting user's context and only for plugins the dealer has
-    enabled, when a customer's delete page is shown and again when the delete
-    is sent. The page lists what you return, under one of two headings:
+    Called when a customer's delete page is shown and again when the delete
+    is sent. Each item is a ``HeldRecords`` (from ``plugins.customers.services``)
+    or a dict with the same keys: ``plugin``, ``label``, ``count``, ``url``,
+    ``kept``. The page lists them under one of two headings:
 
     * ``"kept": True`` — your records stay, only unlinked from the customer
       (your ``customers_delete_records`` unlinks them). They never stop a
@@ -23,65 +27,79 @@ def customers_held_records(ctx: Any, customer_id: int) -> list[Any]:
       customer. The delete is refused until the dealer's administrator ticks
       "Also delete these records".
 
-    Return ``[]`` when you hold nothing for ``customer_id``.
+    :param ctx: the acting user's context.
+    :param customer_id: the customer about to be deleted, of ``ctx``'s dealer.
     """
 
 
-@hookspec
-def customers_delete_records(ctx: Any, customer_id: int) -> None:
+@hookspec(HookKind.TASK, HookScope.DEALER)
+def customers_delete_records(ctx: Context, customer_id: int) -> None:
     """Delete or unlink your records about a customer that is being deleted, as you declared them.
 
-    Called inside the delete's transaction, in the acting user's context,
-    for every enabled plugin, once the delete is allowed: delete the records
-    you reported with ``"kept": False`` and unlink those reported as kept.
-    Raising rolls the whole delete back.
+    Called inside the delete's transaction, once the delete is allowed:
+    delete the records you reported with ``"kept": False`` and unlink those
+    reported as kept. Raising rolls the whole delete back.
+
+    :param ctx: the acting user's context.
+    :param customer_id: the customer being deleted.
     """
 
 
-@hookspec
-def customers_blacklist_changed(ctx: Any, customer_id: int, blacklisted: bool, reason: str) -> None:
-    """A customer was put on or taken off the blacklist (committed).
+@hookspec(HookKind.NOTIFICATION, HookScope.DEALER)
+def customers_blacklist_changed(ctx: Context, customer_id: int, blacklisted: bool, reason: str) -> None:
+    """A customer was put on or taken off the blacklist (committed) — e.g. the orders plugin re-marks their orders.
 
-    Called after the commit, isolated, only for enabled plugins — e.g. the
-    orders plugin re-marks the customer's orders.
+    :param ctx: the acting user's context.
+    :param customer_id: the customer.
+    :param blacklisted: ``True``: now on the blacklist; ``False``: taken off it.
+    :param reason: the reason the user typed (as typed), ``""`` when taken off.
     """
 
 
-@hookspec
-def customers_matches(ctx: Any, phone: str, email: str, name: str) -> list[Any]:
-    """Return existing customers with this phone, e-mail or name (any formatting) as dicts.
+@hookspec(HookKind.CONTRIBUTION, HookScope.DEALER)
+def customers_matches(ctx: Context, phone: str, email: str, name: str) -> list[dict[str, Any]]:
+    """Return the dealer's existing customers with this phone, e-mail or name (any formatting).
 
     Implemented by the customers plugin itself, so that plugins that do not
-    require customers (leads' duplicate check) can ask through the hook and
-    get ``[]`` when the dealer has customers off. Each dict has ``id``,
-    ``number``, ``name``, ``phone``, ``email``, ``url``.
+    require customers (leads' duplicate check) can ask through the hook
+    (``hook_implemented("customers_matches", ctx)`` first). Each dict has
+    ``id``, ``number``, ``name``, ``phone``, ``email``, ``url``.
+
+    :param ctx: the acting user's context.
+    :param phone: a phone number as typed (``""``: not asked).
+    :param email: an e-mail address (``""``: not asked).
+    :param name: a surname or name (``""``: not asked).
     """
 
 
-@hookspec(firstresult=True)
-def customers_get(ctx: Any, customer_id: int) -> Any:
+@hookspec(HookKind.SERVICE, HookScope.DEALER)
+def customers_get(ctx: Context, customer_id: int) -> dict[str, Any] | None:
     """The dealer's customer ``customer_id`` as ``{"id", "number", "name", "url"}``, or ``None``.
 
     Implemented by the customers plugin itself, so that a plugin that does
     not require customers can check an id it was sent before linking a row
     to it (an id from a form is no proof that it is this dealer's customer).
-    Called in the acting user's context, where the dealer has customers on;
-    ``None`` for another dealer's, an unknown or an invalid (hidden) customer.
+    ``None`` for another dealer's, an unknown or an invalid (hidden) customer,
+    and where the dealer has customers off.
+
+    :param ctx: the acting user's context.
+    :param customer_id: the id to check.
     """
 
 
-@hookspec
-def customers_create(ctx: Any, values: dict[str, Any]) -> Any:
-    """Create a potential customer and return ``{"id", "number", "name", "url"}``.
+@hookspec(HookKind.SERVICE, HookScope.DEALER)
+def customers_create(ctx: Context, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Create a potential, warm customer and return ``{"id", "number", "name", "url"}``.
 
     Implemented by the customers plugin itself, so that a plugin that does not
     require customers can create one where the dealer has customers on (leads:
-    "Create a customer from this lead"); call it through
-    ``registry().caller("customers_create", ctx.modules)`` — errors must reach
-    you. ``values`` may hold ``name``, ``phone``, ``email``,
-    ``intended_model`` and ``source`` (default ``"other"``); the customer is
-    potential and warm. Called in the acting user's context: raises
-    :class:`forecourt.Forbidden` without ``customers.edit`` and
-    :class:`forecourt.ValidationFailed` (field -> message) for data the
-    customer form would refuse. The write is committed when it returns.
+    "Create a customer from this lead"): ask ``hook_implemented("customers_create",
+    ctx)``, then ``await call_hook("customers_create", ctx=ctx, values=...)``.
+    Raises ``Forbidden`` without ``customers.edit`` and ``ValidationFailed``
+    (field -> message) for data the customer form would refuse; the write is
+    committed when it returns.
+
+    :param ctx: the acting user's context.
+    :param values: may hold ``name``, ``phone``, ``email``, ``intended_model`` and ``source``
+        (default ``"other"``).
     """

@@ -2,15 +2,13 @@
 
 from forecourt import Machine, State, Transition
 from forecourt import lazy_gettext as _l
-from plugins.customers.tables import Customer
+from plugins.customers.entity import ENTITY
 
 CUSTOMER = Machine(
     key="customers.customer",
     title=_l("Customer status"),
-    entity="customers.customer",
-    table=Customer,
+    entity=ENTITY,
     field="status",
-    url=lambda customer_id: f"/customers/{customer_id}",
     view_permission="customers.view",
     edit_permission="customers.edit",
     states=(

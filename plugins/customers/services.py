@@ -21,24 +21,23 @@ from forecourt import (
     ValidationFailed,
     append_history,
     apply_transition,
+    call_hook,
     create_entity,
     create_reminder,
+    delete_entity,
     from_local,
     now,
     read_text,
-    registry,
-    transaction,
     update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.customers.fields import METHODS, TRACKED, clean
+from plugins.customers.entity import ENTITY as ENTITY  # part of this public service API
+from plugins.customers.fields import METHODS, TRACKED, clean, note
 from plugins.customers.listing import search as search  # part of this public service API
 from plugins.customers.machine import CUSTOMER
 from plugins.customers.search import fold, parse_phone
 from plugins.customers.tables import Counter, Customer, FollowUp, Note
-
-ENTITY = "customers.customer"
 
 
 @dataclass(frozen=True)
@@ -150,30 +149,33 @@ async def set_blacklisted(ctx: Context, customer_id: int, blacklisted: bool, rea
     reason = _text(reason, _l("Reason"), 2000, "reason")
     if blacklisted and not reason:
         raise ValidationFailed({"reason": _("Say why the customer is blacklisted.")})
-    if await get(ctx.dealer_id, customer_id) is None:
+
+    async def recorded(_row: Customer) -> None:
+        await append_history(ctx, ENTITY, customer_id, "event",
+                             Message("Put on the blacklist") if blacklisted else Message("Taken off the blacklist"),
+                             {"reason": reason})
+
+    values = {"blacklisted": blacklisted, "blacklist_reason": reason[:2000] if blacklisted else "",
+              "updated_at": now()}
+    if await update_entity(ctx, Customer, ENTITY, customer_id, values, extra=recorded) is None:
         raise LookupError(customer_id)
-    await Customer.scoped(ctx.dealer_id).update(
-        {Customer.blacklisted: blacklisted, Customer.blacklist_reason: reason[:2000] if blacklisted else "",
-         Customer.updated_at: now()}).where(Customer.id == customer_id)
-    await append_history(ctx, ENTITY, customer_id, "event",
-                         Message("Put on the blacklist") if blacklisted else Message("Taken off the blacklist"),
-                         {"reason": reason})
-    await registry().notify("customers_blacklist_changed", ctx.modules, ctx=ctx, customer_id=customer_id,
-                            blacklisted=blacklisted, reason=reason)
+    await call_hook("customers_blacklist_changed", ctx=ctx, customer_id=customer_id,
+                    blacklisted=blacklisted, reason=reason)
 
 
 async def set_invalid(ctx: Context, customer_id: int, invalid: bool) -> None:
-    if await get(ctx.dealer_id, customer_id) is None:
+    async def recorded(_row: Customer) -> None:
+        await append_history(ctx, ENTITY, customer_id, "event",
+                             Message("Marked invalid") if invalid else Message("Marked valid again"), {})
+
+    if await update_entity(ctx, Customer, ENTITY, customer_id, {"invalid": invalid, "updated_at": now()},
+                           extra=recorded) is None:
         raise LookupError(customer_id)
-    await Customer.scoped(ctx.dealer_id).update({Customer.invalid: invalid, Customer.updated_at: now()}).where(
-        Customer.id == customer_id)
-    await append_history(ctx, ENTITY, customer_id, "event",
-                         Message("Marked invalid") if invalid else Message("Marked valid again"), {})
 
 
 async def held_records(ctx: Context, customer_id: int) -> list[HeldRecords]:
     """What enabled plugins hold for the customer (they may answer with HeldRecords or a plain dict)."""
-    found = await registry().collect("customers_held_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+    found = await call_hook("customers_held_records", ctx=ctx, customer_id=customer_id)
     held = [h if isinstance(h, HeldRecords) else HeldRecords(**h) for h in found]
     return [h for h in held if h.count]
 
@@ -194,11 +196,13 @@ async def delete(ctx: Context, customer_id: int, cascade: bool = False) -> None:
             "list": ", ".join(f"{h.label} ({h.count})" for h in doomed)})
     if doomed and ctx.role not in ("dealer_admin", "platform_admin"):
         raise Forbidden(_("Only the dealer's administrator may delete a customer together with other records."))
-    async with transaction():
-        await registry().veto("customers_delete_records", ctx.modules, ctx=ctx, customer_id=customer_id)
+
+    async def with_its_records(_row: dict[str, Any]) -> None:
+        await call_hook("customers_delete_records", ctx=ctx, customer_id=customer_id)
         await Note.scoped(ctx.dealer_id).delete().where(Note.customer_id == customer_id)
         await FollowUp.scoped(ctx.dealer_id).delete().where(FollowUp.customer_id == customer_id)
-        await Customer.scoped(ctx.dealer_id).delete().where(Customer.id == customer_id)
+
+    await delete_entity(ctx, Customer, ENTITY, customer_id, before=with_its_records)
 
 
 # --- notes and follow-ups ---------------------------------------------------------------------------
@@ -220,16 +224,10 @@ def _text(value: Any, label: Any, limit: int, key: str) -> str:
 
 
 def _note_values(text: str, priority: str) -> tuple[str, int]:
-    text = _text(text, _l("Note"), 4000, "text")
-    if not text:
-        raise ValidationFailed({"text": _("Write the note first.")})
-    try:
-        level = int(priority or 0)
-    except ValueError:
-        level = -1
-    if level not in (0, 1, 2):
-        raise ValidationFailed({"priority": _("Choose a priority.")})
-    return text[:4000], level
+    values, errors = note(text, priority)
+    if errors:
+        raise ValidationFailed(errors)
+    return values["text"], values["priority"]
 
 
 async def add_note(ctx: Context, customer_id: int, text: str, priority: str) -> int:
@@ -281,18 +279,23 @@ async def add_followup(ctx: Context, customer_id: int, raw: dict[str, Any]) -> i
     customer = await get(ctx.dealer_id, customer_id)
     if customer is None:
         raise LookupError(customer_id)
-    async with transaction():
+    added: list[int] = []
+
+    async def recorded(_row: Customer) -> None:  # the follow-up and its reminder go with the customer's change
         row = await FollowUp.scoped(ctx.dealer_id).insert(
             customer_id=customer_id, method=method, content=content[:4000], at=now(), next_at=next_at,
             plan=plan[:2000], author_id=ctx.user_id, author=ctx.user_name)
-        await Customer.scoped(ctx.dealer_id).update({Customer.next_followup_at: next_at}).where(
-            Customer.id == customer_id)
+        added.append(row.id)
         if next_at is not None:
             await create_reminder(
                 ctx, Message("Follow up with %(name)s: %(plan)s", name=customer["name"], plan=plan or content),
                 next_at, user_id=customer["owner_id"] or ctx.user_id, url=f"/customers/{customer_id}",
                 entity=ENTITY, entity_id=customer_id, source="customers")
-    return row.id
+
+    if await update_entity(ctx, Customer, ENTITY, customer_id, {"next_followup_at": next_at},
+                           extra=recorded) is None:
+        raise LookupError(customer_id)
+    return added[0]
 
 
 async def followups(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:

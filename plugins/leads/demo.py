@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from forecourt import apply_transition, now
+from forecourt import apply_transition, now, update_entity
 from plugins.leads import services
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
@@ -69,5 +69,4 @@ async def seed(dealer, users, ctx) -> None:
             state = applied.to_state
         if not story:  # leads nobody has reached yet came in over the last three days: some are late
             arrived = now() - dt.timedelta(hours=rng.uniform(1, 72))
-            await Lead.scoped(dealer.id).update({Lead.created_at: arrived, Lead.updated_at: arrived}).where(
-                Lead.id == lead.id)
+            await update_entity(ctx, Lead, services.ENTITY, lead.id, {"created_at": arrived, "updated_at": arrived})

@@ -17,6 +17,7 @@ sender and the dealer.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -56,8 +57,9 @@ def price(raw: Any, language: str | tuple[str, ...] = "") -> Decimal | None:
     return read_decimal(raw, LABELS["price"], Lead.price, money=True, language=language)
 
 
-def _phone(form: FieldReader, values: dict[str, Any], language: str, best_effort: bool, notes: list[Message]) -> None:
-    typed = form.text("phone", LABELS["phone"], PHONE_TYPED_LIMIT)
+def _phone(form: FieldReader, values: dict[str, Any], language: str, best_effort: bool, notes: list[Message],
+           label: Any) -> None:
+    typed = form.text("phone", label, PHONE_TYPED_LIMIT)
     values["phone"], values["phone_rev"] = "", ""
     if not typed:
         return
@@ -77,13 +79,19 @@ def _phone(form: FieldReader, values: dict[str, Any], language: str, best_effort
         notes.append(Message("“%(phone)s” is not a phone number; it was left out.", phone=typed))
 
 
-def read(raw: dict[str, Any], language: str, *, best_effort: bool = False) -> Reading:
-    """Column values of a lead from ``raw`` (a form or an API body), in the dealer's ``language``."""
+def read(raw: dict[str, Any], language: str, *, best_effort: bool = False,
+         labels: Mapping[str, Any] | None = None) -> Reading:
+    """Column values of a lead from ``raw`` (a form or an API body), in the dealer's ``language``.
+
+    ``labels`` name the fields in messages (default :data:`LABELS`, the
+    form's words; an API names them by their keys).
+    """
+    label = {**LABELS, **(labels or {})}
     form = FieldReader(raw)
     notes: list[Message] = []
-    values: dict[str, Any] = {k: form.text(k, LABELS[k], getattr(Lead, k)) for k in TEXT_COLUMNS}
-    values["note"] = form.text("note", LABELS["note"], NOTE_LIMIT, multiline=True)
-    email = form.text("email", LABELS["email"], Lead.email).lower()
+    values: dict[str, Any] = {k: form.text(k, label[k], getattr(Lead, k)) for k in TEXT_COLUMNS}
+    values["note"] = form.text("note", label["note"], NOTE_LIMIT, multiline=True)
+    email = form.text("email", label["email"], Lead.email).lower()
     if email and not EMAIL_RE.match(email):
         if best_effort:
             notes.append(Message("“%(email)s” is not an e-mail address; it was left out.", email=email))
@@ -91,17 +99,17 @@ def read(raw: dict[str, Any], language: str, *, best_effort: bool = False) -> Re
             form.errors.setdefault("email", _("Enter a valid e-mail address."))
         email = ""
     values["email"], values["email_key"] = email, email
-    _phone(form, values, language, best_effort, notes)
+    _phone(form, values, language, best_effort, notes, label["phone"])
     if not values["phone"] and not values["email"] and "phone" not in form.errors and "email" not in form.errors:
         form.errors["phone"] = _("Enter a phone number or an e-mail address.")
     if not values["surname"] and "surname" not in form.errors:
         form.errors["surname"] = _("Enter the customer's surname.")
     if not values["model"] and "model" not in form.errors:
         form.errors["model"] = _("Enter what the customer is interested in (a model).")
-    values["source"] = form.text("source", LABELS["source"], 30)
+    values["source"] = form.text("source", label["source"], 30)
     if values["source"] not in SOURCES:
         form.errors.setdefault("source", _("Choose where the lead came from."))
-    values["request_type"] = form.text("request_type", LABELS["request_type"], 30)
+    values["request_type"] = form.text("request_type", label["request_type"], 30)
     if values["request_type"] not in REQUEST_TYPES:
         form.errors.setdefault("request_type", _("Choose the type of request."))
     values["price"] = None

@@ -17,18 +17,33 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
+    update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.leads import board, demo, export, intake, jobs, metrics, public, services, settings, transfer, views
+from plugins.leads import (
+    api,
+    board,
+    card,
+    demo,
+    export,
+    jobs,
+    metrics,
+    public,
+    services,
+    settings,
+    transfer,
+    views,
+)
+from plugins.leads.entity import LEAD_ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *intake.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
-            *views.ROUTES]
+    return [*public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
+            *views.ROUTES, *card.ROUTES]
 
 
 @hookimpl
@@ -39,6 +54,11 @@ def register_permissions():
         Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
         Permission("leads.settings", _l("Change the dealer's lead settings"), ("dealer_admin",)),
     ]
+
+
+@hookimpl
+def register_entities():
+    return [LEAD_ENTITY]
 
 
 @hookimpl
@@ -55,7 +75,7 @@ def nav_items(ctx):
 
 
 @hookimpl
-async def on_status_change(ctx, machine, transition, entity_id, inputs):
+async def on_status_changed(ctx, machine, transition, entity_id, inputs):
     """A failed contact asks when to try again: that becomes the assignee's reminder."""
     if machine != "leads.lead" or transition != "contact_failed" or not inputs.get("next_attempt"):
         return
@@ -97,7 +117,9 @@ async def customers_held_records(ctx, customer_id):
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
     """Leads outlive a deleted customer (reported as kept): they are unlinked, with their history intact."""
-    await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: None}).where(Lead.customer_id == customer_id)
+    linked = await Lead.scoped(ctx.dealer_id).select(Lead.id).where(Lead.customer_id == customer_id)
+    for lead in linked:  # one by one through the write path: vetoes and listeners see each unlinking
+        await update_entity(ctx, Lead, LEAD_ENTITY.key, lead["id"], {"customer_id": None})
 
 
 @hookimpl
@@ -143,7 +165,7 @@ def _matches(lead: dict, vehicle: dict) -> bool:
 
 
 @hookimpl(optionalhook=True)
-async def on_stock_changed(ctx, vehicle):
+async def orders_stock_changed(ctx, vehicle):
     """A stock module has a new vehicle: watched leads it fits come back to New and their assignee is told.
 
     The hookspec belongs to the stock module (the orders plugin later, a test plugin now); leads only

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from forecourt import hookspec
+from forecourt import HookKind, HookScope, hookspec
+
+if TYPE_CHECKING:
+    from forecourt import Context
 
 
-@hookspec
-def on_contract_signed(
-    ctx: Any, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
+@hookspec(HookKind.NOTIFICATION, HookScope.DEALER)
+def leads_contract_signed(
+    ctx: Context, machine: str, transition: str, entity: str, entity_id: int, from_state: str, to_state: str,
     inputs: dict[str, Any],
 ) -> None:
     """A lead's contract was signed (committed): the lead is now "Contract signed".
 
     Fired after the commit by the lead machine's ``contract_signed``
-    transition, in the acting user's context, only for plugins the dealer has
-    enabled, each implementation isolated. Same arguments as
-    ``on_status_change``; ``entity_id`` is the lead's id. Return value is
-    ignored.
+    transition, with the same arguments as ``on_status_changed``.
+
+    :param ctx: the acting user's context.
+    :param machine: ``"leads.lead"``.
+    :param transition: ``"contract_signed"``.
+    :param entity: ``"leads.lead"``.
+    :param entity_id: the lead's id.
+    :param from_state: the state before (``"awaiting_visit"`` or ``"new"``).
+    :param to_state: ``"contract_signed"``.
+    :param inputs: the transition's cleaned inputs.
     """

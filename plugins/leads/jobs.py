@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forecourt import Conflict, Job, Message, apply_transition, create_reminder, dealer_users, now, today
+from forecourt import (
+    Conflict,
+    Job,
+    Message,
+    apply_transition,
+    create_reminder,
+    dealer_users,
+    now,
+    today,
+    update_entity,
+)
 from forecourt import lazy_gettext as _l
+from plugins.leads.entity import ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.metrics import CONTACT_WITHIN
 from plugins.leads.tables import Lead
@@ -45,9 +56,9 @@ async def escalate_late(ctx):
     admins = [u["id"] for u in await dealer_users(ctx.dealer_id) if u["role"] == "dealer_admin"]
     told = 0
     for lead in late:
-        claimed = await Lead.scoped(ctx.dealer_id).update({Lead.escalated_at: now()}).where(
-            (Lead.id == lead["id"]) & Lead.escalated_at.is_null()).returning(Lead.id)
-        if not claimed:  # another run got it
+        claimed = await update_entity(ctx, Lead, ENTITY, lead["id"], {"escalated_at": now()},
+                                      expect={"escalated_at": None})
+        if claimed is None:  # another run got it
             continue
         text = Message("Nobody has reached %(name)s for more than a day (assignee: %(who)s)",
                        name=f"{lead['first_name']} {lead['surname']}".strip(),

@@ -1,27 +1,22 @@
 """The lead workflow (manuals 000 and 001), as data: the card's buttons, the filter and the diagram come from it."""
 
-from forecourt import Input, Machine, State, Transition, registry
+from forecourt import Input, Machine, State, Transition, hook_owner_enabled
 from forecourt import lazy_gettext as _l
-from plugins.leads.tables import Lead
+from plugins.leads.entity import ENTITY
 
 
 def stock_provider_on(ctx, row):
-    """Watch needs stock: a module that declares the ``on_stock_changed`` hookspec, on for this dealer."""
-    reg = registry()
-    for name in ctx.modules:
-        plugin = reg.plugins.get(name)
-        if plugin is not None and hasattr(plugin.manifest.hookspecs, "on_stock_changed"):
-            return None
+    """Watch needs stock: the module that fires ``orders_stock_changed``, on for this dealer."""
+    if hook_owner_enabled("orders_stock_changed", ctx):
+        return None
     return _l("No stock module is switched on for your dealer.")
 
 
 LEAD = Machine(
     key="leads.lead",
     title=_l("Lead workflow"),
-    entity="leads.lead",
-    table=Lead,
+    entity=ENTITY,
     field="status",
-    url=lambda lead_id: f"/leads/{lead_id}",
     view_permission="leads.view",
     edit_permission="leads.edit",
     states=(
@@ -54,7 +49,7 @@ LEAD = Machine(
                                           _l("Too expensive"))),
                            Input("note", _l("Comment"), kind="note"))),
         Transition("contract_signed", _l("Contract signed"), ("awaiting_visit",), "contract_signed",
-                   stamps=("contract_signed_at",), notify="on_contract_signed", style="primary",
+                   stamps=("contract_signed_at",), notify="leads_contract_signed", style="primary",
                    inputs=(Input("note", _l("Comment"), kind="note", required=False),)),
         Transition("contract_refused", _l("Contract not signed"), ("awaiting_visit",), "refused", style="danger",
                    inputs=(Input("reason", _l("Reason"), kind="reason",

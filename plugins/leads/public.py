@@ -16,17 +16,14 @@ from litestar import Request, Response, get, post
 from forecourt import (
     Message,
     ValidationFailed,
-    create_reminder,
     dealers_with_module,
     enabled_modules,
-    now,
     page,
     rate_limit,
     system_context,
-    transaction,
 )
 from forecourt import gettext as _
-from plugins.leads import catalogue, rotation, services
+from plugins.leads import catalogue, incoming
 
 PER_HOUR = 5  #: pre-orders one address may send to one dealer in an hour (counted atomically: core.ratelimit)
 
@@ -92,15 +89,18 @@ async def pre_order(request: Request) -> Response:
         values = {**{k: data.get(k, "") for k in ("surname", "first_name", "phone", "email", "version", "trim")},
                   "model": catalogue.MODEL, "price": str(price), "source": "website", "request_type": "pre_order",
                   "city": dealer["city"]}
-        services.clean_or_raise(values, dealer["language"])  # nobody's turn is used up by a refused form
-        async with transaction():  # the address's count, the turn and the lead: all or nothing
+        read = incoming.values_or_raise(incoming.read(values, dealer["language"]))  # a refused form uses no turn
+
+        async def count_the_address(_values: dict[str, Any]) -> None:
+            """In the lead's transaction: the address's count, the turn and the lead are all or nothing."""
             limit = await rate_limit(f"leads.pre_order:{dealer['id']}:{_client(request)}", PER_HOUR,
                                      dt.timedelta(hours=1))
             if not limit.allowed:
                 raise _TooMany(limit.retry_after)
-            turn = await rotation.next_assignee(ctx)
-            row = await services.create(ctx, values, dealer["language"], assign_to_me=False, assignee=turn,
-                                        extra={"client_ip": _client(request)})
+
+        await incoming.take(ctx, read, extra={"client_ip": _client(request)}, before=count_the_address,
+                            reminder=lambda row: Message("New pre-order from the website: %(name)s",
+                                                         name=incoming.full_name(row)))
     except ValidationFailed as exc:
         return await _form(request, data, {**errors, **exc.errors}, 422)
     except _TooMany as refused:
@@ -108,11 +108,6 @@ async def pre_order(request: Request) -> Response:
                                                        "an hour, or call the dealer.")}, 429)
         response.headers["Retry-After"] = str(refused.args[0])
         return response
-    if turn is not None:
-        await create_reminder(ctx, Message("New pre-order from the website: %(name)s",
-                                           name=f"{row.first_name} {row.surname}".strip()),
-                              now(), user_id=turn["id"], url=f"/leads/{row.id}", entity=services.ENTITY,
-                              entity_id=row.id, source="leads")
     return await page(request, "leads/pre_order_done.html", {"name": data.get("first_name") or data.get("surname"),
                                                              "dealer": dealer, "price": price})
 

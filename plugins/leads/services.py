@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import inspect
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,28 +10,23 @@ from forecourt import (
     Message,
     ValidationFailed,
     append_history,
+    call_hook,
     create_entity,
-    day_start,
     dealer_users,
-    digits,
-    fold,
     history_change,
+    hook_implemented,
     now,
     parse_phone,
     read_id,
-    registry,
     transaction,
-    upper_bound,
+    update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.leads.entity import ENTITY as ENTITY  # part of this public service API
 from plugins.leads.fields import clean
+from plugins.leads.listing import LIST_COLUMNS, PAGE_SIZE, search  # noqa: F401 - the list lives in listing.py
 from plugins.leads.tables import Lead
-
-ENTITY = "leads.lead"
-PAGE_SIZE = 50
-LIST_COLUMNS = (Lead.id, Lead.surname, Lead.first_name, Lead.email, Lead.phone, Lead.price, Lead.status,
-                Lead.source, Lead.model, Lead.created_at, Lead.assignee_name, Lead.customer_id, Lead.contacted_at)
 
 
 async def get(dealer_id: int, lead_id: int) -> dict[str, Any] | None:
@@ -89,11 +81,9 @@ async def insert(ctx: Context, values: dict[str, Any], raw: dict[str, Any] | Non
 
 async def customer_of(ctx: Context, customer_id: int) -> dict[str, Any] | None:
     """The dealer's customer ``customer_id`` (through the customers plugin), or None (not theirs, or customers off)."""
-    reg = registry()
-    if not hasattr(reg.pm.hook, "customers_get"):
+    if not hook_implemented("customers_get", ctx):
         return None
-    result = reg.caller("customers_get", ctx.modules)(ctx=ctx, customer_id=customer_id)
-    return await result if inspect.isawaitable(result) else result
+    return await call_hook("customers_get", ctx=ctx, customer_id=customer_id)
 
 
 async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[int, str] | None = None) -> None:
@@ -109,10 +99,14 @@ async def assign(ctx: Context, lead_id: int, user_id: int | None, users: dict[in
     if user_id is not None and user_id not in users:
         raise ValidationFailed({"assignee": _("Choose one of the dealer's users.")})
     name = users.get(user_id, "") if user_id is not None else ""
-    await Lead.scoped(ctx.dealer_id).update({Lead.assignee_id: user_id, Lead.assignee_name: name,
-                                             Lead.updated_at: now()}).where(Lead.id == lead_id)
-    await append_history(ctx, ENTITY, lead_id, "change", Message("Assigned"),
-                         {"changes": [history_change(_l("Assignee"), lead["assignee_name"], name)]})
+
+    async def recorded(_row: Lead) -> None:  # also when it stays with the same person: someone decided so
+        await append_history(ctx, ENTITY, lead_id, "change", Message("Assigned"),
+                             {"changes": [history_change(_l("Assignee"), lead["assignee_name"], name)]})
+
+    if await update_entity(ctx, Lead, ENTITY, lead_id, {"assignee_id": user_id, "assignee_name": name,
+                                                         "updated_at": now()}, extra=recorded) is None:
+        raise LookupError(lead_id)
 
 
 async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) -> int:
@@ -125,17 +119,9 @@ async def assign_many(ctx: Context, lead_ids: list[int], user_id: int | None) ->
     return len(wanted)
 
 
-def _customers_create(ctx: Context) -> Any:
-    """The customers plugin's ``customers_create`` for this dealer, or None where customers is off."""
-    reg = registry()
-    if not hasattr(reg.pm.hook, "customers_create"):
-        return None
-    caller = reg.caller("customers_create", ctx.modules)
-    return caller if caller.get_hookimpls() else None
-
-
 def can_create_customer(ctx: Context) -> bool:
-    return _customers_create(ctx) is not None
+    """Whether the customers plugin's ``customers_create`` service is on for this dealer."""
+    return hook_implemented("customers_create", ctx)
 
 
 async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
@@ -147,21 +133,21 @@ async def create_customer(ctx: Context, lead_id: int) -> dict[str, Any] | None:
     lead = await get(ctx.dealer_id, lead_id)
     if lead is None:
         raise LookupError(lead_id)
-    create = _customers_create(ctx)
-    if create is None:
+    if not can_create_customer(ctx):
         return None
     values = {"name": f"{lead['first_name']} {lead['surname']}".strip(), "phone": lead["phone"],
               "email": lead["email"], "intended_model": lead["model"], "source": "lead"}
-    for result in create(ctx=ctx, values=values):
-        customer = await result if inspect.isawaitable(result) else result
-        if customer:
-            async with transaction():  # the link and its history row together
-                await Lead.scoped(ctx.dealer_id).update({Lead.customer_id: customer["id"], Lead.updated_at: now()}
-                                                        ).where(Lead.id == lead_id)
-                await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
-                    "changes": [history_change(_l("Customer"), "", f"#{customer['number']} {customer['name']}")]})
-            return customer
-    return None
+    customer = await call_hook("customers_create", ctx=ctx, values=values)
+    if customer:
+        linked = f"#{customer['number']} {customer['name']}"
+
+        async def recorded(_row: Lead) -> None:  # the link and its history row together
+            await append_history(ctx, ENTITY, lead_id, "change", Message("Customer created from the lead"), {
+                "changes": [history_change(_l("Customer"), "", linked)]})
+
+        await update_entity(ctx, Lead, ENTITY, lead_id, {"customer_id": customer["id"], "updated_at": now()},
+                            extra=recorded)
+    return customer
 
 
 async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: str = "",
@@ -184,76 +170,10 @@ async def matches(ctx: Context, *, phone: str = "", email: str = "", surname: st
             query = query.where(Lead.id != exclude_id)
         leads = await query.limit(5)
     customers: list[dict[str, Any]] = []
-    if hasattr(registry().pm.hook, "customers_matches"):
-        customers = await registry().collect("customers_matches", ctx.modules, ctx=ctx, phone=phone, email=email,
+    if hook_implemented("customers_matches", ctx):
+        customers = await call_hook("customers_matches", ctx=ctx, phone=phone, email=email,
                                              name=surname)
     return {"leads": leads, "customers": customers}
-
-
-_LIST_SQL = ("SELECT " + ", ".join(c._meta.db_column_name for c in (*LIST_COLUMNS, Lead.name_key))
-             + " FROM leads_lead WHERE dealer_id = {} AND %s ORDER BY %s LIMIT {}")
-#: the list's orders: key -> (column, descending); each is an index range on (dealer_id, column), id breaking ties
-SORTS = {"new": ("created_at", True), "old": ("created_at", False), "name": ("name_key", False)}
-
-
-async def search(dealer_id: int, *, q: str = "", status: str = "", source: str = "", assignee: str = "",
-                 created_from: dt.date | None = None, created_to: dt.date | None = None,
-                 after: str = "", sort: str = "new", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
-    """One page of the dealer's leads in ``sort`` order (:data:`SORTS`), and the next page's token ("" at the end).
-
-    Hand-written SQL (every condition a bound parameter, the dealer's always first): the list is the page
-    dealers open all day, and building it with the query builder cost more than running it.
-    """
-    if not isinstance(dealer_id, int) or dealer_id <= 0:
-        raise ValueError("a dealer id is required")
-    where: list[str] = []
-    params: list[Any] = []
-
-    def cond(sql: str, *values: Any) -> None:
-        where.append(sql)
-        params.extend(values)
-
-    if q.strip():
-        key, numbers = fold(q), digits(q)
-        if len(numbers) >= 4 and re.fullmatch(r"[+\d\s()./-]+", q.strip()):
-            rev = numbers[::-1]
-            cond("phone_rev >= {} AND phone_rev < {}", rev, upper_bound(rev))
-        elif "@" in q:
-            cond("email_key >= {} AND email_key < {}", q.lower(), upper_bound(q.lower()))
-        else:
-            cond("name_key >= {} AND name_key < {}", key, upper_bound(key))
-    if status:
-        cond("status = {}", status)
-    if source:
-        cond("source = {}", source)
-    if assignee == "none":
-        cond("assignee_id IS NULL")
-    elif read_id(assignee) is not None:
-        cond("assignee_id = {}", read_id(assignee))
-    if created_from:
-        cond("created_at >= {}", day_start(created_from))
-    if created_to:
-        cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
-    column, descending = SORTS.get(sort, SORTS["new"])
-    if after:  # keyset: the rows after the last one shown, in the same order
-        value, _sep, last_id = after.rpartition("|")
-        try:
-            last = int(last_id)
-            mark: Any = dt.datetime.fromisoformat(value) if column == "created_at" else value
-        except ValueError:
-            pass
-        else:
-            op = "<" if descending else ">"
-            cond(f"({column} {op} {{}} OR ({column} = {{}} AND id {op} {{}}))", mark, mark, last)
-    direction = "DESC" if descending else "ASC"
-    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", f"{column} {direction}, id {direction}")
-    rows = await Lead.raw(sql, dealer_id, *params, limit + 1)
-    token = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last_value = rows[-1][column]
-        token = f"{last_value.isoformat() if column == 'created_at' else last_value}|{rows[-1]['id']}"
-    return rows, token
 
 
 async def for_customer(dealer_id: int, customer_id: int) -> list[dict[str, Any]]:

@@ -47,11 +47,10 @@ from forecourt import (
     search_text,
     sign_proof,
     transaction,
-    upper_bound,
     verify_proof,
 )
 from forecourt import gettext as _
-from plugins.leads import services
+from plugins.leads import search, services
 from plugins.leads.machine import LEAD
 from plugins.leads.tables import Lead
 
@@ -128,8 +127,7 @@ async def find_everywhere(ctx: Context, surname: str, first_name: str, email: st
     if email.strip():
         contact.append(Lead.email_key == email.strip().lower())
     if len(fragment) >= 4:
-        rev = fragment[::-1]
-        contact.append((Lead.phone_rev >= rev) & (Lead.phone_rev < upper_bound(rev)))
+        contact.append(search.phone_ending(fragment))
     query = query.where(contact[0] | contact[1] if len(contact) == 2 else contact[0])
     rows = await query.order_by(Lead.created_at, ascending=False).limit(40)
     base = {d["id"]: d["name"] for d in await dealers_with_module("leads", among=[r["dealer_id"] for r in rows])}

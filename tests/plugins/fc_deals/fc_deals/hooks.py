@@ -7,6 +7,7 @@ from fc_deals.machine import DEAL
 from fc_deals.tables import Deal, Heard
 from forecourt import (
     Conflict,
+    Entity,
     Job,
     Message,
     NavItem,
@@ -16,6 +17,7 @@ from forecourt import (
     Veto,
     apply_transition,
     create_reminder,
+    delete_entity,
     hookimpl,
     now,
 )
@@ -31,6 +33,13 @@ def register_routes():
 @hookimpl
 def register_permissions():
     return [Permission("deals.close", _l("Close delivered deals"), ("dealer_admin",))]
+
+
+@hookimpl
+def register_entities():
+    from fc_deals.tables import Deal
+
+    return [Entity("deals.deal", Deal, _l("Deal"), url="/deals/{id}", search=("title",))]
 
 
 @hookimpl
@@ -54,8 +63,8 @@ async def validate_transition(ctx, machine, transition, entity_id, inputs):
 
 
 @hookimpl
-async def on_status_change(ctx, machine, transition, entity_id, from_state, to_state, inputs):
-    await _heard(ctx, "on_status_change", f"{entity_id}:{from_state}->{to_state}")
+async def on_status_changed(ctx, machine, transition, entity_id, from_state, to_state, inputs):
+    await _heard(ctx, "on_status_changed", f"{entity_id}:{from_state}->{to_state}")
     if to_state == "postponed":
         due = dt.datetime.combine(inputs["until"], dt.time(8), tzinfo=dt.UTC)
         await create_reminder(ctx, Message("Deal %(id)s is back from its pause", id=entity_id), due,
@@ -73,8 +82,8 @@ async def on_entity_updated(ctx, entity, entity_id, changes):
 
 
 @hookimpl
-async def on_deal_signed(ctx, entity_id):
-    await _heard(ctx, "on_deal_signed", str(entity_id))
+async def deals_contract_signed(ctx, entity_id):
+    await _heard(ctx, "deals_contract_signed", str(entity_id))
 
 
 @hookimpl
@@ -117,7 +126,8 @@ async def customers_held_records(ctx, customer_id):
 
 @hookimpl(optionalhook=True)
 async def customers_delete_records(ctx, customer_id):
-    await Deal.scoped(ctx.dealer_id).delete().where(Deal.customer_id == customer_id)
+    for deal in await Deal.scoped(ctx.dealer_id).select(Deal.id).where(Deal.customer_id == customer_id):
+        await delete_entity(ctx, Deal, "deals.deal", deal["id"])
 
 
 @hookimpl
@@ -127,3 +137,16 @@ async def page_slots(slot, ctx, subject):
     deals = await Deal.scoped(ctx.dealer_id).select(Deal.id, Deal.title).where(Deal.customer_id == subject["id"])
     items = "".join(f'<li><a href="/deals/{d["id"]}">{escape(d["title"])}</a></li>' for d in deals)
     return [SlotContent(title=_l("Deals"), html=Markup(f'<ul class="deals-panel">{items}</ul>'), plugin="deals")]
+
+
+@hookimpl(optionalhook=True)
+async def customers_blacklist_changed(ctx, customer_id, blacklisted, reason):
+    await _heard(ctx, "customers_blacklist_changed", f"{customer_id}:{blacklisted}:{reason}")
+
+
+# --- the leads plugin's hook: optional too ------------------------------------------------
+
+
+@hookimpl(optionalhook=True)
+async def leads_contract_signed(ctx, entity_id, from_state, to_state):
+    await _heard(ctx, "leads_contract_signed", f"{entity_id}:{from_state}->{to_state}")

@@ -1,6 +1,5 @@
 """The deal workflow, as data."""
 
-from fc_deals.tables import Deal
 from forecourt import Input, Machine, State, Transition
 from forecourt import lazy_gettext as _l
 
@@ -14,9 +13,7 @@ DEAL = Machine(
     key="deals.deal",
     title=_l("Deal workflow"),
     entity="deals.deal",
-    table=Deal,
     field="status",
-    url=lambda deal_id: f"/deals/{deal_id}",
     states=(
         State("new", _l("New"), "blue"),
         State("contacted", _l("Contacted"), "amber"),
@@ -33,7 +30,7 @@ DEAL = Machine(
                            Input("note", _l("Note"), kind="note", required=False))),
         Transition("wake", _l("Back to new"), ("postponed",), "new"),
         Transition("sign", _l("Contract signed"), ("contacted",), "signed", stamps=("signed_at",),
-                   guard=needs_amount, notify="on_deal_signed", style="primary"),
+                   guard=needs_amount, notify="deals_contract_signed", style="primary"),
         Transition("refuse", _l("Refuse"), ("new", "contacted"), "refused", style="danger",
                    inputs=(Input("reason", _l("Reason"), kind="reason",
                                  reasons=(_l("Too expensive"), _l("Bought elsewhere"))),

@@ -2,7 +2,8 @@
 
 Its ``on_entity_created`` raises and its ``on_plugin_enabled`` hangs: the
 core must keep the write, record the failure and go on. Of its ``report_metrics``
-one fails when computed and two are malformed.
+one fails when computed and two are malformed. It records every entity hook
+it hears (``hooks.HEARD``), so a test can see that each write path fires them.
 """
 
 from fc_extra import hooks

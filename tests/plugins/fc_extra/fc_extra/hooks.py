@@ -1,5 +1,6 @@
 import asyncio
 import html
+from collections import deque
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -85,9 +86,29 @@ def notes_badges(note):
     return ["extra"]
 
 
+#: the entity hooks this process heard, newest last: ``(hook, entity, action, entity_id)``; tests read and clear it
+HEARD: deque[tuple[str, str, str, int | None]] = deque(maxlen=1000)
+
+
+@hookimpl
+def validate_change(ctx, entity, action, entity_id):
+    HEARD.append(("validate_change", entity, action, entity_id))
+
+
 @hookimpl
 def on_entity_created(ctx, entity, entity_id):
+    HEARD.append(("on_entity_created", entity, "create", entity_id))
     raise RuntimeError(f"extra refuses to hear about {entity} {entity_id}")
+
+
+@hookimpl
+def on_entity_updated(ctx, entity, entity_id):
+    HEARD.append(("on_entity_updated", entity, "update", entity_id))
+
+
+@hookimpl
+def on_entity_deleted(ctx, entity, entity_id):
+    HEARD.append(("on_entity_deleted", entity, "delete", entity_id))
 
 
 @hookimpl

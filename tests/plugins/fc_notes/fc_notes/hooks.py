@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from forecourt import NavItem, Permission, SlotContent, Veto, hookimpl, now
+from forecourt import Entity, NavItem, Permission, SlotContent, Veto, create_entity, hookimpl, now
 from forecourt import lazy_gettext as _l
 
 
@@ -22,6 +22,13 @@ def register_routes():
 @hookimpl
 def register_permissions():
     return [Permission("notes.write", _l("Write notes"), ("manager", "dealer_admin"))]
+
+
+@hookimpl
+def register_entities():
+    from fc_notes.tables import Note
+
+    return [Entity("notes.note", Note, _l("Note"), search=("title", "body"))]
 
 
 @hookimpl
@@ -50,7 +57,7 @@ async def demo_data(dealer, users, ctx):
     from fc_notes.tables import Note
 
     if not await Note.scoped(dealer.id).exists():
-        await Note.scoped(dealer.id).insert(title="Welcome", body="Demo note", created_at=now())
+        await create_entity(ctx, Note, "notes.note", {"title": "Welcome", "body": "Demo note", "created_at": now()})
 
 
 @hookimpl
@@ -62,6 +69,11 @@ def validate_change(ctx, entity, action, values):
 @hookimpl
 async def on_entity_created(ctx, entity, entity_id):
     await _record(ctx.dealer_id, "on_entity_created", f"{entity}:{entity_id}")
+
+
+@hookimpl
+async def on_entity_deleted(ctx, entity, entity_id):
+    await _record(ctx.dealer_id, "on_entity_deleted", f"{entity}:{entity_id}")
 
 
 @hookimpl

@@ -1,12 +1,14 @@
 """The notes plugin's own hookspec, for plugins that build on notes."""
 
-from forecourt import hookspec
+from forecourt import HookKind, HookScope, hookspec
 
 
-@hookspec
-def notes_badges(note: dict) -> list[str]:
+@hookspec(HookKind.CONTRIBUTION, HookScope.DEALER)
+def notes_badges(ctx, note: dict) -> list[str]:
     """Return short badge texts shown beside a note on the notes list.
 
-    Called for every note rendered, in the viewer's dealer; only plugins the
-    dealer has enabled are asked.
+    Called for every note rendered; only plugins the dealer has enabled are asked.
+
+    :param ctx: the viewer's context.
+    :param note: the note's row as a dict.
     """

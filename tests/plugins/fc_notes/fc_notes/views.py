@@ -3,15 +3,16 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from fc_notes.settings import SETTINGS
 from fc_notes.tables import Note
 from forecourt import (
     ValidationFailed,
     Veto,
+    call_hook,
     create_entity,
     flash,
     now,
     page,
-    registry,
     requires,
 )
 from forecourt import (
@@ -22,9 +23,8 @@ from forecourt import (
 async def _list(request: Request, values=None, errors=None, status=200) -> Response:
     ctx = request.state.ctx
     notes = await Note.scoped(ctx.dealer_id).select().order_by(Note.id, ascending=False)
-    reg = registry()
     for note in notes:
-        note["badges"] = await reg.collect("notes_badges", ctx.modules, note=note)
+        note["badges"] = await call_hook("notes_badges", ctx=ctx, note=note)
     return await page(request, "notes/list.html",
                       {"notes": notes, "values": values or {}, "errors": errors or {}},
                       status_code=status)
@@ -66,4 +66,4 @@ async def widget(request: Request) -> Response:
     return Response(f"<p class='notes-count'>{count}</p>", media_type="text/html")
 
 
-ROUTES = [list_notes, create_note, show_note, widget]
+ROUTES = [list_notes, create_note, show_note, widget, *SETTINGS.routes()]

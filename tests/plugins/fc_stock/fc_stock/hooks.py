@@ -1,13 +1,13 @@
 from litestar import Request, Response, post
 
-from forecourt import hookimpl, registry
+from forecourt import call_hook, hookimpl
 
 
 @post("/arrived")
 async def arrived(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if k in ("model", "trim", "fuel", "colour", "price")}
     ctx = request.state.ctx
-    await registry().notify("on_stock_changed", ctx.modules, ctx=ctx, vehicle=data)
+    await call_hook("orders_stock_changed", ctx=ctx, vehicle=data)
     return Response("ok", media_type="text/plain", status_code=200)
 
 

@@ -1,15 +1,14 @@
-"""The stock module's hook, as the orders plugin will declare it."""
+"""The stock hook, named as the orders plugin will declare it (this test plugin stands in for orders)."""
 
 from typing import Any
 
-from forecourt import hookspec
+from forecourt import HookKind, HookScope, hookspec
 
 
-@hookspec
-def on_stock_changed(ctx: Any, vehicle: dict[str, Any]) -> None:
+@hookspec(HookKind.NOTIFICATION, HookScope.DEALER)
+def orders_stock_changed(ctx: Any, vehicle: dict[str, Any]) -> None:
     """A vehicle arrived in the dealer's stock (committed).
 
-    ``vehicle`` has ``model``, ``trim``, ``fuel``, ``colour`` and ``price``.
-    Called after the commit, in the acting user's context, only for plugins
-    the dealer has enabled, each implementation isolated.
+    :param ctx: the acting user's context.
+    :param vehicle: ``model``, ``trim``, ``fuel``, ``colour`` and ``price`` of the vehicle.
     """

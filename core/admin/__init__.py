@@ -1,1 +1,0 @@
-"""Admin pages: dealers and hook failures (platform), users and modules (dealer)."""

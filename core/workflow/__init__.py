@@ -1,0 +1,13 @@
+"""The workflow engine: status machines, their inputs and reason lists, history, comments, the timeline.
+
+The modules depend on one another in one direction only::
+
+    timeline -> comments -> history
+    timeline -> machine
+    engine   -> machine, inputs, reasons, comments, history
+    inputs   -> machine
+
+Entities (:mod:`core.entities`) stand beside the package: a machine names an
+entity, and history, comments and the timeline work for any declared entity,
+with or without a machine. Plugins use the engine through ``forecourt``.
+"""
