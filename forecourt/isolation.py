@@ -133,16 +133,24 @@ def installed(registry: Any) -> tuple[Any, list[type]]:
 
 
 async def snapshot(tables: list[type], dealer_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row of ``dealer_id`` in ``tables``, by table name, in primary-key order.
+    """Every row of ``dealer_id`` in ``tables``, by table name, in primary-key order, and the dealer's own row.
 
+    The dealer's row (its modules, time zone, currency) is the table ``dealer_id`` references.
     One transaction: one connection for all the tables (outside the server there is no pool;
     a connection per query made the check on PostgreSQL five times slower).
     """
+    from piccolo.columns import ForeignKey
+
     from core.db import transaction
 
+    dealers = {t.dealer_id._foreign_key_meta.resolved_references for t in tables
+               if isinstance(t.dealer_id, ForeignKey)}
     async with transaction():
-        return {t._meta.tablename: await t.select().where(t.dealer_id == dealer_id).order_by(t._meta.primary_key)
+        rows = {t._meta.tablename: await t.select().where(t.dealer_id == dealer_id).order_by(t._meta.primary_key)
                 for t in tables}
+        for dealer in dealers:
+            rows[dealer._meta.tablename] = await dealer.select().where(dealer._meta.primary_key == dealer_id)
+    return rows
 
 
 def changes(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]],

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from core.tables import User
-from forecourt.isolation import app_routes, check_isolation, fill_empty, installed, snapshot
+from core.tables import Dealer, User
+from forecourt.isolation import app_routes, changes, check_isolation, fill_empty, installed, snapshot
 
 ROLES = ("manager", "storekeeper", "dealer_admin")
 
@@ -132,3 +132,8 @@ async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, ma
     assert report.tried["POST   /extra/relabel"] >= 1
     text = report.text()
     assert f"POST /extra/relabel as manager changed dealer {b.id}'s data: extra_mark row" in text, text
+    # B's own row (modules, time zone, currency) is in the snapshot too
+    before = await snapshot(tables, b.id)
+    await Dealer.update({Dealer.city: "Elsewhere"}).where(Dealer.id == b.id)
+    assert changes(before, await snapshot(tables, b.id)) == [
+        f"core_dealer row {b.id} changed: city 'Testville' -> 'Elsewhere'"]
