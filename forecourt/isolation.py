@@ -30,8 +30,8 @@ What it does, for each client (one per role of the attacking dealer A):
 
 It guarantees, and reports otherwise: no answer is 5xx; no answer (body or
 ``Location``) contains any of ``markers`` (strings only B's rows contain);
-every dealer-scoped row of B (each table with ``dealer_id``) is the same
-after as before; and each client is still logged in at the end (else the
+every dealer-scoped row of B (each table with ``dealer_id``) and B's own
+dealer row are the same after as before; and each client is still logged in at the end (else the
 matrix would have been run by an anonymous visitor and prove nothing).
 
 B's ids for a parameter come from B's rows: ``lead_id`` takes the ids of the
