@@ -28,7 +28,9 @@ What it does, for each client (one per role of the attacking dealer A):
 3. *Crawls A's site again* (as the first client), so B's data that step 2
    copied into A's rows shows.
 
-It guarantees, and reports otherwise: no answer is 5xx; no answer (body or
+It guarantees, and reports otherwise: no answer is 5xx; some unsafe request
+was accepted (a CSRF header or login that does not work would make every
+route refuse, and the check pass for nothing); no answer (body or
 ``Location``) contains any of ``markers`` (strings only B's rows contain);
 every dealer-scoped row of B (each table with ``dealer_id``) and B's own
 dealer row are the same after as before; and each client is still logged in at the end (else the
@@ -343,4 +345,8 @@ async def _check(clients: dict[str, Any], victim: int, tables: list[type], needl
         await crawl(clients[first], routes, crawl_limit, lambda label, r: looks[first](label + " (afterwards)", r))
     report.problems += [f"a GET request changed dealer {victim}'s data: {line}"
                         for line in changes(current, await snapshot(tables, victim))]
+    unsafe = [codes for key, codes in report.answers.items() if key.split()[0] in UNSAFE]
+    if unsafe and not any(code < 400 for codes in unsafe for code in codes):
+        report.problems.append("no unsafe request was accepted (all 4xx): if the CSRF header or the login does "
+                               "not work, the matrix proves nothing")
     return report
