@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from litestar import Litestar, Response, get
 
 from core.i18n import LANGUAGE_NAMES
-from core.runtime import boot
+from core.startup import boot
 from core.web import NavItem
 
 ENV = boot().env  # FORECOURT_PLUGINS=- in the bench: the core's templates only

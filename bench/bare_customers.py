@@ -14,7 +14,7 @@ from litestar import Litestar, Response, get
 
 from core import db
 from core.i18n import LANGUAGE_NAMES
-from core.runtime import boot
+from core.startup import boot
 from core.tables import Dealer
 from core.web import NavItem
 from plugins.customers import fields, services

@@ -40,8 +40,8 @@ async def _seed(count: int) -> None:
 
     from core import accounts, db
     from core.migrations import migrate
-    from core.runtime import boot
     from core.settings import Settings
+    from core.startup import boot
     from core.tables import User
     from plugins.customers.search import name_keys
     from plugins.customers.tables import Counter, Customer
@@ -93,7 +93,7 @@ def _raw_sql_ms(url: str) -> float:
 
 async def _raw_sql() -> None:
     from core import db
-    from core.runtime import boot
+    from core.startup import boot
     from core.tables import Dealer
     from plugins.customers import services
 

@@ -35,7 +35,7 @@ async def _seed() -> None:
     """In a child process: migrate and create the bench dealer and its admin (idempotent)."""
     from core import accounts, db
     from core.migrations import migrate
-    from core.runtime import boot
+    from core.startup import boot
     from core.tables import User
 
     registry = boot().registry

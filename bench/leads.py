@@ -57,8 +57,8 @@ async def _seed(total: int) -> None:
     """In a child process: migrate, 100 dealers with a manager each, ``total`` leads (skipped if present)."""
     from core import accounts, db
     from core.migrations import migrate
-    from core.runtime import boot
     from core.settings import Settings
+    from core.startup import boot
     from core.tables import Dealer
     from forecourt import fold
     from plugins.leads.tables import Lead
@@ -118,8 +118,8 @@ async def _seed(total: int) -> None:
 async def _search_alone(surname: str, first: str, phone: str) -> None:
     from core import db
     from core.context import Context
-    from core.runtime import boot
     from core.settings import Settings
+    from core.startup import boot
     from plugins.leads.transfer import find_everywhere
 
     settings = Settings.from_env()

@@ -20,7 +20,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
-from core import db, jobs, runtime
+from core import db, jobs, startup
 from core.registry import Registry
 from core.settings import Settings
 from core.web import auth as auth_views
@@ -39,8 +39,8 @@ log = logging.getLogger("forecourt")
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
-    """The app over the booted runtime (:func:`core.runtime.boot`: the same start as every CLI command)."""
-    rt = runtime.boot(settings, registry)
+    """The app over the booted runtime (:func:`core.startup.boot`: the same start as every CLI command)."""
+    rt = startup.boot(settings, registry)
     settings = rt.settings
 
     @asynccontextmanager

@@ -13,8 +13,8 @@ from core.errors import PluginError, ValidationFailed
 
 
 def _boot():
-    """Every command starts as the app does (:func:`core.runtime.boot`); a broken plugin stops it, named."""
-    from core.runtime import boot
+    """Every command starts as the app does (:func:`core.startup.boot`); a broken plugin stops it, named."""
+    from core.startup import boot
 
     try:
         return boot()

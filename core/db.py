@@ -229,7 +229,7 @@ def engine() -> Engine:
 
 
 def bind(db: Engine, tables: list[type]) -> None:
-    """Bind Piccolo's configuration and every known table to ``db`` (done by :func:`core.runtime.boot`).
+    """Bind Piccolo's configuration and every known table to ``db`` (done by :func:`core.startup.boot`).
 
     Piccolo binds tables to the engine of ``piccolo_conf``; we own that module
     (:mod:`core.piccolo_conf`) and rebind, so a test or a benchmark that boots

@@ -2,7 +2,7 @@
 
 Apps come from the installed plugins' manifests, so a partner's plugin gets
 its migrations applied like ours. ``DB`` is replaced by
-:func:`core.db.bind` when the process boots (:func:`core.runtime.boot`).
+:func:`core.db.bind` when the process boots (:func:`core.startup.boot`).
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def installed(registry: Any) -> tuple[Any, list[type]]:
     to ``forecourt_server``, which loads the same plugins.
     """
     from core.app import create_app
-    from core.runtime import all_tables
+    from core.startup import all_tables
 
     return create_app(registry=registry), dealer_tables(all_tables(registry))
 

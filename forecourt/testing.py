@@ -182,7 +182,7 @@ def forecourt_env(forecourt_plugins: list[str] | None, tmp_path_factory) -> Iter
 async def forecourt_registry(forecourt_env: dict[str, str]):
     """The plugins as the test process loads them, with the database configured and migrated."""
     from core.migrations import migrate
-    from core.runtime import boot
+    from core.startup import boot
 
     runtime = boot()  # as the app and every CLI command start (settings from forecourt_env)
     await migrate()

@@ -1,11 +1,11 @@
-"""One runtime, one boot path: the app, every CLI command and the test fixtures start through core.runtime.boot."""
+"""One runtime, one boot path: the app, every CLI command and the test fixtures start through core.startup.boot."""
 
 import ast
 from pathlib import Path
 
 import pytest
 
-from core import runtime
+from core import runtime, startup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,7 +88,7 @@ def test_every_command_boots_through_the_one_function(argv, monkeypatch):
         calls.append(argv[0])
         raise Booted
 
-    monkeypatch.setattr(runtime, "boot", stand_in)
+    monkeypatch.setattr(startup, "boot", stand_in)
     with pytest.raises(Booted):
         cli.main(argv)
     assert calls == [argv[0]]
@@ -101,6 +101,15 @@ def test_the_app_and_the_fixtures_boot_through_it(forecourt_registry, monkeypatc
     app = create_app(registry=forecourt_registry)
     assert app.state.runtime is runtime.current()
     assert runtime.current().machines["leads.lead"].entity == "leads.lead"  # start-up contributions installed
-    monkeypatch.setattr(runtime, "boot", lambda *a, **k: (_ for _ in ()).throw(Booted()))
+    monkeypatch.setattr(startup, "boot", lambda *a, **k: (_ for _ in ()).throw(Booted()))
     with pytest.raises(Booted):
         create_app(registry=forecourt_registry)
+
+
+def test_the_runtime_module_imports_nothing_of_the_core():
+    """Every module reads the runtime, so it may import none of them (no circle through it)."""
+    tree = ast.parse((ROOT / "core" / "runtime.py").read_text())
+    top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    names = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module or "" for n in top if isinstance(n, ast.ImportFrom)]
+    assert not [n for n in names if n.split(".")[0] == "core"], names

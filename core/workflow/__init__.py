@@ -7,7 +7,10 @@ The modules depend on one another in one direction only::
     engine   -> machine, inputs, reasons, comments, history
     inputs   -> machine
 
-Entities (:mod:`core.entities`) stand beside the package: a machine names an
-entity, and history, comments and the timeline work for any declared entity,
-with or without a machine. Plugins use the engine through ``forecourt``.
+Entities (:mod:`core.entities`) stand above the package: the entity service
+writes history through it, and a machine names an entity, whose declaration
+it reads from the booted runtime (nothing here imports :mod:`core.entities`,
+so the two depend one way only). History, comments and the timeline work for
+any declared entity, with or without a machine. Plugins use the engine
+through ``forecourt``.
 """

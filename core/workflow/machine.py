@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import entities
 from core.context import Context
 from core.errors import PluginError
 from core.i18n import gettext as _
@@ -136,14 +135,14 @@ class Machine:
     @property
     def table(self) -> Any:
         """The Piccolo table of the machine's entity (declared, installed: checked at start-up)."""
-        found = entities.get(self.entity)
+        found = current().entities.get(self.entity)
         if found is None:
             raise LookupError(f"status machine {self.key}: entity {self.entity!r} is not declared")
         return found.table
 
     def url(self, entity_id: int) -> str:
         """The card of one of the entity's rows (the plugin's start page when the entity names none)."""
-        found = entities.get(self.entity)
+        found = current().entities.get(self.entity)
         return found.card_url(entity_id) if found is not None else f"/{self.plugin}/"
 
     def state(self, key: str) -> State:
