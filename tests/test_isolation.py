@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from core.tables import User
-from forecourt.isolation import app_routes, check_isolation, fill_empty, installed, snapshot
+from core.tables import Dealer, User
+from forecourt.isolation import app_routes, changes, check_isolation, fill_empty, installed, snapshot
 
 ROLES = ("manager", "storekeeper", "dealer_admin")
 
@@ -97,6 +97,21 @@ async def test_no_dealer_reaches_another_dealers_rows(forecourt_registry, all_mo
               f"without rows: {', '.join(empty) or 'none'}; {time.monotonic() - started:.1f} s):")
         print(report.matrix())
     assert report.ok, report.text()
+    assert set(report.tried) == {f"{r.method:<6} {r.path}" for r in app_routes(app)}  # every route was asked
+
+
+class ForgedCsrf:
+    """A logged-in client whose writes carry a CSRF token the app refuses."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    async def get(self, url: str, **kwargs):
+        return await self.client.get(url, **kwargs)
+
+    async def request(self, method: str, url: str, **kwargs):
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), "x-csrftoken": "forged"}
+        return await self.client.request(method, url, **kwargs)
 
 
 @pytest.mark.allow_server_errors
@@ -132,3 +147,12 @@ async def test_the_check_flags_a_route_that_trusts_the_id(forecourt_registry, ma
     assert report.tried["POST   /extra/relabel"] >= 1
     text = report.text()
     assert f"POST /extra/relabel as manager changed dealer {b.id}'s data: extra_mark row" in text, text
+    # a client whose CSRF token the app refuses makes every write a 403: the check must not pass for that
+    report = await check_isolation(app, {"manager": ForgedCsrf(client)}, victim=b.id, routes=in_form, tables=tables,
+                                   markers=[mark])
+    assert "no unsafe request was accepted" in report.text(), report.text()
+    # B's own row (modules, time zone, currency) is in the snapshot too
+    before = await snapshot(tables, b.id)
+    await Dealer.update({Dealer.city: "Elsewhere"}).where(Dealer.id == b.id)
+    assert changes(before, await snapshot(tables, b.id)) == [
+        f"core_dealer row {b.id} changed: city 'Testville' -> 'Elsewhere'"]
