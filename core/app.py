@@ -18,6 +18,7 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.static_files import create_static_files_router
 
 from core import db, jobs, startup
@@ -36,6 +37,12 @@ from core.web.static import StaticCacheMiddleware, favicon_route
 from core.web.templating import STATIC
 
 log = logging.getLogger("forecourt")
+
+#: gzip level 6 (bench/compression.py: ~0.3 ms of CPU for 27 KB -> 4 KB); below 500 bytes the header costs more
+#: than it saves. Mounted on the static router only: a page carries the session's CSRF token beside text the
+#: request put there (a search term, a refused form), and compressing both lets an observer of the sizes guess
+#: the token byte by byte (BREACH). htmx and the CSS are most of the weight anyway.
+STATIC_GZIP = CompressionConfig(backend="gzip", gzip_compress_level=6, minimum_size=500)
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> Litestar:
@@ -61,7 +68,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
             *modules_views.ROUTES, *reasons_views.ROUTES, *workflow.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC],
                                        opt={"public": True}, include_in_schema=False,
-                                       middleware=[DefineMiddleware(StaticCacheMiddleware, root=STATIC)]),
+                                       middleware=[DefineMiddleware(CompressionMiddleware, config=STATIC_GZIP),
+                                                   DefineMiddleware(StaticCacheMiddleware, root=STATIC)]),
             favicon_route(STATIC),
             *rt.routers,
         ],
@@ -72,13 +80,6 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
                                cookie_secure=settings.secure_cookies,
                                # static answers are shared and cached: they carry no cookie
                                exclude=["^/static/", "^/favicon.ico$"]),
-        # gzip level 6: the leads page 27 KB -> 4 KB for ~0.3 ms of CPU (bench/compression.py);
-        # below 500 bytes the header costs more than it saves.
-        # Only static files: a page carries the session's CSRF token beside text the request put
-        # there (a search term, a refused form), and compressing both lets an observer of the
-        # sizes guess the token byte by byte (BREACH). htmx and the CSS are most of the weight.
-        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, minimum_size=500,
-                                             exclude=["^/(?!static/)"]),
         exception_handlers={Exception: handle_exception},
         after_exception=[prepare_error_page],  # the error page's menu, asked for before the handler
         lifespan=[lifespan],
