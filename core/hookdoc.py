@@ -116,14 +116,21 @@ def section(decl: HookDecl) -> str:
     return "\n".join(out) + "\n"
 
 
+def _place(decl: HookDecl) -> tuple[int, str, int]:
+    """Where a hook stands in the reference: by kind (in the order of :class:`Kind`), then as written."""
+    kinds = list(Kind)
+    return (kinds.index(decl.kind), inspect.getsourcefile(decl.function) or "",
+            inspect.getsourcelines(decl.function)[1])
+
+
 def reference(decls: Iterable[HookDecl]) -> str:
-    """The whole generated block: the kinds, then every hook, the core's first, each owner's in source order."""
+    """The whole generated block: the kinds, then every hook, the core's first, each owner's by kind."""
     decls = list(decls)
     out = [BEGIN, "", "| Kind | What it means for an implementation |", "|---|---|"]
     out += [f"| {kind.value} | {rule} |" for kind, rule in KIND_RULES.items()]
     owners = list(dict.fromkeys(d.owner for d in decls))
     for owner in owners:
-        mine = sorted((d for d in decls if d.owner == owner), key=lambda d: inspect.getsourcelines(d.function)[1])
+        mine = sorted((d for d in decls if d.owner == owner), key=_place)
         if owner != "core":
             out += ["", f"**Hooks the {owner} plugin declares** (implement them with "
                         "`@hookimpl(optionalhook=True)` unless your manifest requires it):"]
