@@ -177,3 +177,17 @@ async def test_pages_say_their_charset_once_and_no_route_schema_is_served(make_d
         assert r.headers["content-type"] == "text/html; charset=utf-8", (path, r.headers["content-type"])
     for path in ("/schema", "/schema/openapi.json", "/schema/swagger"):
         assert (await manager.get(path)).status_code == 404  # the staff UI's routes are not published
+
+
+async def test_a_flash_waits_through_htmx_fragments_for_the_next_page(make_dealer, client_as):
+    from tests.test_customers import create
+
+    client = await client_as(await make_dealer(modules=["customers"]), "manager")
+    customer_id = await create(client)  # flashes "Customer #1 saved." for the card it redirects to
+    saved = "Customer #1 saved."
+    assert "fc_flash" in client.cookies
+    fragment = await client.get("/customers/", headers={"hx-request": "true"})
+    assert fragment.status_code == 200 and saved not in fragment.text
+    assert "fc_flash" in client.cookies  # a fragment has no flash area: the message waits for the next page
+    assert saved in (await client.get(f"/customers/{customer_id}")).text
+    assert saved not in (await client.get(f"/customers/{customer_id}")).text  # shown once

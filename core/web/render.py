@@ -106,6 +106,7 @@ async def page(
     html = await render_string(request, template, context)
     response = Response(content=html, media_type=MediaType.HTML,
                         status_code=status_code)
-    if request.cookies.get(FLASH_COOKIE):
+    if request.cookies.get(FLASH_COOKIE) and not context["fragment"]:
+        # shown on this page: gone; a fragment has no flash area, so the message waits for the next page
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
