@@ -167,3 +167,39 @@ async def test_twenty_concurrent_reservations_of_five_units(make_dealer, client_
     assert r.status_code == 422 and "Fewer than the units reserved here" in r.text
     await services.release(ctx, car, main, 2)
     assert await services.available(dealer.id, car) == 2
+
+
+async def test_hook_orders_stock_changed_fires_when_a_vehicle_arrives(make_dealer, client_as):
+    """From 0 available to more, for vehicles only, after the commit: a watching lead comes back each time."""
+    from plugins.leads.tables import Lead
+
+    dealer = await make_dealer(modules=["orders", "leads"])
+    manager, keeper = await client_as(dealer, "manager"), await client_as(dealer, "storekeeper")
+
+    async def watching_lead() -> int:
+        lead = _id(await manager.post("/leads/", data={
+            "surname": "Novák", "first_name": "Jan", "phone": "+420 601 234 567", "model": "Peugeot 408",
+            "source": "phone", "request_type": "pre_order", "confirm_duplicate": "1"}))
+        r = await manager.post(f"/workflow/leads.lead/{lead}/watch", data={"_state": "new", "model": "Peugeot 408"})
+        assert r.status_code == 303, r.text[:500]
+        return lead
+
+    async def status(lead: int) -> str:
+        return (await Lead.scoped(dealer.id).get(lead)).status
+
+    main = await add_warehouse(keeper)
+    mats = await add_product(keeper, kind="accessory", sku="ACC-1", name="Peugeot 408 mats", model="Peugeot 408",
+                             vin="")
+    car = await add_product(keeper)
+    lead = await watching_lead()
+    stock = "/orders/{}/stock"
+    await keeper.post(stock.format(mats), data={"warehouse_id": str(main), "quantity": "5"})
+    assert await status(lead) == "watching"  # an accessory is no vehicle
+    await keeper.post(stock.format(car), data={"warehouse_id": str(main), "quantity": "1"})
+    assert await status(lead) == "new"  # 0 -> 1: arrived
+    lead = await watching_lead()
+    await keeper.post(stock.format(car), data={"warehouse_id": str(main), "quantity": "1"})
+    assert await status(lead) == "watching"  # 1 -> 2: nothing new arrived
+    await keeper.post(stock.format(car), data={"mode": "set", "warehouse_id": str(main), "quantity": "0"})
+    await keeper.post(stock.format(car), data={"mode": "set", "warehouse_id": str(main), "quantity": "1"})
+    assert await status(lead) == "new"  # sold out, then back
