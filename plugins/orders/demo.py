@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forecourt import gettext as _
+from forecourt import in_language
 from plugins.orders import services
 from plugins.orders.fields import vin_check_digit
 from plugins.orders.tables import Product
@@ -33,8 +34,10 @@ async def seed(dealer, users, ctx) -> None:
         return
     currency = "RUB" if dealer.language == "ru" else "CZK"
     rate = 4 if currency == "RUB" else 1  # roughly: the same cars, priced in roubles
-    main = await services.create_warehouse(ctx, {"name": _("Main warehouse"), "address": dealer.city or ""})
-    second = await services.create_warehouse(ctx, {"name": _("Showroom"), "address": dealer.city or ""})
+    with in_language(dealer.language or "en"):  # a warehouse's name is data: written in the dealer's language
+        names = (_("Main warehouse"), _("Showroom"))
+    main, second = [await services.create_warehouse(ctx, {"name": name, "address": dealer.city or ""})
+                    for name in names]
     for i, (sku, name, model, trim, fuel, colour, year, price, vin) in enumerate(CARS):
         row = await services.create_product(ctx, {
             "sku": sku, "name": name, "kind": "vehicle", "unit": "pcs", "base_price": str(price * rate),
