@@ -204,3 +204,14 @@ async def test_hook_orders_stock_changed_fires_when_a_vehicle_arrives(make_deale
     await keeper.post(stock.format(car), data={"mode": "set", "warehouse_id": str(main), "quantity": "0"})
     await keeper.post(stock.format(car), data={"mode": "set", "warehouse_id": str(main), "quantity": "1"})
     assert await status(lead) == "new"  # sold out, then back
+
+
+async def test_concurrent_products_with_one_sku_make_one_product(make_dealer, client_as):
+    """The per-dealer unique index backs the check: a race gets the SKU message (422), never a 500."""
+    dealer = await make_dealer(modules=["orders"])
+    keeper = await client_as(dealer, "storekeeper")
+    results = await asyncio.gather(*[keeper.post("/orders/", data={**CAR, "vin": "", "name": f"Car {i}"})
+                                     for i in range(8)])
+    assert sorted(r.status_code for r in results) == [303] + [422] * 7
+    assert all("Another product already has this SKU." in r.text for r in results if r.status_code == 422)
+    assert await Product.scoped(dealer.id).count() == 1

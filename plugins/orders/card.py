@@ -56,6 +56,8 @@ async def adjust_stock(request: Request, product_id: FromPath[int]) -> Response:
         return await _card(request, product_id, data, exc.errors, 422)
     except (Veto, Conflict) as exc:
         return await _card(request, product_id, data, {"quantity": exc.message}, exc.status_code)
+    except LookupError as exc:  # deleted meanwhile
+        raise NotFoundException() from exc
     return flash(Redirect(f"/orders/{product_id}", status_code=303), _("Stock saved."))
 
 

@@ -72,7 +72,7 @@ def _sku_taken() -> ValidationFailed:
 
 def _is_unique_violation(exc: Exception) -> bool:
     """The (dealer, SKU) unique index refused a write that raced past the check (either engine's error)."""
-    return "unique" in f"{type(exc).__name__} {exc}".lower()
+    return type(exc).__name__ in ("IntegrityError", "UniqueViolationError") and "sku" in str(exc).lower()
 
 
 async def _check_sku(dealer_id: int, sku_key: str, product_id: int | None = None) -> None:
