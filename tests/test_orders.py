@@ -215,3 +215,23 @@ async def test_concurrent_products_with_one_sku_make_one_product(make_dealer, cl
     assert sorted(r.status_code for r in results) == [303] + [422] * 7
     assert all("Another product already has this SKU." in r.text for r in results if r.status_code == 422)
     assert await Product.scoped(dealer.id).count() == 1
+
+
+async def test_demo_data_gives_warehouses_and_a_catalogue_in_stock(make_dealer, forecourt_registry):
+    from core.tables import Dealer
+    from forecourt import system_context
+    from plugins.orders import demo
+    from plugins.orders.fields import vin_problem
+    from plugins.orders.tables import Warehouse
+
+    made = await make_dealer(modules=["orders"])
+    dealer = await Dealer.objects().get(Dealer.id == made.id)
+    ctx = system_context(dealer.id, frozenset({"orders"}), dealer.name)
+    await demo.seed(dealer, {}, ctx)
+    await demo.seed(dealer, {}, ctx)  # idempotent
+    assert await Warehouse.scoped(dealer.id).count() == 2
+    products = await Product.scoped(dealer.id).select()
+    assert {p["kind"] for p in products} == {"vehicle", "accessory", "part", "service"}
+    cars = [p for p in products if p["kind"] == "vehicle"]
+    assert len(cars) >= 3 and all(vin_problem(p["vin"]) is None for p in cars)
+    assert all([await services.available(dealer.id, p["id"]) for p in cars])
