@@ -28,7 +28,7 @@ from core.context import Context
 from core.timeutil import now
 from forecourt import create_entity, update_entity
 
-MODULES = ["customers", "leads", "deals", "notes", "extra"]
+MODULES = ["customers", "leads", "deals", "notes", "extra", "orders"]
 
 #: direct writes that are not an entity write of one dealer, and why
 ALLOWED = {
@@ -120,11 +120,34 @@ async def note_paths(ctx: Context) -> None:
     expect("notes.note", note.id, "delete")
 
 
+async def warehouse_paths(ctx: Context) -> None:
+    from plugins.orders import services
+
+    warehouse = await services.create_warehouse(ctx, {"name": "Main"})
+    expect(services.WAREHOUSE, warehouse.id, "create")
+
+
+async def product_paths(ctx: Context) -> None:
+    from plugins.orders import services
+
+    warehouse = await services.create_warehouse(ctx, {"name": "Second"})
+    HEARD.clear()
+    product = await services.create_product(ctx, {"kind": "part", "sku": "PRT-1", "name": "Oil filter"})
+    expect(services.PRODUCT, product.id, "create")
+    await services.update_product(ctx, product.id, {"kind": "part", "sku": "PRT-1", "name": "Oil filter, long"})
+    expect(services.PRODUCT, product.id, "update")
+    for change in (services.receive, services.set_on_hand, services.reserve, services.release):
+        await change(ctx, product.id, warehouse.id, 1)  # a stock change is an update of its product
+        expect(services.PRODUCT, product.id, "update")
+
+
 WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "customers.customer": customer_paths,
     "leads.lead": lead_paths,
     "deals.deal": deal_paths,
     "notes.note": note_paths,
+    "orders.product": product_paths,
+    "orders.warehouse": warehouse_paths,
 }
 
 

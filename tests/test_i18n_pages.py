@@ -29,6 +29,7 @@ ALLOWED = {
     "forecourt", "utc", "csv", "json", "api", "e-mail", "email", "url", "inn", "vin", "http", "https",
     "peugeot", "novák", "jan", "html", "htmx", "bearer", "x-api-key", "authorization", "openapi",
     "first", "edition",  # a trim of the catalogue's car ("GT First Edition"): a product name
+    "hybrid",  # in the name of the catalogue's engine ("Hybrid 225 e-EAT8"): a product name
     "won",  # the Korean currency, in CLDR's Czech name ("jihokorejský won")
 }
 ALLOWED_CS = {"lead", "leady", "leadu", "leadem", "dealer", "dealera", "model", "status", "web", "test",

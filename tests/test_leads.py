@@ -384,15 +384,25 @@ async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, clien
     r = await act(manager, lead_id, "watch", "new", model="peugeot 408", fuel="Hybrid", max_price="4 000 000")
     assert r.status_code == 303
     assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
+    # the real stock: a storekeeper adds the car to the catalogue and receives it into a warehouse
+    keeper = await client_as(dealer, "storekeeper")
+    assert (await keeper.post("/orders/warehouses", data={"name": "Main"})).status_code == 303
+    warehouse = (await keeper.get("/orders/warehouses")).text.split('data-warehouse="')[1].split('"')[0]
+
+    async def arrives(sku: str, **car: str) -> None:
+        r = await keeper.post("/orders/", data={"kind": "vehicle", "sku": sku, "name": car["model"], "active": "1",
+                                                "base_price": car.pop("price"), **car})
+        assert r.status_code == 303, r.text[:500]
+        r = await keeper.post(r.headers["location"] + "/stock", data={"warehouse_id": warehouse, "quantity": "1"})
+        assert r.status_code == 303
+
     # a car that does not fit the filter changes nothing
-    for car in ({"model": "Peugeot 408", "fuel": "Diesel", "price": "3500000"},
-                {"model": "Peugeot 408", "fuel": "hybrid", "price": "4190000"},
-                {"model": "Peugeot 2008", "fuel": "hybrid", "price": "3000000"}):
-        assert (await manager.post("/orders/arrived", data=car)).status_code == 200
+    for i, car in enumerate(({"model": "Peugeot 408", "fuel": "diesel", "price": "3500000"},
+                             {"model": "Peugeot 408", "fuel": "hybrid", "price": "4190000"},
+                             {"model": "Peugeot 2008", "fuel": "hybrid", "price": "3000000"})):
+        await arrives(f"CAR-{i}", **car)
         assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
-    r = await manager.post("/orders/arrived", data={"model": "PEUGEOT 408", "trim": "GT", "fuel": "hybrid",
-                                                    "colour": "Obsession Blue", "price": "3990000"})
-    assert r.status_code == 200
+    await arrives("CAR-GT", model="PEUGEOT 408", trim="GT", fuel="hybrid", colour="Obsession Blue", price="3990000")
     assert (await Lead.scoped(dealer.id).get(lead_id)).status == "new"
     assert "A car for Jan Novák is in stock: PEUGEOT 408 GT Obsession Blue" in (await manager.get("/")).text
 

@@ -17,6 +17,7 @@ from forecourt import (
     hookimpl,
     now,
     render_fragment,
+    system_context,
     update_entity,
 )
 from forecourt import gettext as _
@@ -168,9 +169,11 @@ def _matches(lead: dict, vehicle: dict) -> bool:
 async def orders_stock_changed(ctx, vehicle):
     """A stock module has a new vehicle: watched leads it fits come back to New and their assignee is told.
 
-    The hookspec belongs to the stock module (the orders plugin later, a test plugin now); leads only
-    listens, so it works without any stock module.
+    The hookspec belongs to the stock module (the orders plugin); leads only listens, so it works
+    without any stock module. Whoever changed the stock (a storekeeper, an import) need not hold
+    leads' permissions: bringing the lead back is leads' own work, done in a system context.
     """
+    ctx = system_context(ctx.dealer_id, ctx.modules, ctx.dealer_name)
     watched = await Lead.scoped(ctx.dealer_id).select().where(Lead.status == "watching")
     for lead in watched:
         if not _matches(lead, vehicle):

@@ -1,0 +1,40 @@
+"""The orders plugin's face to the core: routes, permissions, entities, menu, demo data."""
+
+from __future__ import annotations
+
+from forecourt import NavItem, Permission, hookimpl
+from forecourt import lazy_gettext as _l
+from plugins.orders import card, demo, views, warehouses
+from plugins.orders.entity import ENTITIES
+
+
+@hookimpl
+def register_routes():
+    # the warehouses' fixed paths before the card's "/{product_id:int}"
+    return [*warehouses.ROUTES, *views.ROUTES, *card.ROUTES]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("orders.view", _l("See the catalogue and the stock"), ("manager", "storekeeper", "dealer_admin")),
+        Permission("orders.edit_catalogue", _l("Edit the catalogue, the warehouses and the stock"),
+                   ("storekeeper", "dealer_admin")),
+    ]
+
+
+@hookimpl
+def register_entities():
+    return ENTITIES
+
+
+@hookimpl
+def nav_items(ctx):
+    if not ctx.can("orders.view"):
+        return []
+    return [NavItem(label=_l("Catalogue"), href="/orders/", order=40)]
+
+
+@hookimpl
+async def demo_data(dealer, users, ctx):
+    await demo.seed(dealer, users, ctx)

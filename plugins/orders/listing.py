@@ -1,0 +1,51 @@
+"""The catalogue list's query: filters, sorts (keyset pages) and one page at any size.
+
+A page never counts the table: keyset pagination on (sort column, id), and the
+search is an index range (:mod:`plugins.orders.search`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecourt import Keyset
+from plugins.orders.search import term_condition
+from plugins.orders.tables import Product, Stock
+
+PAGE_SIZE = 50
+
+SORTS = {"name": Keyset(Product.name_key), "sku": Keyset(Product.sku_key),
+         "newest": Keyset(Product.created_at, descending=True)}
+
+
+async def search(dealer_id: int, *, q: str = "", kind: str = "", inactive: bool = False, sort: str = "name",
+                 after: str = "", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
+    """One page of the dealer's products and the token of the next page ("" at the end)."""
+    keyset = SORTS.get(sort, SORTS["name"])
+    query = Product.scoped(dealer_id).select()
+    if not inactive:
+        query = query.where(Product.active == True)  # noqa: E712
+    if kind:
+        query = query.where(Product.kind == kind)
+    if q.strip():
+        query = query.where(term_condition(q.strip()))
+    if (after_condition := keyset.where(after, Product.id)) is not None:
+        query = query.where(after_condition)
+    rows = await keyset.order(query, Product.id).limit(limit + 1)
+    shown, token = keyset.page(rows, limit)
+    available = await available_by_product(dealer_id, [r["id"] for r in shown])
+    for row in shown:
+        row["available"] = available.get(row["id"], 0)
+    return shown, token
+
+
+async def available_by_product(dealer_id: int, ids: list[int]) -> dict[int, int]:
+    """Available quantity (on hand - reserved, over every warehouse) of each of the products."""
+    if not ids:
+        return {}
+    rows = await Stock.scoped(dealer_id).select(Stock.product_id, Stock.on_hand, Stock.reserved).where(
+        Stock.product_id.is_in(ids))
+    total: dict[int, int] = {}
+    for row in rows:
+        total[row["product_id"]] = total.get(row["product_id"], 0) + row["on_hand"] - row["reserved"]
+    return total
