@@ -33,6 +33,9 @@ _VALUES = {**{str(d): d for d in range(10)}, **{c: i + 1 for i, c in enumerate("
            **{c: i + 1 for i, c in enumerate("JKLMN")}, "P": 7, "R": 9, **{c: i + 2 for i, c in enumerate("STUVWXYZ")}}
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+#: where a VIN's 9th character must be its check digit: North America (1-5) and China (L); ISO 3779 leaves
+#: it free elsewhere, and many European makers use it for something else
+_CHECKED_REGIONS = tuple("12345L")
 
 
 def vin_check_digit(vin: str) -> str:
@@ -45,11 +48,12 @@ def vin_problem(vin: str) -> str | None:
     """Why ``vin`` (upper-case, no spaces) is not a valid VIN, or None.
 
     python-stdnum (the pinned 2.2) has no VIN module, so the check is here: 17
-    characters of digits and letters other than I, O and Q, and the check digit.
+    characters of digits and letters other than I, O and Q, and the check digit
+    where the maker's region requires one (a European VIN without it is real).
     """
     if not _VIN_RE.match(vin):
         return _("A VIN has 17 letters and digits (no I, O or Q).")
-    if vin[8] != vin_check_digit(vin):
+    if vin.startswith(_CHECKED_REGIONS) and vin[8] != vin_check_digit(vin):
         return _("This VIN's check digit (the 9th character) does not fit: check it for typos.")
     return None
 
