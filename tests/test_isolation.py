@@ -64,11 +64,11 @@ async def seed(dealer, client_as, anon, mark: str) -> None:
         "surname": mark, "first_name": "Eva", "phone": phone, "model": "Peugeot 208", "external_id": mark})
     assert r.status_code in (200, 201), r.text[:300]
     keeper = await client_as(dealer, "storekeeper")
-    assert (await keeper.post("/orders/warehouses", data={"name": f"store {mark}"})).status_code == 303
-    warehouse = (await keeper.get("/orders/warehouses")).text.split('data-warehouse="')[1].split('"')[0]
-    product = _id(await keeper.post("/orders/", data={"kind": "vehicle", "sku": f"SKU-{mark}", "name": f"car {mark}",
-                                                       "model": f"model {mark}", "active": "1"}))
-    r = await keeper.post(f"/orders/{product}/stock", data={"warehouse_id": warehouse, "quantity": "2"})
+    assert (await keeper.post("/orders/catalogue/warehouses", data={"name": f"store {mark}"})).status_code == 303
+    warehouse = (await keeper.get("/orders/catalogue/warehouses")).text.split('data-warehouse="')[1].split('"')[0]
+    product = _id(await keeper.post("/orders/catalogue/", data={
+        "kind": "vehicle", "sku": f"SKU-{mark}", "name": f"car {mark}", "model": f"model {mark}", "active": "1"}))
+    r = await keeper.post(f"/orders/catalogue/{product}/stock", data={"warehouse_id": warehouse, "quantity": "2"})
     assert r.status_code == 303, r.text[:300]
     from fc_extra.tables import Mark
 

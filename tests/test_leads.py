@@ -386,12 +386,12 @@ async def test_watched_lead_comes_back_on_matching_stock_only(make_dealer, clien
     assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"
     # the real stock: a storekeeper adds the car to the catalogue and receives it into a warehouse
     keeper = await client_as(dealer, "storekeeper")
-    assert (await keeper.post("/orders/warehouses", data={"name": "Main"})).status_code == 303
-    warehouse = (await keeper.get("/orders/warehouses")).text.split('data-warehouse="')[1].split('"')[0]
+    assert (await keeper.post("/orders/catalogue/warehouses", data={"name": "Main"})).status_code == 303
+    warehouse = (await keeper.get("/orders/catalogue/warehouses")).text.split('data-warehouse="')[1].split('"')[0]
 
     async def arrives(sku: str, **car: str) -> None:
-        r = await keeper.post("/orders/", data={"kind": "vehicle", "sku": sku, "name": car["model"], "active": "1",
-                                                "base_price": car.pop("price"), **car})
+        r = await keeper.post("/orders/catalogue/", data={"kind": "vehicle", "sku": sku, "name": car["model"],
+                                                          "active": "1", "base_price": car.pop("price"), **car})
         assert r.status_code == 303, r.text[:500]
         r = await keeper.post(r.headers["location"] + "/stock", data={"warehouse_id": warehouse, "quantity": "1"})
         assert r.status_code == 303

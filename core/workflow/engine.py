@@ -3,9 +3,10 @@
 :func:`apply` is one operation: current state checked against the state the
 form was shown (a stale form loses, nothing written), guard and inputs
 checked (translated messages listing what is missing), timestamps stamped
-once, the entity updated, a history row written (notes become editable
-comments shown with it), the ``validate_transition`` veto hooks run,
-committed; then ``on_status_change`` and the transition's own notification
+once, the entity updated, the transition's own ``effect`` awaited, a
+history row written (notes become editable comments shown with it), the
+``validate_transition`` veto hooks run, committed; then
+``on_status_changed`` and the transition's own notification
 hook fire, isolated.
 """
 
@@ -115,6 +116,8 @@ async def apply(
         )
         if not changed:  # moved by a concurrent writer between our read and write
             raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+        if transition.effect is not None:
+            await transition.effect(ctx, row, inputs)
         notes = {inp.name: await comments.add_note(ctx, machine.entity, entity_id, inputs[inp.name],
                                                    f"{machine.key}.{transition.key}", moment)
                  for inp in transition.inputs if inp.kind == "note" and inputs.get(inp.name)}

@@ -20,7 +20,7 @@ can all depend on it without a circle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,8 @@ class Input:
 
 #: ``guard(ctx, row) -> None`` when allowed, else the message saying why not
 Guard = Callable[[Context, Mapping[str, Any]], Any]
+#: ``await effect(ctx, row, inputs)``: more writes of the same operation (``row`` as read before the change)
+Effect = Callable[[Context, Mapping[str, Any], Mapping[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,13 @@ class Transition:
     ``"leads_contract_signed"``, a hookspec the plugin owns), called with the
     same arguments as ``on_status_changed``. ``permission`` limits who may
     apply it. ``style`` is ``"primary"``, ``"default"`` or ``"danger"``.
+    ``effect`` is awaited inside the transition's transaction, after the
+    row's state and stamps are written and before the history row: the
+    writes that must happen with this change or not at all (the orders
+    plugin reserves stock on "Confirmed"). It gets the row as it was read
+    before the change and the cleaned inputs; raising :class:`Veto` or
+    :class:`Conflict` there rolls the whole transition back and shows the
+    message.
     """
 
     key: str
@@ -94,6 +103,7 @@ class Transition:
     notify: str | None = None
     permission: str | None = None
     style: str = "default"
+    effect: Effect | None = None
 
 
 @dataclass(frozen=True)

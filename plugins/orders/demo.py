@@ -5,7 +5,7 @@ from __future__ import annotations
 from forecourt import gettext as _
 from forecourt import in_language
 from plugins.orders import services
-from plugins.orders.fields import vin_check_digit
+from plugins.orders.catalogue.fields import vin_check_digit
 from plugins.orders.tables import Product
 
 #: (sku, name, model, trim, fuel, colour, year, price CZK, VIN without its check digit)

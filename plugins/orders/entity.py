@@ -8,15 +8,26 @@ whose stock row is written in the same transaction.
 
 from forecourt import Entity
 from forecourt import lazy_gettext as _l
-from plugins.orders.tables import Product, Warehouse
+from plugins.orders.tables import Inquiry, Order, Payment, Product, Warehouse
 
 PRODUCT = "orders.product"
 WAREHOUSE = "orders.warehouse"
+ORDER = "orders.order"
+PAYMENT = "orders.payment"
+INQUIRY = "orders.inquiry"
 
 ENTITIES = [
-    Entity(key=PRODUCT, table=Product, label=_l("Product"), url="/orders/{id}",
+    Entity(key=PRODUCT, table=Product, label=_l("Product"), url="/orders/catalogue/{id}",
            search=("sku", "name", "vin", "model"), view_permission="orders.view",
            edit_permission="orders.edit_catalogue"),
-    Entity(key=WAREHOUSE, table=Warehouse, label=_l("Warehouse"), url="/orders/warehouses#warehouse-{id}",
+    Entity(key=WAREHOUSE, table=Warehouse, label=_l("Warehouse"), url="/orders/catalogue/warehouses#warehouse-{id}",
            search=("name",), view_permission="orders.view", edit_permission="orders.edit_catalogue"),
+    Entity(key=ORDER, table=Order, label=_l("Order"), url="/orders/{id}",
+           search=("number", "contact_name", "contact_phone", "waybill"), view_permission="orders.sell",
+           edit_permission="orders.sell"),
+    Entity(key=PAYMENT, table=Payment, label=_l("Payment"), url="/orders/payments/{id}",
+           view_permission="orders.sell", edit_permission="orders.sell"),
+    Entity(key=INQUIRY, table=Inquiry, label=_l("Inquiry"), url="/orders/inquiries/{id}",
+           search=("number", "phone", "contact_name"), view_permission="orders.sell",
+           edit_permission="orders.sell"),
 ]

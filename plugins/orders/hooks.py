@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from forecourt import NavItem, Permission, hookimpl
 from forecourt import lazy_gettext as _l
-from plugins.orders import card, demo, views, warehouses
+from plugins.orders import demo
+from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *views.ROUTES, *card.ROUTES]
+    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES]
 
 
 @hookimpl
@@ -20,6 +22,8 @@ def register_permissions():
         Permission("orders.view", _l("See the catalogue and the stock"), ("manager", "storekeeper", "dealer_admin")),
         Permission("orders.edit_catalogue", _l("Edit the catalogue, the warehouses and the stock"),
                    ("storekeeper", "dealer_admin")),
+        Permission("orders.sell", _l("Work with inquiries, orders and payments"), ("manager", "dealer_admin")),
+        Permission("orders.approve", _l("Approve orders waiting for review"), ("dealer_admin",)),
     ]
 
 
@@ -29,10 +33,15 @@ def register_entities():
 
 
 @hookimpl
+def register_status_machines():
+    return [ORDER_MACHINE, PAYMENT_MACHINE, INQUIRY_MACHINE]
+
+
+@hookimpl
 def nav_items(ctx):
     if not ctx.can("orders.view"):
         return []
-    return [NavItem(label=_l("Catalogue"), href="/orders/", order=40)]
+    return [NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40)]
 
 
 @hookimpl

@@ -26,10 +26,10 @@ from forecourt import (
     update_entity,
 )
 from forecourt import gettext as _
-from plugins.orders import search
+from plugins.orders.catalogue.fields import TRACKED, clean_product, clean_warehouse
 from plugins.orders.entity import PRODUCT as PRODUCT  # part of this public service API
 from plugins.orders.entity import WAREHOUSE as WAREHOUSE
-from plugins.orders.fields import TRACKED, clean_product, clean_warehouse
+from plugins.orders.search import products as search
 from plugins.orders.tables import Product, Stock, Warehouse
 
 _WHERE = "WHERE dealer_id = {} AND product_id = {} AND warehouse_id = {}"

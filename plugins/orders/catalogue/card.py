@@ -11,7 +11,8 @@ from litestar.response import Redirect
 
 from forecourt import Conflict, ValidationFailed, Veto, flash, page, read_id, requires, timeline_panel
 from forecourt import gettext as _
-from plugins.orders import fields, services
+from plugins.orders import services
+from plugins.orders.catalogue import fields
 
 
 async def _card(request: Request, product_id: int, values: dict[str, str] | None = None,
@@ -20,7 +21,7 @@ async def _card(request: Request, product_id: int, values: dict[str, str] | None
     row = await services.get(ctx.dealer_id, product_id)
     if row is None:
         raise NotFoundException()
-    return await page(request, "orders/card.html", {
+    return await page(request, "orders/catalogue/card.html", {
         "p": row, "fields": fields, "stock": await services.stock(ctx.dealer_id, product_id),
         "values": values or {"mode": "receive"}, "errors": errors or {},
         "timeline": await timeline_panel(request, services.PRODUCT, product_id),
@@ -28,12 +29,12 @@ async def _card(request: Request, product_id: int, values: dict[str, str] | None
     }, status_code=status)
 
 
-@get("/{product_id:int}", guards=[requires("orders.view")])
+@get("/catalogue/{product_id:int}", guards=[requires("orders.view")])
 async def show_product(request: Request, product_id: FromPath[int]) -> Response:
     return await _card(request, product_id)
 
 
-@post("/{product_id:int}/stock", guards=[requires("orders.edit_catalogue")])
+@post("/catalogue/{product_id:int}/stock", guards=[requires("orders.edit_catalogue")])
 async def adjust_stock(request: Request, product_id: FromPath[int]) -> Response:
     """Receive n units into a warehouse, or set its counted quantity on hand (a stocktake)."""
     ctx = request.state.ctx
@@ -58,7 +59,7 @@ async def adjust_stock(request: Request, product_id: FromPath[int]) -> Response:
         return await _card(request, product_id, data, {"quantity": exc.message}, exc.status_code)
     except LookupError as exc:  # deleted meanwhile
         raise NotFoundException() from exc
-    return flash(Redirect(f"/orders/{product_id}", status_code=303), _("Stock saved."))
+    return flash(Redirect(f"/orders/catalogue/{product_id}", status_code=303), _("Stock saved."))
 
 
 ROUTES = [show_product, adjust_stock]

@@ -13,17 +13,17 @@ from plugins.orders import services
 async def _list(request: Request, values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                 status: int = 200) -> Response:
     ctx = request.state.ctx
-    return await page(request, "orders/warehouses.html", {
+    return await page(request, "orders/catalogue/warehouses.html", {
         "warehouses": await services.warehouses(ctx.dealer_id), "values": values or {}, "errors": errors or {},
         "can_edit": ctx.can("orders.edit_catalogue")}, status_code=status)
 
 
-@get("/warehouses", guards=[requires("orders.view")])
+@get("/catalogue/warehouses", guards=[requires("orders.view")])
 async def list_warehouses(request: Request) -> Response:
     return await _list(request)
 
 
-@post("/warehouses", guards=[requires("orders.edit_catalogue")])
+@post("/catalogue/warehouses", guards=[requires("orders.edit_catalogue")])
 async def create_warehouse(request: Request) -> Response:
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
@@ -32,7 +32,7 @@ async def create_warehouse(request: Request) -> Response:
         return await _list(request, data, exc.errors, 422)
     except Veto as exc:
         return await _list(request, data, {exc.field or "name": exc.message}, 422)
-    return flash(Redirect("/orders/warehouses", status_code=303), _("Warehouse saved."))
+    return flash(Redirect("/orders/catalogue/warehouses", status_code=303), _("Warehouse saved."))
 
 
 ROUTES = [list_warehouses, create_warehouse]

@@ -12,7 +12,9 @@ from litestar.response import Redirect
 
 from forecourt import ValidationFailed, Veto, flash, page, requires, search_text
 from forecourt import gettext as _
-from plugins.orders import fields, listing, services
+from plugins.orders import services
+from plugins.orders.catalogue import fields
+from plugins.orders.listing import products as listing
 
 FILTERS = ("q", "kind", "sort", "inactive")
 
@@ -25,19 +27,19 @@ def _url_with(f: dict[str, str]):
     """``url_with(after=…)`` in the template: this page's filters with some changed (empty ones dropped)."""
 
     def build(**changes: str) -> str:
-        return "/orders/?" + urlencode({k: v for k, v in {**f, **changes}.items() if v})
+        return "/orders/catalogue/?" + urlencode({k: v for k, v in {**f, **changes}.items() if v})
 
     return build
 
 
-@get("/", guards=[requires("orders.view")])
+@get("/catalogue/", guards=[requires("orders.view")])
 async def list_products(request: Request) -> Response:
     ctx = request.state.ctx
     f = _filters(request)
     after = search_text(request.query_params.get("after", ""), 300)
     rows, token = await listing.search(ctx.dealer_id, q=f["q"], kind=f["kind"] if f["kind"] in fields.KINDS else "",
                                        inactive=f["inactive"] == "1", sort=f["sort"] or "name", after=after)
-    return await page(request, "orders/list.html", {
+    return await page(request, "orders/catalogue/list.html", {
         "f": f, "rows": rows, "next_after": token, "after": after, "fields": fields, "url_with": _url_with(f),
         "can_edit": ctx.can("orders.edit_catalogue"),
     })
@@ -45,7 +47,7 @@ async def list_products(request: Request) -> Response:
 
 async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], product: Any = None,
                 status: int = 200) -> Response:
-    return await page(request, "orders/form.html", {
+    return await page(request, "orders/catalogue/form.html", {
         "values": values, "errors": errors, "product": product, "fields": fields}, status_code=status)
 
 
@@ -53,13 +55,13 @@ def _data(form: Any) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-@get("/new", guards=[requires("orders.edit_catalogue")])
+@get("/catalogue/new", guards=[requires("orders.edit_catalogue")])
 async def new_product(request: Request) -> Response:
     kind = request.query_params.get("kind", "vehicle")
     return await _form(request, {"kind": kind if kind in fields.KINDS else "vehicle", "active": "1"}, {})
 
 
-@post("/", guards=[requires("orders.edit_catalogue")])
+@post("/catalogue/", guards=[requires("orders.edit_catalogue")])
 async def create_product(request: Request) -> Response:
     data = _data(await request.form())
     try:
@@ -68,10 +70,11 @@ async def create_product(request: Request) -> Response:
         return await _form(request, data, exc.errors, status=422)
     except Veto as exc:
         return await _form(request, data, {exc.field or "name": exc.message}, status=422)
-    return flash(Redirect(f"/orders/{row.id}", status_code=303), _("Product %(sku)s saved.") % {"sku": row.sku})
+    return flash(Redirect(f"/orders/catalogue/{row.id}", status_code=303),
+                 _("Product %(sku)s saved.") % {"sku": row.sku})
 
 
-@get("/{product_id:int}/edit", guards=[requires("orders.edit_catalogue")])
+@get("/catalogue/{product_id:int}/edit", guards=[requires("orders.edit_catalogue")])
 async def edit_product(request: Request, product_id: FromPath[int]) -> Response:
     row = await services.get(request.state.ctx.dealer_id, product_id)
     if row is None:
@@ -79,7 +82,7 @@ async def edit_product(request: Request, product_id: FromPath[int]) -> Response:
     return await _form(request, fields.form_values(row), {}, product=row)
 
 
-@post("/{product_id:int}/edit", guards=[requires("orders.edit_catalogue")])
+@post("/catalogue/{product_id:int}/edit", guards=[requires("orders.edit_catalogue")])
 async def update_product(request: Request, product_id: FromPath[int]) -> Response:
     row = await services.get(request.state.ctx.dealer_id, product_id)
     if row is None:
@@ -91,7 +94,7 @@ async def update_product(request: Request, product_id: FromPath[int]) -> Respons
         return await _form(request, data, exc.errors, product=row, status=422)
     except Veto as exc:
         return await _form(request, data, {exc.field or "name": exc.message}, product=row, status=422)
-    return flash(Redirect(f"/orders/{product_id}", status_code=303), _("Product saved."))
+    return flash(Redirect(f"/orders/catalogue/{product_id}", status_code=303), _("Product saved."))
 
 
 ROUTES = [list_products, new_product, create_product, edit_product, update_product]

@@ -1,7 +1,7 @@
 """The catalogue list's query: filters, sorts (keyset pages) and one page at any size.
 
 A page never counts the table: keyset pagination on (sort column, id), and the
-search is an index range (:mod:`plugins.orders.search`).
+search is an index range (:mod:`plugins.orders.search.products`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from forecourt import Keyset
-from plugins.orders.search import term_condition
+from plugins.orders.search.products import term_condition
 from plugins.orders.tables import Product, Stock
 
 PAGE_SIZE = 50
