@@ -149,5 +149,7 @@ INQUIRY_MACHINE = Machine(
         *(Transition(key, label, ("new",), key, style="danger" if key == "prank" else "default")
           for key, label, _colour in INQUIRY_OUTCOMES),
         Transition("reopen", _l("Back to new"), REOPENABLE, "new"),
+        # applied by the order form when an order is made from the inquiry, in the order's transaction
+        Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", style="primary"),
     ),
 )
