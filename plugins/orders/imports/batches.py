@@ -1,0 +1,149 @@
+"""An uploaded file kept between preview and confirmation, and the confirmation: all rows or none.
+
+The parsed rows wait in ``orders_import`` (dealer-scoped, the uploader's,
+behind a random token, for :data:`LIFETIME`). The confirmation checks every
+row again against the catalogue as it is then; any refusal writes nothing.
+Then, in one transaction: the upload is claimed (``used_at`` set by one
+``UPDATE … WHERE used_at IS NULL RETURNING``: a second confirmation, even a
+concurrent one, finds it used and imports nothing), missing warehouses are
+created, each product is created or updated through the catalogue services
+(so the core's entity service, its vetoes and the history see every one) and
+its stock set with the atomic ``set_on_hand`` (never below reserved). A
+refusal of any of them (a veto, a SKU taken meanwhile, a reservation made
+meanwhile) rolls everything back, the claim included. ``orders_stock_changed``
+for the vehicles that became available fires only after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from forecourt import Conflict, Context, ValidationFailed, Veto, fold, now, transaction
+from forecourt import gettext as _
+from plugins.orders import services
+from plugins.orders.imports.checking import Plan, Row, check
+from plugins.orders.imports.reading import Parsed
+from plugins.orders.tables import CatalogueImport
+
+LIFETIME = dt.timedelta(hours=2)  #: how long an upload waits for its confirmation
+
+
+class RowRefused(Exception):
+    """A row the confirmation could not write: everything was rolled back."""
+
+    def __init__(self, line: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+class PlanRefused(Exception):
+    """The rows, checked again at confirmation, have errors: nothing was written."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__("import rows have errors")
+        self.plan = plan
+
+
+@dataclass
+class Done:
+    """What a confirmed import wrote."""
+
+    created: int
+    updated: int
+    unchanged: int
+    stock: int
+    warehouses: int
+
+
+async def store(ctx: Context, filename: str, parsed: Parsed) -> str:
+    """Keep the parsed file for the user's confirmation; its token. The dealer's expired uploads go."""
+    moment = now()
+    await CatalogueImport.scoped(ctx.dealer_id).delete().where(CatalogueImport.expires_at < moment)
+    token = secrets.token_urlsafe(24)
+    await CatalogueImport.scoped(ctx.dealer_id).insert(
+        token=token, user_id=ctx.user_id or 0, filename=filename[:200], rows=json.dumps(parsed.as_json()),
+        created_at=moment, expires_at=moment + LIFETIME)
+    return token
+
+
+async def load(ctx: Context, token: str) -> dict[str, Any] | None:
+    """The user's upload under ``token`` (used or not; expired ones are gone), or None."""
+    if not token or len(token) > 64:
+        return None
+    row = await CatalogueImport.scoped(ctx.dealer_id).select().where(
+        (CatalogueImport.token == token) & (CatalogueImport.user_id == (ctx.user_id or 0))
+        & (CatalogueImport.expires_at > now())).first()
+    if row is None:
+        return None
+    try:
+        row["parsed"] = json.loads(row["rows"])
+        _ = row["parsed"]["columns"], row["parsed"]["rows"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    return row
+
+
+async def preview(ctx: Context, batch: dict[str, Any]) -> Plan:
+    return await check(ctx.dealer_id, batch["parsed"])
+
+
+def _column_of(errors: dict[str, str]) -> tuple[str, str]:
+    column, message = next(iter(errors.items()))
+    return {"warehouse_id": "warehouse", "name": "name"}.get(column, column), message
+
+
+async def confirm(ctx: Context, batch: dict[str, Any]) -> Done:
+    """Import the upload, all rows or none (see the module doc).
+
+    Raises :class:`PlanRefused` (rows refused on the fresh check), :class:`RowRefused` (a write
+    refused: rolled back), ``Conflict`` (already imported).
+    """
+    if batch["used_at"] is not None:
+        raise Conflict(_("This file has already been imported."))
+    plan = await check(ctx.dealer_id, batch["parsed"])
+    if plan.errors:
+        raise PlanRefused(plan)
+    created_warehouses: dict[str, int] = {}
+    async with services.stock_notifications_held(), transaction():
+        claimed = await CatalogueImport.scoped(ctx.dealer_id).update({CatalogueImport.used_at: now()}).where(
+            (CatalogueImport.id == batch["id"]) & CatalogueImport.used_at.is_null()
+            & (CatalogueImport.expires_at > now())).returning(CatalogueImport.id)
+        if not claimed:
+            raise Conflict(_("This file has already been imported."))
+        for name in plan.new_warehouses:
+            created_warehouses[fold(name)] = (await _write(
+                plan, None, services.create_warehouse, ctx, {"name": name, "address": ""})).id
+        for row in plan.rows:
+            await _import_row(ctx, plan, row, created_warehouses)
+    return Done(created=plan.count("new"), updated=plan.count("updated"), unchanged=plan.count("unchanged"),
+                stock=plan.stock_changes, warehouses=len(created_warehouses))
+
+
+async def _write(plan: Plan, row: Row | None, call: Any, *args: Any) -> Any:
+    """One service call of the import; its refusal becomes :class:`RowRefused` (the transaction rolls back)."""
+    line = row.line if row else 0
+    try:
+        return await call(*args)
+    except ValidationFailed as exc:
+        column, message = _column_of(exc.errors or {"sku": exc.message})
+        raise RowRefused(line, plan.columns.get(column, column), message) from exc
+    except (Veto, Conflict) as exc:
+        column = getattr(exc, "field", None) or "sku"
+        raise RowRefused(line, plan.columns.get(column, column), exc.message) from exc
+
+
+async def _import_row(ctx: Context, plan: Plan, row: Row, created: dict[str, int]) -> None:
+    product_id = row.product_id
+    if row.action == "new":
+        product_id = (await _write(plan, row, services.create_product, ctx, row.raw)).id
+    elif row.action == "updated":
+        await _write(plan, row, services.update_product, ctx, product_id, row.raw)
+    if row.quantity is None or product_id is None:
+        return
+    warehouse_id = row.warehouse_id if row.warehouse_id is not None else created[row.warehouse_key]
+    if row.stock_changes:
+        await _write(plan, row, services.set_on_hand, ctx, product_id, warehouse_id, row.quantity)
