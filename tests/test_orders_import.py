@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
@@ -196,6 +197,13 @@ async def test_bad_files_are_refused_with_a_reason(make_dealer, client_as):
         ((HEAD + "\n" + "X,y,part,1,,,,,,,,,,,,\n" * 5002).encode(), "more than 5000 rows"),
         (b"sku,name\n" + b"x" * (5 * 1024 * 1024), "larger than 5 MB"),
     ]
+    good = xlsx([["sku", "name"], ["A", "B"]])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, b"<worksheet><sheetData><row><c" if "worksheets/" in item.filename else data)
+    cases.append((broken.getvalue(), "cannot be read"))
     for content, expected in cases:
         r = await upload(keeper, content)
         assert 400 <= r.status_code < 500 and expected in r.text, (expected, r.status_code, r.text[-1500:])
@@ -216,21 +224,31 @@ async def test_a_late_failure_imports_nothing(make_dealer, client_as, monkeypatc
 
     Over HTTP the confirmation checks again and refuses before writing (422). The race the check cannot see
     (a reservation between the check and the writes) is made here by checking before the reservation: the
-    import then writes 31 rows, the last one's stock is refused, and everything is rolled back.
+    import then writes 32 rows, the last one's stock is refused, and everything is rolled back.
     """
     import json
 
     from forecourt import system_context
+    from plugins.leads.tables import Lead
     from plugins.orders import services
     from plugins.orders.imports import batches, checking
 
-    dealer, keeper = await keeper_of(make_dealer, client_as)
+    dealer, keeper = await keeper_of(make_dealer, client_as, ("orders", "leads"))
+    manager = await client_as(dealer, "manager")
+    lead = await manager.post("/leads/", data={
+        "surname": "Novák", "first_name": "Jan", "phone": "+420 601 234 567", "model": "Peugeot 408",
+        "source": "phone", "request_type": "pre_order", "confirm_duplicate": "1"})
+    lead_id = int(lead.headers["location"].rsplit("/", 1)[1])
+    assert (await manager.post(f"/workflow/leads.lead/{lead_id}/watch",
+                               data={"_state": "new", "model": "Peugeot 408"})).status_code == 303
     token = token_of(await upload(keeper, "sku,name,kind,warehouse,quantity\nLAST,Last,part,Main,5\n"))
     assert (await keeper.post(f"/orders/catalogue/import/{token}/confirm")).status_code == 303
     last = (await Product.scoped(dealer.id).select().where(Product.sku == "LAST").first())["id"]
     main = (await Warehouse.scoped(dealer.id).select().first())["id"]
-    rows = "\n".join(["sku,name,kind,warehouse,quantity", *[f"P-{i},Part {i},part,Main,{i}" for i in range(30)],
-                      "NEWSTORE,In a new store,part,Second,2", "LAST,Last,part,Main,1"]) + "\n"
+    rows = "\n".join(["sku,name,kind,warehouse,quantity,model",
+                      *[f"P-{i},Part {i},part,Main,{i}" for i in range(30)],
+                      "NEWSTORE,In a new store,part,Second,2", "CARX,Peugeot 408 GT,vehicle,Main,1,Peugeot 408",
+                      "LAST,Last,part,Main,1"]) + "\n"
     token = token_of(await upload(keeper, rows))
     assert "Rows with errors: 0" in (await keeper.get(f"/orders/catalogue/import/{token}")).text
     batch = await CatalogueImport.scoped(dealer.id).select().where(CatalogueImport.token == token).first()
@@ -247,14 +265,15 @@ async def test_a_late_failure_imports_nothing(make_dealer, client_as, monkeypatc
     try:
         await batches.confirm(ctx, batch)
     except batches.RowRefused as exc:
-        assert exc.line == 33 and exc.column == "quantity" and "reserved" in exc.message
+        assert exc.line == 34 and exc.column == "quantity" and "reserved" in exc.message
     else:
         raise AssertionError("the import should have been refused")
     assert await snapshot(dealer.id) == before
+    assert (await Lead.scoped(dealer.id).get(lead_id)).status == "watching"  # no arrival announced
     monkeypatch.undo()
     # over HTTP: checked again at confirmation, refused with the row's error, nothing written
     r = await keeper.post(f"/orders/catalogue/import/{token}/confirm")
-    assert r.status_code == 422 and "nothing was imported" in r.text and 'data-error-row="33"' in r.text
+    assert r.status_code == 422 and "nothing was imported" in r.text and 'data-error-row="34"' in r.text
     assert await snapshot(dealer.id) == before
     assert (await CatalogueImport.scoped(dealer.id).select().where(CatalogueImport.token == token).first()
             )["used_at"] is None

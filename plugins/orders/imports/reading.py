@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,6 +30,7 @@ MAX_BYTES = 5 * 1024 * 1024  #: the largest file accepted
 MAX_ROWS = 5000  #: the most data rows in one file
 MAX_CELL = 1000  #: longer cells are cut here (the form's own limits refuse them with a message later)
 _DELIMITERS = (",", ";", "\t", "|")
+_MAX_COLUMNS = len(COLUMNS) * 3  #: columns of a sheet read (a header further right is not looked for)
 
 
 class FileRefused(Exception):
@@ -142,11 +142,11 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise FileRefused(_("The file is empty."))
-        return [[_cell(v)[:MAX_CELL] for v in row[:len(COLUMNS) * 3]]
-                for row in _limited(sheet.iter_rows(values_only=True))]
+        return [[_cell(v)[:MAX_CELL] for v in row]
+                for row in _limited(sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS))]
     except FileRefused:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+    except Exception as exc:  # a damaged sheet: XML ParseError (a SyntaxError), BadZipFile, KeyError, ValueError…
         raise FileRefused(_("The workbook cannot be read (it is damaged or not an XLSX file): save it again "
                             "as .xlsx or .csv.")) from exc
     finally:
