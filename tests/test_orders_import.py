@@ -292,6 +292,23 @@ async def test_a_confirmation_sent_twice_at_once_imports_once(make_dealer, clien
     assert sum(s["on_hand"] for s in await Stock.scoped(dealer.id).select()) == sum(range(1, 11))
 
 
+async def test_an_expired_upload_is_refused_with_a_reason(make_dealer, client_as):
+    import datetime as dt
+
+    from forecourt import now
+
+    dealer, keeper = await keeper_of(make_dealer, client_as)
+    token = token_of(await upload(keeper, GOOD))
+    await CatalogueImport.update({CatalogueImport.expires_at: now() - dt.timedelta(minutes=1)}).where(
+        CatalogueImport.token == token)
+    for r in (await keeper.get(f"/orders/catalogue/import/{token}"),
+              await keeper.post(f"/orders/catalogue/import/{token}/confirm")):
+        assert r.status_code == 410 and "This upload has expired" in r.text, r.text[-1500:]
+    assert await Product.scoped(dealer.id).count() == 0
+    token_of(await upload(keeper, GOOD))  # a new upload clears the dealer's expired ones
+    assert not await CatalogueImport.exists().where(CatalogueImport.token == token)
+
+
 async def test_another_dealer_cannot_see_or_confirm_an_upload(make_dealer, client_as):
     a, keeper = await keeper_of(make_dealer, client_as)
     b, other = await keeper_of(make_dealer, client_as)

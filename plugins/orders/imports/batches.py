@@ -32,6 +32,11 @@ from plugins.orders.tables import CatalogueImport
 LIFETIME = dt.timedelta(hours=2)  #: how long an upload waits for its confirmation
 
 
+def expired_message() -> str:
+    return _("This upload has expired (an upload waits %(hours)s hours for its confirmation): upload the file "
+             "again.") % {"hours": int(LIFETIME.total_seconds() // 3600)}
+
+
 class RowRefused(Exception):
     """A row the confirmation could not write: everything was rolled back."""
 
@@ -71,14 +76,14 @@ async def store(ctx: Context, filename: str, parsed: Parsed) -> str:
 
 
 async def load(ctx: Context, token: str) -> dict[str, Any] | None:
-    """The user's upload under ``token`` (used or not; expired ones are gone), or None."""
+    """The user's upload under ``token`` (used or not, expired or not: ``row["expired"]``), or None."""
     if not token or len(token) > 64:
         return None
     row = await CatalogueImport.scoped(ctx.dealer_id).select().where(
-        (CatalogueImport.token == token) & (CatalogueImport.user_id == (ctx.user_id or 0))
-        & (CatalogueImport.expires_at > now())).first()
+        (CatalogueImport.token == token) & (CatalogueImport.user_id == (ctx.user_id or 0))).first()
     if row is None:
         return None
+    row["expired"] = row["expires_at"] <= now()
     try:
         row["parsed"] = json.loads(row["rows"])
         _ = row["parsed"]["columns"], row["parsed"]["rows"]
@@ -112,15 +117,25 @@ async def confirm(ctx: Context, batch: dict[str, Any]) -> Done:
         claimed = await CatalogueImport.scoped(ctx.dealer_id).update({CatalogueImport.used_at: now()}).where(
             (CatalogueImport.id == batch["id"]) & CatalogueImport.used_at.is_null()
             & (CatalogueImport.expires_at > now())).returning(CatalogueImport.id)
-        if not claimed:
-            raise Conflict(_("This file has already been imported."))
+        if not claimed:  # confirmed meanwhile (a second click), or it has just expired
+            current = await CatalogueImport.scoped(ctx.dealer_id).select(CatalogueImport.used_at).where(
+                CatalogueImport.id == batch["id"]).first()
+            raise Conflict(_("This file has already been imported.") if current and current["used_at"]
+                           else expired_message())
         for name in plan.new_warehouses:
             created_warehouses[fold(name)] = (await _write(
                 plan, None, services.create_warehouse, ctx, {"name": name, "address": ""})).id
-        for row in plan.rows:
+        for row in sorted(plan.rows, key=_write_order):
             await _import_row(ctx, plan, row, created_warehouses)
     return Done(created=plan.count("new"), updated=plan.count("updated"), unchanged=plan.count("unchanged"),
                 stock=plan.stock_changes, warehouses=len(created_warehouses))
+
+
+def _write_order(row: Row) -> tuple[int, int, str]:
+    """Existing products by id, then new ones by SKU: two imports lock shared rows in one order (no deadlock)."""
+    if row.product_id is not None:
+        return (0, row.product_id, "")
+    return (1, 0, fold(row.values.get("sku", "")))
 
 
 async def _write(plan: Plan, row: Row | None, call: Any, *args: Any) -> Any:

@@ -85,11 +85,21 @@ async def template_xlsx(request: Request) -> Response:
                     headers={"content-disposition": 'attachment; filename="catalogue-import.xlsx"'})
 
 
+class _Expired(Exception):
+    """The upload waited longer than :data:`batches.LIFETIME`."""
+
+
 async def _batch(request: Request, token: str) -> dict[str, Any]:
     batch = await batches.load(request.state.ctx, token)
     if batch is None:
         raise NotFoundException()
+    if batch["expired"] and batch["used_at"] is None:
+        raise _Expired()
     return batch
+
+
+async def _expired(request: Request) -> Response:
+    return await _upload_page(request, batches.expired_message(), 410)
 
 
 async def _preview(request: Request, batch: dict[str, Any], plan: Any, failure: str = "",
@@ -101,14 +111,20 @@ async def _preview(request: Request, batch: dict[str, Any], plan: Any, failure: 
 
 @get("/catalogue/import/{token:str}", guards=EDIT)
 async def show_preview(request: Request, token: FromPath[str]) -> Response:
-    batch = await _batch(request, token)
+    try:
+        batch = await _batch(request, token)
+    except _Expired:
+        return await _expired(request)
     return await _preview(request, batch, await batches.preview(request.state.ctx, batch))
 
 
 @post("/catalogue/import/{token:str}/confirm", guards=EDIT)
 async def confirm(request: Request, token: FromPath[str]) -> Response:
     ctx = request.state.ctx
-    batch = await _batch(request, token)
+    try:
+        batch = await _batch(request, token)
+    except _Expired:
+        return await _expired(request)
     try:
         done = await batches.confirm(ctx, batch)
     except batches.PlanRefused as exc:
