@@ -25,7 +25,7 @@ from typing import Any
 from forecourt import Conflict, Context, ValidationFailed, Veto, fold, now, transaction
 from forecourt import gettext as _
 from plugins.orders import services
-from plugins.orders.imports.checking import Plan, Row, check
+from plugins.orders.imports.checking import Plan, Row, check, row_label
 from plugins.orders.imports.reading import Parsed
 from plugins.orders.tables import CatalogueImport
 
@@ -96,11 +96,6 @@ async def preview(ctx: Context, batch: dict[str, Any]) -> Plan:
     return await check(ctx.dealer_id, batch["parsed"])
 
 
-def _column_of(errors: dict[str, str]) -> tuple[str, str]:
-    column, message = next(iter(errors.items()))
-    return {"warehouse_id": "warehouse", "name": "name"}.get(column, column), message
-
-
 async def confirm(ctx: Context, batch: dict[str, Any]) -> Done:
     """Import the upload, all rows or none (see the module doc).
 
@@ -123,8 +118,9 @@ async def confirm(ctx: Context, batch: dict[str, Any]) -> Done:
             raise Conflict(_("This file has already been imported.") if current and current["used_at"]
                            else expired_message())
         for name in plan.new_warehouses:
+            first = next(r for r in plan.rows if r.warehouse_key == fold(name))
             created_warehouses[fold(name)] = (await _write(
-                plan, None, services.create_warehouse, ctx, {"name": name, "address": ""})).id
+                plan, first, "warehouse", services.create_warehouse, ctx, {"name": name, "address": ""})).id
         for row in sorted(plan.rows, key=_write_order):
             await _import_row(ctx, plan, row, created_warehouses)
     return Done(created=plan.count("new"), updated=plan.count("updated"), unchanged=plan.count("unchanged"),
@@ -138,27 +134,29 @@ def _write_order(row: Row) -> tuple[int, int, str]:
     return (1, 0, fold(row.values.get("sku", "")))
 
 
-async def _write(plan: Plan, row: Row | None, call: Any, *args: Any) -> Any:
-    """One service call of the import; its refusal becomes :class:`RowRefused` (the transaction rolls back)."""
-    line = row.line if row else 0
+async def _write(plan: Plan, row: Row, column: str, call: Any, *args: Any) -> Any:
+    """One service call of the import for ``row``; a refusal becomes :class:`RowRefused` (all is rolled back).
+
+    ``column`` is where the refusal is shown unless it names a field of its own.
+    """
     try:
         return await call(*args)
     except ValidationFailed as exc:
-        column, message = _column_of(exc.errors or {"sku": exc.message})
-        raise RowRefused(line, plan.columns.get(column, column), message) from exc
+        field, message = next(iter(exc.errors.items())) if exc.errors else (column, exc.message)
+        field = field if field in plan.columns or column == "sku" else column
     except (Veto, Conflict) as exc:
-        column = getattr(exc, "field", None) or "sku"
-        raise RowRefused(line, plan.columns.get(column, column), exc.message) from exc
+        field, message = getattr(exc, "field", None) or column, exc.message
+    raise RowRefused(row.line, plan.columns.get(field) or row_label(field), message)
 
 
 async def _import_row(ctx: Context, plan: Plan, row: Row, created: dict[str, int]) -> None:
     product_id = row.product_id
     if row.action == "new":
-        product_id = (await _write(plan, row, services.create_product, ctx, row.raw)).id
+        product_id = (await _write(plan, row, "sku", services.create_product, ctx, row.raw)).id
     elif row.action == "updated":
-        await _write(plan, row, services.update_product, ctx, product_id, row.raw)
+        await _write(plan, row, "sku", services.update_product, ctx, product_id, row.raw)
     if row.quantity is None or product_id is None:
         return
     warehouse_id = row.warehouse_id if row.warehouse_id is not None else created[row.warehouse_key]
     if row.stock_changes:
-        await _write(plan, row, services.set_on_hand, ctx, product_id, warehouse_id, row.quantity)
+        await _write(plan, row, "quantity", services.set_on_hand, ctx, product_id, warehouse_id, row.quantity)
