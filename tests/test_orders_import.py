@@ -211,7 +211,9 @@ async def test_bad_files_are_refused_with_a_reason(make_dealer, client_as):
     assert r.status_code == 400 and "Choose a CSV or XLSX file" in r.text
     r = await keeper.post("/orders/catalogue/import", files={"file": ("a.csv", b"x" * (6 * 1024 * 1024))})
     assert r.status_code == 413
-    assert (await keeper.get("/orders/catalogue/import/nope")).status_code == 404
+    for token in ("nope", "%00" * 20, "a" * 65, "x%20y" * 8):
+        assert (await keeper.get(f"/orders/catalogue/import/{token}")).status_code == 404
+        assert (await keeper.post(f"/orders/catalogue/import/{token}/confirm")).status_code == 404
     assert await CatalogueImport.scoped(dealer.id).count() == 0
     manager = await client_as(dealer, "manager")
     assert (await manager.get("/orders/catalogue/import")).status_code == 403

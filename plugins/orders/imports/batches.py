@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from plugins.orders.imports.checking import Plan, Row, check, row_label
 from plugins.orders.imports.reading import Parsed
 from plugins.orders.tables import CatalogueImport
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 LIFETIME = dt.timedelta(hours=2)  #: how long an upload waits for its confirmation
 
 
@@ -77,7 +79,7 @@ async def store(ctx: Context, filename: str, parsed: Parsed) -> str:
 
 async def load(ctx: Context, token: str) -> dict[str, Any] | None:
     """The user's upload under ``token`` (used or not, expired or not: ``row["expired"]``), or None."""
-    if not token or len(token) > 64:
+    if not _TOKEN.fullmatch(token or ""):  # what token_urlsafe gives; nothing else reaches the database
         return None
     row = await CatalogueImport.scoped(ctx.dealer_id).select().where(
         (CatalogueImport.token == token) & (CatalogueImport.user_id == (ctx.user_id or 0))).first()
