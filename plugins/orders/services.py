@@ -7,17 +7,14 @@ same transaction by one atomic statement: ``UPDATE … WHERE <the result stays
 valid> RETURNING``. Never read-then-write: of twenty concurrent reservations
 for five units exactly five succeed, and available (on hand - reserved)
 never goes below zero. When a vehicle's available quantity goes from 0 to
-more, ``orders_stock_changed`` fires after the commit; a caller that wraps
-several stock changes in one transaction of its own (the catalogue import)
-holds those calls until its transaction has committed with
-:func:`stock_notifications_held`.
+more, ``orders_stock_changed`` fires after the commit — of the caller's
+transaction when the change is made inside one (the catalogue import, an
+order's status): the core delivers notifications after the outermost commit,
+and never after a rollback.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-from contextvars import ContextVar
 from typing import Any
 
 from forecourt import (
@@ -39,7 +36,6 @@ from plugins.orders.search import products as search
 from plugins.orders.tables import Product, Stock, Warehouse
 
 _WHERE = "WHERE dealer_id = {} AND product_id = {} AND warehouse_id = {}"
-_HELD: ContextVar[list[tuple[Context, dict[str, Any]]] | None] = ContextVar("orders_stock_held", default=None)
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -169,29 +165,8 @@ async def _change(ctx: Context, product_id: int, warehouse_id: int, step: Any) -
     if row is None:
         raise LookupError(product_id)
     if row.kind == "vehicle" and change["before"] <= 0 < change["after"]:
-        if (held := _HELD.get()) is not None:
-            held.append((ctx, _vehicle(row)))
-        else:
-            await call_hook("orders_stock_changed", ctx=ctx, vehicle=_vehicle(row))
+        await call_hook("orders_stock_changed", ctx=ctx, vehicle=_vehicle(row))
     return row
-
-
-@contextlib.asynccontextmanager
-async def stock_notifications_held() -> AsyncIterator[None]:
-    """Inside the block, arrivals are remembered, not announced; they fire when the block ends without error.
-
-    For several stock changes in one outer transaction (``async with stock_notifications_held():
-    async with transaction(): ...``): the services' own transactions then join the outer one, so
-    ``orders_stock_changed`` must wait for its commit, and must not fire at all when it rolls back.
-    """
-    held: list[tuple[Context, dict[str, Any]]] = []
-    token = _HELD.set(held)
-    try:
-        yield
-    finally:
-        _HELD.reset(token)
-    for ctx, vehicle in held:
-        await call_hook("orders_stock_changed", ctx=ctx, vehicle=vehicle)
 
 
 async def _warehouse_name(ctx: Context, warehouse_id: int) -> str:

@@ -110,7 +110,7 @@ async def confirm(ctx: Context, batch: dict[str, Any]) -> Done:
     if plan.errors:
         raise PlanRefused(plan)
     created_warehouses: dict[str, int] = {}
-    async with services.stock_notifications_held(), transaction():
+    async with transaction():
         claimed = await CatalogueImport.scoped(ctx.dealer_id).update({CatalogueImport.used_at: now()}).where(
             (CatalogueImport.id == batch["id"]) & CatalogueImport.used_at.is_null()
             & (CatalogueImport.expires_at > now())).returning(CatalogueImport.id)
