@@ -319,3 +319,23 @@ async def test_orders_figures_for_reports(make_dealer):
         "orders.status.delivered", "orders.source.quicklink"])}
     assert labels == {"orders.status.delivered": "Orders: Delivered",
                       "orders.source.quicklink": "Orders from: Quick link"}
+
+
+async def test_a_broad_search_term_pages_along_the_date_index(make_dealer, forecourt_registry, monkeypatch):
+    from plugins.orders.listing import orders as listing
+
+    dealer, other = await make_dealer(modules=["orders"]), await make_dealer(modules=["orders"])
+    ids = {await add_order(dealer.id, n, contact_name="Petr Novák", status="new" if n % 2 else "confirmed")
+           for n in range(1, 24)}
+    await add_order(other.id, 1, contact_name="Petr Novák")
+    for narrow in (5, 1000):  # more hits than NARROW: the ordered query; fewer: the term's indexes
+        monkeypatch.setattr(listing, "NARROW", narrow)
+        seen, after = [], ""
+        while True:
+            rows, after = await listing.search(dealer.id, listing.Filters(q="novák"), after=after, limit=4)
+            seen += [row["id"] for row in rows]
+            if not after:
+                break
+        assert len(seen) == len(ids) and set(seen) == ids
+        rows, _ = await listing.search(dealer.id, listing.Filters(q="novák", statuses=("confirmed",)), limit=50)
+        assert len(rows) == 11 and all(row["status"] == "confirmed" for row in rows)

@@ -80,7 +80,7 @@ async def search(dealer_id: int, filters: Filters, *, after: str = "",
     """One page of the dealer's orders, newest first (or :data:`SORTS`), and the next page's token ("" at the end).
 
     Guaranteed: only ``dealer_id``'s orders; across the pages every matching
-    order comes exactly once; at most two queries, whatever the page holds.
+    order comes exactly once; one query (two for a broad search term), whatever the page holds.
     """
     if not isinstance(dealer_id, int) or dealer_id <= 0:
         raise ValueError("a dealer id is required")
@@ -91,20 +91,20 @@ async def search(dealer_id: int, filters: Filters, *, after: str = "",
         params.extend(after_sql[1])
     if filters.q.strip():
         term, term_params = term_sql(filters.q)
-        # The term's own indexes first, with no ORDER BY to tempt the planner onto the date index: a narrow
-        # term (at most NARROW orders) is sorted here and one page of rows read by id; a broad one is read
-        # along the date index like the plain list, where a page of it is found within a few rows.
-        keys = await Order.raw(f"SELECT id, created_at FROM orders_order WHERE dealer_id = {{}} AND {term}"
-                               + "".join(f" AND {w}" for w in where) + " LIMIT {}",
-                               dealer_id, *term_params, *params, NARROW + 1)
-        if len(keys) <= NARROW:
-            keys.sort(key=lambda r: (r["created_at"], r["id"]), reverse=keyset.descending)
-            ids = [k["id"] for k in keys[:limit + 1]]
-            if not ids:
-                return [], ""
-            rows = await Order.raw(_SELECT + "id IN (" + ", ".join(["{}"] * len(ids)) + ")", dealer_id, *ids)
-            order = {order_id: n for n, order_id in enumerate(ids)}
-            rows.sort(key=lambda r: order[r["id"]])
+        conditions = " AND ".join([term, *where])
+        # The term's own indexes first, with no ORDER BY to tempt the planner onto the date index: at most
+        # NARROW + 1 hits, counted (a window over them) and sorted inside the database, and one page of them
+        # joined back — one query. A broad term (more than NARROW hits) is read along the date index like
+        # the plain list instead, where a page of it is found within a few rows.
+        direction = "DESC" if keyset.descending else "ASC"
+        rows = await Order.raw(
+            "SELECT " + ", ".join(f"o.{c}" for c in LIST_COLUMNS) + ", h.hits FROM ("
+            f"SELECT id, created_at, COUNT(*) OVER () AS hits FROM ("
+            f"SELECT id, created_at FROM orders_order WHERE dealer_id = {{}} AND {conditions} LIMIT {{}}) AS found "
+            f"ORDER BY created_at {direction}, id {direction} LIMIT {{}}) AS h "
+            f"JOIN orders_order o ON o.id = h.id ORDER BY h.created_at {direction}, h.id {direction}",
+            dealer_id, *term_params, *params, NARROW + 1, limit + 1)
+        if not rows or rows[0]["hits"] <= NARROW:
             return keyset.page(rows, limit)
         where.insert(0, term)
         params[0:0] = term_params
