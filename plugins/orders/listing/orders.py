@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forecourt import Keyset, day_start
-from plugins.orders.search.orders import term_sql
+from plugins.orders.search.orders import term_branches, term_sql
 from plugins.orders.tables import Order
 
 PAGE_SIZE = 50
@@ -90,22 +90,28 @@ async def search(dealer_id: int, filters: Filters, *, after: str = "",
         where.append(after_sql[0])
         params.extend(after_sql[1])
     if filters.q.strip():
-        term, term_params = term_sql(filters.q)
-        conditions = " AND ".join([term, *where])
-        # The term's own indexes first, with no ORDER BY to tempt the planner onto the date index: at most
-        # NARROW + 1 hits, counted (a window over them) and sorted inside the database, and one page of them
-        # joined back — one query. A broad term (more than NARROW hits) is read along the date index like
-        # the plain list instead, where a page of it is found within a few rows.
+        branches = term_branches(filters.q)
+        if not branches:
+            return [], ""
+        # Each branch of the term through its own index, united, with no ORDER BY to tempt the planner onto
+        # the date index: at most NARROW + 1 hits, counted (a window over them) and sorted inside the
+        # database, and one page of them joined back — one query. A broad term (more than NARROW hits) is
+        # read along the date index like the plain list instead, where a page of it is found within a few
+        # rows.
         direction = "DESC" if keyset.descending else "ASC"
+        rest = "".join(f" AND {w}" for w in where)
+        union = " UNION ".join(f"SELECT id, created_at FROM orders_order WHERE dealer_id = {{}} AND {sql}{rest}"
+                               for sql, _ in branches)
+        union_params = [v for _, values in branches for v in (dealer_id, *values, *params)]
         rows = await Order.raw(
             "SELECT " + ", ".join(f"o.{c}" for c in LIST_COLUMNS) + ", h.hits FROM ("
-            f"SELECT id, created_at, COUNT(*) OVER () AS hits FROM ("
-            f"SELECT id, created_at FROM orders_order WHERE dealer_id = {{}} AND {conditions} LIMIT {{}}) AS found "
-            f"ORDER BY created_at {direction}, id {direction} LIMIT {{}}) AS h "
+            f"SELECT id, created_at, COUNT(*) OVER () AS hits FROM (SELECT id, created_at FROM ({union}) AS u "
+            f"LIMIT {{}}) AS found ORDER BY created_at {direction}, id {direction} LIMIT {{}}) AS h "
             f"JOIN orders_order o ON o.id = h.id ORDER BY h.created_at {direction}, h.id {direction}",
-            dealer_id, *term_params, *params, NARROW + 1, limit + 1)
+            *union_params, NARROW + 1, limit + 1)
         if not rows or rows[0]["hits"] <= NARROW:
             return keyset.page(rows, limit)
+        term, term_params = term_sql(filters.q)
         where.insert(0, term)
         params[0:0] = term_params
     sql = _SELECT + (" AND ".join(where) or "TRUE") + f" ORDER BY {keyset.order_sql()} LIMIT {{}}"

@@ -9,7 +9,7 @@ spaces). Every write of an order's contact or waybill must store
 ``keys(...)`` with it (the sales services do).
 
 A search term is then one or a few index ranges on ``(dealer_id, key)``
-(:func:`term_sql`), chosen by what was typed, so a search costs the same at
+(:func:`term_branches`), chosen by what was typed, so a search costs the same at
 a million orders:
 
 * ``#123`` — the order number, exactly;
@@ -57,8 +57,12 @@ def _any(parts: list[tuple[str, tuple[Any, ...]]]) -> tuple[str, tuple[Any, ...]
     return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", tuple(v for _, params in parts for v in params)
 
 
-def term_sql(q: str) -> tuple[str, tuple[Any, ...]]:
-    """The list's condition for the term ``q`` as hand-written SQL (``{}`` placeholders, bound values)."""
+def term_branches(q: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """What the term ``q`` matches, one index range a branch (hand-written SQL, ``{}`` placeholders); [] none.
+
+    A row matches if it matches any branch. The list reads each branch through its own index and unites
+    them (SQLite would otherwise scan the dealer's rows for an ``OR`` of ranges on different columns).
+    """
     q = q.strip()
     parts: list[tuple[str, tuple[Any, ...]]] = []
     if typed_as_number(q):
@@ -66,19 +70,25 @@ def term_sql(q: str) -> tuple[str, tuple[Any, ...]]:
         if numbers and numbers == q.lstrip("#").strip() and len(numbers) <= NUMBER_DIGITS:
             parts.append(("number = {}", (int(numbers),)))
         if q.startswith("#"):
-            return _any(parts)
+            return parts
         if (phone := phone_search(q)) is not None:
-            parts.append(phone.sql("phone_rev"))
+            parts.append(prefix_sql("phone_rev", phone.ending))
+            parts += [("phone_rev = {}", (rev,)) for rev in phone.whole]
         if key := waybill_key(q):
             parts.append(prefix_sql("waybill_key", key))
-        return _any(parts)
+        return parts
     key = fold(q)
     if not key:
-        return _any(parts)
+        return parts
     parts.append(prefix_sql("name_key", key))
     parts.append(prefix_sql("name_key2", key))
     if "@" in q or "." in q:
         parts.append(prefix_sql("email_key", q.lower()))
     if bill := waybill_key(q):
         parts.append(prefix_sql("waybill_key", bill))
-    return _any(parts)
+    return parts
+
+
+def term_sql(q: str) -> tuple[str, tuple[Any, ...]]:
+    """The same as one condition: the branches joined with ``OR`` (``FALSE`` when nothing can match)."""
+    return _any(term_branches(q))
