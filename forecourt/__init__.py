@@ -5,6 +5,12 @@
 
 from core import __version__ as core_version
 from core.accounts import dealer_names, dealer_users, dealers_with_module
+from core.apikeys import KeyCheck
+from core.apikeys import bearer as api_key_of
+from core.apikeys import check as check_api_key
+from core.apikeys import listed as api_keys
+from core.apikeys import make as make_api_key
+from core.apikeys import revoke as revoke_api_key
 from core.context import Context, system_context
 from core.db import engine_kind, transaction
 from core.entities import Entity
@@ -60,6 +66,8 @@ from core.workflow.engine import apply as apply_transition
 from core.workflow.history import append as append_history
 from core.workflow.history import change as history_change
 from core.workflow.machine import Input, Machine, State, Transition
+from core.workflow.merging import Moved
+from core.workflow.merging import move as move_history
 from core.workflow.timeline import TimelineEntry
 
 __all__ = [
@@ -76,12 +84,14 @@ __all__ = [
     "HookScope",
     "Input",
     "Job",
+    "KeyCheck",
     "Keyset",
     "Language",
     "Machine",
     "Manifest",
     "Message",
     "Metric",
+    "Moved",
     "MetricValue",
     "NavItem",
     "Period",
@@ -95,9 +105,12 @@ __all__ = [
     "Transition",
     "ValidationFailed",
     "Veto",
+    "api_key_of",
+    "api_keys",
     "append_history",
     "apply_transition",
     "call_hook",
+    "check_api_key",
     "compute_metrics",
     "core_version",
     "create_entity",
@@ -125,7 +138,9 @@ __all__ = [
     "in_language",
     "lazy_gettext",
     "lazy_pgettext",
+    "make_api_key",
     "negotiate_language",
+    "move_history",
     "ngettext",
     "now",
     "page",
@@ -141,6 +156,7 @@ __all__ = [
     "read_text",
     "render_fragment",
     "requires",
+    "revoke_api_key",
     "search_text",
     "sign_proof",
     "sql_migration",
