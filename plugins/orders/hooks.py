@@ -7,13 +7,17 @@ from forecourt import lazy_gettext as _l
 from plugins.orders import demo
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.inquiries import pages as inquiry_pages
+from plugins.orders.inquiries import telephony
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES]
+    from plugins.orders import api
+
+    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *inquiry_pages.ROUTES, *telephony.ROUTES, *api.ROUTES]
 
 
 @hookimpl
@@ -24,6 +28,7 @@ def register_permissions():
                    ("storekeeper", "dealer_admin")),
         Permission("orders.sell", _l("Work with inquiries, orders and payments"), ("manager", "dealer_admin")),
         Permission("orders.approve", _l("Approve orders waiting for review"), ("dealer_admin",)),
+        Permission("orders.telephony", _l("Manage the telephony's keys"), ("dealer_admin",)),
     ]
 
 
@@ -39,9 +44,12 @@ def register_status_machines():
 
 @hookimpl
 def nav_items(ctx):
-    if not ctx.can("orders.view"):
-        return []
-    return [NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40)]
+    items = []
+    if ctx.can("orders.view"):
+        items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
+    if ctx.can("orders.sell"):
+        items.append(NavItem(label=_l("Inquiries"), href="/orders/inquiries/", order=36))
+    return items
 
 
 @hookimpl

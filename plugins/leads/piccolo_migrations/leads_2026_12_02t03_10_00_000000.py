@@ -5,7 +5,9 @@ name, dates and limit, so a sender's key goes on working unchanged and the
 leads it brought (leads_intake_lead.key_id) keep pointing at it. A key
 already copied (same hash) is left alone, so running the copy again does
 nothing. On PostgreSQL the id sequence of core_api_key then starts after
-the copied ids. leads_intake_key itself is kept (no data is dropped) but no
+the copied ids. core_api_key is new and empty when this runs (the core's
+migration that makes it runs first, in the same ``forecourt migrate``), so
+no id is taken. leads_intake_key itself is kept (no data is dropped) but no
 longer read or written.
 """
 
