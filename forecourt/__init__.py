@@ -67,6 +67,7 @@ from core.workflow.history import append as append_history
 from core.workflow.history import change as history_change
 from core.workflow.machine import Input, Machine, State, Transition
 from core.workflow.merging import Moved
+from core.workflow.merging import count as history_count
 from core.workflow.merging import move as move_history
 from core.workflow.timeline import TimelineEntry
 
@@ -131,6 +132,7 @@ __all__ = [
     "from_local",
     "gettext",
     "history_change",
+    "history_count",
     "hook_implemented",
     "hook_owner_enabled",
     "hookimpl",

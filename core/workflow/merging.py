@@ -31,6 +31,15 @@ class Moved:
     comments: int
 
 
+async def count(dealer_id: int, entity: str, entity_id: int) -> Moved:
+    """What :func:`move` would re-file for ``entity`` ``entity_id`` now (a merge's preview)."""
+    history_rows = await Scoped(History, dealer_id).count().where(
+        (History.entity == entity) & (History.entity_id == entity_id))
+    comment_rows = await Scoped(Comment, dealer_id).count().where(
+        (Comment.entity == entity) & (Comment.entity_id == entity_id))
+    return Moved(history_rows, comment_rows)
+
+
 async def move(ctx: Context, entity: str, from_id: int, to_id: int) -> Moved:
     """Re-file every history row and comment of ``entity`` ``from_id`` under ``to_id`` (``ctx``'s dealer only).
 

@@ -34,6 +34,7 @@ from forecourt import (
     append_history,
     apply_transition,
     engine_kind,
+    history_count,
     move_history,
     now,
     read_id,
@@ -81,20 +82,15 @@ async def preview(ctx: Context, duplicate: Mapping[str, Any], raw_number: Any) -
 
     ``error`` says why it cannot be done (then nothing else is filled in).
     """
-    from core.tables import Comment, History  # counting only: the rows move through move_history
-
     number = read_number(raw_number)
     main = await _main(ctx.dealer_id, number, lock=False) if number is not None else None
     why_not = refusal(duplicate, main, number)
     if why_not:
         return {"error": why_not, "number": raw_number if isinstance(raw_number, str) else ""}
     calls = await Call.scoped(ctx.dealer_id).count().where(Call.inquiry_id == duplicate["id"])
-    history = await History.count().where((History.dealer_id == ctx.dealer_id) & (History.entity == INQUIRY)
-                                          & (History.entity_id == duplicate["id"]))
-    comments = await Comment.count().where((Comment.dealer_id == ctx.dealer_id) & (Comment.entity == INQUIRY)
-                                           & (Comment.entity_id == duplicate["id"]))
-    return {"error": "", "number": str(number), "main": main, "calls": calls, "history": history,
-            "comments": comments}
+    moving = await history_count(ctx.dealer_id, INQUIRY, duplicate["id"])
+    return {"error": "", "number": str(number), "main": main, "calls": calls, "history": moving.history,
+            "comments": moving.comments}
 
 
 async def into_main(ctx: Context, row: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
