@@ -1,6 +1,6 @@
 """The telephony webhook: ``POST /orders/api/calls`` — the dealer's telephony reports an incoming call.
 
-The dealer's administrator makes a key under Orders → Telephony
+The dealer's administrator makes a key under Inquiries → Telephony keys
 (:mod:`plugins.orders.inquiries.telephony`, the core's API keys with the
 purpose ``orders.telephony``); the telephony posts each call as JSON with
 ``Authorization: Bearer <key>``. The key says whose dealer it is. The call

@@ -22,7 +22,7 @@ KINDS: dict[str, tuple[int, Any, Any]] = {
         "The body is not well-formed UTF-8 JSON, or not one JSON object; `line` and `column` say where reading "
         "stopped.")),
     "unauthorized": (401, _l("A valid telephony key is required"), _l(
-        "Send the key the dealer made under Orders → Telephony as “Authorization: Bearer <key>” (or "
+        "Send the key the dealer made under Inquiries → Telephony keys as “Authorization: Bearer <key>” (or "
         "“X-Api-Key: <key>”). A revoked key is refused like a wrong one.")),
     "orders-off": (403, _l("The Orders module is switched off for this dealer"), _l(
         "The dealer does not take calls into Forecourt at the moment; nothing was stored.")),

@@ -43,6 +43,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from forecourt import lazy_pgettext
 from plugins.orders.entity import INQUIRY
 from plugins.orders.tables import Call, Inquiry, Order
 
@@ -105,7 +106,7 @@ async def read_form(ctx: Context, raw: dict[str, Any], language: str) -> dict[st
     """
     form = FieldReader(raw)
     phone_typed = form.text("phone", _l("Phone"), 40)
-    name = form.text("name", _l("Name"), Inquiry.contact_name)
+    name = form.text("name", lazy_pgettext("person", "Name"), Inquiry.contact_name)
     note = form.text("note", _l("Note"), 4000, multiline=True)
     values: dict[str, Any] = {"contact_name": name, "note": note, "phone": "", "phone_rev": ""}
     if phone_typed:
