@@ -36,6 +36,7 @@ from forecourt import (
     engine_kind,
     hook_implemented,
     hook_owner_enabled,
+    lazy_pgettext,
     now,
     parse_phone,
     read_id,
@@ -43,7 +44,6 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from forecourt import lazy_pgettext
 from plugins.orders.entity import INQUIRY
 from plugins.orders.tables import Call, Inquiry, Order
 
