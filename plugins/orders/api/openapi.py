@@ -85,7 +85,8 @@ def document(base_url: str) -> dict[str, Any]:
         "info": {"title": "Forecourt telephony webhook", "version": "1.0.0",
                  "description": "A dealer's telephony reports each incoming call; Forecourt records it in an "
                                 "inquiry and recognises repeat callers by their number. The dealer's administrator "
-                                "makes a key per telephony under Inquiries → Telephony keys. See docs/guide-orders.md."},
+                                "makes a key per telephony under Inquiries → Telephony keys. "
+                                "See docs/guide-orders.md."},
         "servers": [{"url": base_url or "/"}],
         "security": [{"bearerKey": []}, {"headerKey": []}],
         "paths": {"/orders/api/calls": {"post": {
