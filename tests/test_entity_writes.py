@@ -147,6 +147,8 @@ async def inquiry_paths(ctx: Context) -> None:
 
     row = await services.create(ctx, {"phone": "+420 601 555 111", "name": "Jan"}, "cs")
     expect(INQUIRY, row.id, "create")
+    await services.update(ctx, row.id, {"phone": "+420 601 555 111", "name": "Jan Novák"}, "cs")
+    expect(INQUIRY, row.id, "update")
     taken = await services.take_call(ctx, {"phone": "+420 602 555 222", "phone_rev": "222555206024", "line": "1",
                                            "called_at": now(), "external_id": ""})
     expect(INQUIRY, taken.inquiry_id, "create")

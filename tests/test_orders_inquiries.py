@@ -99,6 +99,23 @@ async def test_a_call_makes_an_inquiry_and_a_repeat_caller_is_recognised_in_any_
     assert (await manager.get(f"/orders/inquiries/{r.json()['inquiry']['id']}")).status_code == 404
 
 
+async def test_calls_at_the_same_moment_from_one_number_make_one_inquiry(make_dealer, client_as, pbx):
+    dealer = await russian(make_dealer, modules=("orders",))
+    key = await make_key(await client_as(dealer, "dealer_admin"))
+    auth = {"authorization": f"Bearer {key}"}
+    answers = await asyncio.gather(*(pbx.post("/orders/api/calls", json=call(
+        ("+7 916 123-45-67", "89161234567", "8 (916) 123 45 67")[i % 3], call_id=f"c-{i}"), headers=auth)
+        for i in range(8)))
+    assert all(r.status_code == 201 for r in answers), [r.text for r in answers]
+    assert len({r.json()["inquiry"]["id"] for r in answers}) == 1
+    assert sum(r.json()["inquiry"]["created"] for r in answers) == 1
+    assert await Inquiry.scoped(dealer.id).count() == 1 and await Call.scoped(dealer.id).count() == 8
+    retries = await asyncio.gather(*(pbx.post("/orders/api/calls", json=call(call_id="c-retry"), headers=auth)
+                                     for _ in range(6)))  # the PBX sends one call six times at once
+    assert sorted(r.status_code for r in retries) == [200] * 5 + [201]
+    assert len({r.json()["call"] for r in retries}) == 1 and await Call.scoped(dealer.id).count() == 9
+
+
 async def test_a_closed_inquiry_is_not_reopened_by_a_new_call(make_dealer, client_as, pbx):
     dealer = await russian(make_dealer, modules=("orders",))
     key = await make_key(await client_as(dealer, "dealer_admin"))
@@ -264,6 +281,30 @@ async def test_inquiries_by_hand_the_list_and_its_filters(make_dealer, client_as
     assert len(rest) == 1 and end == ""
     assert {r["id"] for r in first + rest} == set(ids)
     assert "Inquiries" in (await manager.get("/")).text  # the menu item
+
+    found = await manager.get("/orders/inquiries/?q=555 101")  # the end of a phone, any formatting
+    assert f'data-inquiry="{ids[1]}"' in found.text and f'data-inquiry="{ids[0]}"' not in found.text
+    found = await manager.get("/orders/inquiries/?q=%2B420601555102")
+    assert f'data-inquiry="{ids[2]}"' in found.text and found.text.count("data-inquiry=") == 1
+    found = await manager.get("/orders/inquiries/?q=%234")
+    assert f'data-inquiry="{ids[3]}"' in found.text and found.text.count("data-inquiry=") == 1
+    assert "data-inquiry=" not in (await manager.get("/orders/inquiries/?q=Caller")).text
+
+    # editing: the manager and the phone change, the history says so; a refused edit keeps the input
+    edit = await manager.get(f"/orders/inquiries/{ids[3]}/edit")
+    assert edit.status_code == 200 and "Walk-in" in edit.text
+    r = await manager.post(f"/orders/inquiries/{ids[3]}/edit", data={"name": "Walk-in", "phone": "x1"})
+    assert r.status_code == 422 and "valid phone number" in r.text and 'value="x1"' in r.text
+    r = await manager.post(f"/orders/inquiries/{ids[3]}/edit", data={
+        "name": "Walk-in Novák", "phone": "+420 607 555 777", "manager_id": str(dealer.users["manager"].id)})
+    assert r.status_code == 303
+    row = await Inquiry.scoped(dealer.id).get(ids[3])
+    assert row.contact_name == "Walk-in Novák" and row.phone_rev == "777555706024" and row.manager_id
+    assert "Walk-in → Walk-in Novák" in (await manager.get(f"/orders/inquiries/{ids[3]}")).text
+    other = await make_dealer(modules=["orders"])
+    stranger = await client_as(other, "manager")
+    assert (await stranger.get(f"/orders/inquiries/{ids[3]}/edit")).status_code == 404
+    assert (await stranger.post(f"/orders/inquiries/{ids[3]}/edit", data={"name": "x"})).status_code == 404
 
 
 async def _inquiry_with_history(manager, dealer, phone: str, calls: int = 2) -> int:

@@ -36,7 +36,7 @@ from plugins.orders.listing import inquiries as listing
 from plugins.orders.machines import INQUIRY_MACHINE
 
 GUARD = [requires("orders.sell")]
-FILTERS = ("status", "manager", "since", "until")
+FILTERS = ("q", "status", "manager", "since", "until")
 
 
 def _day(raw: str) -> dt.date | None:
@@ -67,17 +67,18 @@ async def list_inquiries(request: Request) -> Response:
     states = {s.key for s in INQUIRY_MACHINE.states}
     manager_id = read_id(f["manager"]) if f["manager"] not in ("", "none") else None
     rows, token = await listing.search(
-        ctx.dealer_id, status=f["status"] if f["status"] in states else "", manager_id=manager_id,
+        ctx.dealer_id, q=f["q"], status=f["status"] if f["status"] in states else "", manager_id=manager_id,
         unassigned=f["manager"] == "none", since=_day(f["since"]), until=_day(f["until"]), after=after)
     return await page(request, "orders/inquiries/list.html", {
         "f": f, "rows": rows, "next_after": token, "after": after, "managers": managers, "names": names,
         "url_with": _url_with(f)})
 
 
-async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Response:
+async def _form(request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200,
+                inquiry: dict[str, Any] | None = None) -> Response:
     return await page(request, "orders/inquiries/form.html", {
-        "values": values, "errors": errors, "managers": await services.managers(request.state.ctx.dealer_id)},
-        status_code=status)
+        "values": values, "errors": errors, "managers": await services.managers(request.state.ctx.dealer_id),
+        "inquiry": inquiry}, status_code=status)
 
 
 @get("/inquiries/new", guards=GUARD)
@@ -124,6 +125,27 @@ async def show_inquiry(request: Request, inquiry_id: FromPath[int]) -> Response:
     })
 
 
+@get("/inquiries/{inquiry_id:int}/edit", guards=GUARD)
+async def edit_inquiry(request: Request, inquiry_id: FromPath[int]) -> Response:
+    row = await _inquiry(request, inquiry_id)
+    return await _form(request, {"phone": row["phone"], "name": row["contact_name"], "note": row["note"],
+                                 "manager_id": str(row["manager_id"] or "")}, {}, inquiry=row)
+
+
+@post("/inquiries/{inquiry_id:int}/edit", guards=GUARD)
+async def update_inquiry(request: Request, inquiry_id: FromPath[int]) -> Response:
+    ctx = request.state.ctx
+    row = await _inquiry(request, inquiry_id)
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    try:
+        await services.update(ctx, inquiry_id, data, ctx.dealer_language)
+    except ValidationFailed as exc:
+        return await _form(request, data, exc.errors, 422, inquiry=row)
+    except Veto as exc:
+        return await _form(request, data, {exc.field or "phone": exc.message}, 422, inquiry=row)
+    return flash(Redirect(f"/orders/inquiries/{inquiry_id}", status_code=303), _("Inquiry saved."))
+
+
 async def _merge_page(request: Request, row: dict[str, Any], raw_number: str, status: int = 200,
                       error: str = "") -> Response:
     shown = await merge.preview(request.state.ctx, row, raw_number) if raw_number.strip() else {
@@ -166,4 +188,5 @@ async def merge_inquiry(request: Request, inquiry_id: FromPath[int]) -> Response
                      "duplicate": row["number"], "main": main["number"] if main else main_id})
 
 
-ROUTES = [list_inquiries, new_inquiry, create_inquiry, show_inquiry, merge_preview, merge_inquiry]
+ROUTES = [list_inquiries, new_inquiry, create_inquiry, show_inquiry, edit_inquiry, update_inquiry, merge_preview,
+          merge_inquiry]

@@ -41,6 +41,7 @@ from forecourt import (
     parse_phone,
     read_id,
     transaction,
+    update_entity,
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
@@ -144,6 +145,28 @@ async def create(ctx: Context, raw: dict[str, Any], language: str) -> Inquiry:
         return {"number": await _next_number(ctx.dealer_id)}
 
     return await create_entity(ctx, Inquiry, INQUIRY, values, complete=numbered)
+
+
+async def update(ctx: Context, inquiry_id: int, raw: dict[str, Any], language: str) -> Inquiry | None:
+    """Change the contact, note and manager of one of the dealer's inquiries (history: before → after); None if none.
+
+    A new phone links the customer with that phone, as on creation (the link
+    is kept when the phone stays).
+    """
+    current = await get(ctx.dealer_id, inquiry_id)
+    if current is None:
+        return None
+    values = await read_form(ctx, raw, language)
+    if values["phone_rev"] != current["phone_rev"]:
+        customer = await customer_for(ctx, values["phone"])
+        values["customer_id"] = customer["id"] if customer else None
+    values["updated_at"] = now()
+    return await update_entity(ctx, Inquiry, INQUIRY, inquiry_id, values, history=HISTORY,
+                               summary=Message("Inquiry changed"))
+
+
+HISTORY = {"phone": _l("Phone"), "contact_name": lazy_pgettext("person", "Name"), "note": _l("Note"),
+           "manager_id": _l("Manager")}
 
 
 # --- from a call -----------------------------------------------------------------------------------------

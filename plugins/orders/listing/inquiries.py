@@ -1,4 +1,4 @@
-"""The inquiry list's query: filters (status, manager, creation dates), newest first, one keyset page at any size.
+"""The inquiry list's query: filters (a phone or number, status, manager, dates), newest first, keyset pages.
 
 Served by the indexes ``(dealer_id, created_at, id)`` and ``(dealer_id,
 status, created_at, id)``; a page never counts the table. Days are the
@@ -11,17 +11,20 @@ import datetime as dt
 from typing import Any
 
 from forecourt import Keyset, day_start
+from plugins.orders.search.inquiries import term_condition
 from plugins.orders.tables import Inquiry
 
 PAGE_SIZE = 50
 NEWEST = Keyset(Inquiry.created_at, descending=True)
 
 
-async def search(dealer_id: int, *, status: str = "", manager_id: int | None = None, unassigned: bool = False,
-                 since: dt.date | None = None, until: dt.date | None = None, after: str = "",
+async def search(dealer_id: int, *, q: str = "", status: str = "", manager_id: int | None = None,
+                 unassigned: bool = False, since: dt.date | None = None, until: dt.date | None = None, after: str = "",
                  limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
     """One page of the dealer's inquiries (newest first) and the next page's token ("" at the end)."""
     query = Inquiry.scoped(dealer_id).select()
+    if q.strip():
+        query = query.where(term_condition(q.strip()))
     if status:
         query = query.where(Inquiry.status == status)
     if unassigned:
