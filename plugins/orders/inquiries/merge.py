@@ -97,7 +97,7 @@ async def into_main(ctx: Context, row: Mapping[str, Any], inputs: Mapping[str, A
     """The "merge" transition's effect (inside its transaction): move everything, return ``merged_into_id``."""
     number = read_number(inputs.get("main"))
     main = await _main(ctx.dealer_id, number, lock=True) if number is not None else None
-    why_not = refusal({**row, "status": "new", "merged_into_id": row.get("merged_into_id")}, main, number)
+    why_not = refusal(row, main, number)  # ``row``: the duplicate as read before the transition
     if why_not:
         raise Veto(why_not, field="main")
     assert main is not None
