@@ -12,7 +12,7 @@ from core.apikeys import listed as api_keys
 from core.apikeys import make as make_api_key
 from core.apikeys import revoke as revoke_api_key
 from core.context import Context, system_context
-from core.db import engine_kind, transaction
+from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
 from core.entities import create as create_entity
 from core.entities import delete as delete_entity
@@ -106,6 +106,7 @@ __all__ = [
     "Transition",
     "ValidationFailed",
     "Veto",
+    "after_commit",
     "api_key_of",
     "api_keys",
     "append_history",

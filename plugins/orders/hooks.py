@@ -7,6 +7,7 @@ from forecourt import lazy_gettext as _l
 from plugins.orders import demo
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.imports import pages as imports
 from plugins.orders.inquiries import pages as inquiry_pages
 from plugins.orders.inquiries import telephony
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
@@ -17,7 +18,8 @@ def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
     from plugins.orders import api
 
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *inquiry_pages.ROUTES, *telephony.ROUTES, *api.ROUTES]
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *inquiry_pages.ROUTES,
+            *telephony.ROUTES, *api.ROUTES]
 
 
 @hookimpl
