@@ -444,7 +444,7 @@ async def test_demo_inquiries(make_dealer, forecourt_registry):
     rows = await Inquiry.scoped(dealer.id).select()
     statuses = {r["status"] for r in rows}
     assert {"new", "not_ready", "service_request", "duplicate"} <= statuses and len(rows) == 7
-    repeat = [r for r in rows if r["phone"] == "+420 601 555 101"]
+    repeat = [r for r in rows if r["phone"] == "+420 601 234 567"]
     assert len(repeat) == 1
     assert await Call.scoped(dealer.id).count().where(Call.inquiry_id == repeat[0]["id"]) == 3  # 2 + the merged one
     assert {r["source"] for r in rows} == {"call", "manual"}

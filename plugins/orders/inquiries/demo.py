@@ -1,5 +1,8 @@
 """Demo inquiries: calls in several statuses, one repeat caller, one entered by hand, one merged duplicate.
 
+The repeat caller has the phone of the customers demo's first customer (Jan Novák, Иван Смирнов), so
+where the customers module is on their card shows the customer at once.
+
 Idempotent: a dealer that already has inquiries is left alone. Everything
 goes through the same services as the webhook and the card (calls through
 ``take_call``, outcomes through the machine, the duplicate through the merge).
@@ -16,10 +19,10 @@ from plugins.orders.machines import INQUIRY_MACHINE
 from plugins.orders.tables import Inquiry
 
 #: (caller, line, minutes ago, outcome transition or "")
-CALLS = [("+420 601 555 101", "Sales 1", 600, ""), ("+420 602 555 202", "Sales 1", 480, "not_ready"),
+CALLS = [("+420 601 234 567", "Sales 1", 600, ""), ("+420 602 555 202", "Sales 1", 480, "not_ready"),
          ("+420 603 555 303", "Service", 360, "service_request"),
          ("+420 604 555 404", "Sales 2", 300, "could_not_reach"),
-         ("+420 605 555 505", "Sales 1", 240, "test"), ("+420 601 555 101", "Sales 2", 120, ""),  # the repeat caller
+         ("+420 605 555 505", "Sales 1", 240, "test"), ("+420 601 234 567", "Sales 2", 120, ""),  # the repeat caller
          ("+420 606 555 606", "Sales 2", 60, "")]
 RU_CALLS = [("+7 916 123-45-67", "Продажи", 600, ""), ("+7 925 555-12-12", "Продажи", 480, "not_ready"),
             ("+7 903 555-33-44", "Сервис", 360, "service_request"), ("+7 926 555-40-40", "Продажи", 300,
