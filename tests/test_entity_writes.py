@@ -160,6 +160,19 @@ async def import_paths(ctx: Context) -> None:
     HEARD.clear()
 
 
+async def inquiry_paths(ctx: Context) -> None:
+    from plugins.orders.entity import INQUIRY
+    from plugins.orders.inquiries import services
+
+    row = await services.create(ctx, {"phone": "+420 601 555 111", "name": "Jan"}, "cs")
+    expect(INQUIRY, row.id, "create")
+    await services.update(ctx, row.id, {"phone": "+420 601 555 111", "name": "Jan Novák"}, "cs")
+    expect(INQUIRY, row.id, "update")
+    taken = await services.take_call(ctx, {"phone": "+420 602 555 222", "phone_rev": "222555206024", "line": "1",
+                                           "called_at": now(), "external_id": ""})
+    expect(INQUIRY, taken.inquiry_id, "create")
+
+
 WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "customers.customer": customer_paths,
     "leads.lead": lead_paths,
@@ -167,6 +180,7 @@ WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "notes.note": note_paths,
     "orders.product": product_paths,
     "orders.warehouse": warehouse_paths,
+    "orders.inquiry": inquiry_paths,
 }
 
 
