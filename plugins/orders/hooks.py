@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from forecourt import NavItem, Permission, hookimpl
 from forecourt import lazy_gettext as _l
-from plugins.orders import demo
+from plugins.orders import card as order_card
+from plugins.orders import demo, settings
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
+from plugins.orders.sales import pages as sales_pages
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES]
+    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *settings.SETTINGS.routes(), *sales_pages.ROUTES,
+            *order_card.ROUTES]
 
 
 @hookimpl
@@ -24,6 +27,7 @@ def register_permissions():
                    ("storekeeper", "dealer_admin")),
         Permission("orders.sell", _l("Work with inquiries, orders and payments"), ("manager", "dealer_admin")),
         Permission("orders.approve", _l("Approve orders waiting for review"), ("dealer_admin",)),
+        Permission("orders.settings", _l("Set the limits above which orders wait for approval"), ("dealer_admin",)),
     ]
 
 
@@ -39,9 +43,12 @@ def register_status_machines():
 
 @hookimpl
 def nav_items(ctx):
-    if not ctx.can("orders.view"):
-        return []
-    return [NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40)]
+    items = []
+    if ctx.can("orders.sell"):
+        items.append(NavItem(label=_l("Orders"), href="/orders/", order=38, active_prefix="/orders/"))
+    if ctx.can("orders.view"):
+        items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
+    return items
 
 
 @hookimpl

@@ -20,6 +20,7 @@ from __future__ import annotations
 from forecourt import Machine, State, Transition
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY, ORDER, PAYMENT
+from plugins.orders.sales import approval, stock
 
 # --- orders ----------------------------------------------------------------------------------------
 
@@ -86,9 +87,31 @@ def order_machine(transitions: tuple[Transition, ...]) -> Machine:
     )
 
 
+
+
+async def _deliver(ctx, row, inputs) -> None:
+    """Handed over: the items are written off, and the order's review cycle is completed."""
+    await stock.write_off(ctx, row, inputs)
+    await approval.complete(ctx, row, inputs)
+
+
+#: what each target status does to the stock (and the review) in the transition's transaction
+ORDER_EFFECTS = {
+    "confirmed": stock.reserve,
+    "shipped": stock.write_off,
+    "delivered": _deliver,
+    "returned": stock.release,
+    "refused_pickup": stock.release,
+    "cancelled_site": stock.release,
+    "refused_phone": stock.release,
+    "archived": stock.release_reservation,
+}
+#: transitions refused while a condition holds (plain checks of the row: the card hides them meanwhile)
+ORDER_GUARDS = {"confirm": approval.guard_confirm}
+
 ORDER_MACHINE = order_machine(tuple(
     Transition(key, label, sources, target, stamps=ORDER_STAMPS.get(target, ()), style=style,
-               notify="orders_order_status_changed")
+               notify="orders_order_status_changed", effect=ORDER_EFFECTS.get(target), guard=ORDER_GUARDS.get(key))
     for key, label, sources, target, style in ORDER_WAYS
 ))
 
