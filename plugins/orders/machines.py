@@ -45,7 +45,7 @@ ORDER_STATES = (
     State("refused_pickup", _l("Refused at pickup"), "red"),
     State("returned", _l("Returned"), "red"),
     State("delivered", _l("Delivered"), "red"),
-    State("lost", _l("Lost"), "red"),
+    State("lost", _l("Lost in transit"), "red"),
     State("archived", _l("Archived"), "red", terminal=True),
 )
 
@@ -73,7 +73,7 @@ ORDER_WAYS: tuple[tuple[str, object, tuple[str, ...], str, str], ...] = (
     ("cancel_site", _l("Cancelled via site"), (*OPEN, *HOLDING), "cancelled_site", "danger"),
     ("refuse_pickup", _l("Refused at pickup"), ("shipped", "awaiting_pickup"), "refused_pickup", "danger"),
     ("return", _l("Returned"), ("shipped", "awaiting_pickup", "refused_pickup", "delivered"), "returned", "danger"),
-    ("lose", _l("Lost"), ("shipped", "awaiting_pickup"), "lost", "danger"),
+    ("lose", _l("Lost in transit"), ("shipped", "awaiting_pickup"), "lost", "danger"),
     ("archive", _l("Archive"), tuple(s.key for s in ORDER_STATES if s.key != "archived"), "archived", "default"),
 )
 
