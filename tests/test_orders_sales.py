@@ -397,3 +397,23 @@ async def test_an_order_from_an_inquiry(make_dealer, client_as):
     assert row.status == "order_created" and row.order_id == order_id
     r = await manager.post("/orders/", data={"action": "save", "inquiry_id": str(inquiry.id), "contact_name": "X"})
     assert r.status_code == 422 and await Order.scoped(dealer.id).count() == 1
+
+
+async def test_demo_orders_in_every_status_with_real_stock(make_dealer, forecourt_registry):
+    from core.tables import Dealer
+    from forecourt import system_context
+    from plugins.orders import demo
+    from plugins.orders.machines import ORDER_STATES
+
+    made = await make_dealer(modules=MODULES)
+    dealer = await Dealer.objects().get(Dealer.id == made.id)
+    ctx = system_context(dealer.id, frozenset(made.modules), dealer.name)
+    users = {role: user.id for role, user in made.users.items()}
+    await demo.seed(dealer, users, ctx)
+    await demo.seed(dealer, users, ctx)  # idempotent
+    rows = await Order.scoped(dealer.id).select(Order.status, Order.number, Order.total, Order.manager_id)
+    assert sorted(r["status"] for r in rows) == sorted(s.key for s in ORDER_STATES)
+    assert sorted(r["number"] for r in rows) == list(range(1, len(ORDER_STATES) + 1))
+    assert all(Decimal(r["total"]) > 0 and r["manager_id"] == made.users["manager"].id for r in rows)
+    reserved = sum(r["reserved"] for r in await Stock.scoped(dealer.id).select(Stock.reserved))
+    assert reserved > 0  # the confirmed and in-production orders hold their items
