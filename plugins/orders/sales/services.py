@@ -242,8 +242,9 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
             cleaned["customer_id"] = made["id"]
         row = await create_entity(ctx, Order, ORDER, cleaned, extra=extra, complete=numbered)
         if inquiry is not None:
-            await update_entity(ctx, Inquiry, INQUIRY, inquiry["id"], {"order_id": row.id, "updated_at": moment},
-                                expect={"order_id": None})
+            if await update_entity(ctx, Inquiry, INQUIRY, inquiry["id"], {"order_id": row.id, "updated_at": moment},
+                                   expect={"order_id": None}) is None:  # another order was made from it meanwhile
+                raise Conflict(_("This inquiry already has an order, or it is not one of yours."))
             if inquiry["status"] != "order_created":
                 await apply_transition(ctx, INQUIRY_MACHINE, inquiry["id"], "order", inquiry["status"])
         return row
