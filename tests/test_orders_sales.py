@@ -417,3 +417,18 @@ async def test_demo_orders_in_every_status_with_real_stock(make_dealer, forecour
     assert all(Decimal(r["total"]) > 0 and r["manager_id"] == made.users["manager"].id for r in rows)
     reserved = sum(r["reserved"] for r in await Stock.scoped(dealer.id).select(Stock.reserved))
     assert reserved > 0  # the confirmed and in-production orders hold their items
+
+
+def test_line_totals_in_decimal_never_below_zero():
+    from plugins.orders.sales.totals import line_total, order_totals
+
+    t = line_total(3, "333.33", "10", "0.005")
+    assert (t.gross, t.discount, t.bonus, t.total) == (Decimal("999.99"), Decimal("100.00"), Decimal("0.01"),
+                                                       Decimal("899.98"))
+    assert line_total(1, "100", "100", "0").total == 0
+    free = line_total(2, "50", "0", "500")
+    assert (free.bonus, free.total) == (Decimal("100.00"), Decimal("0.00"))  # the bonus gives the line away
+    sums = order_totals([{"quantity": 3, "unit_price": "333.33", "discount_pct": "10", "bonus": "0.005"},
+                         {"quantity": 2, "unit_price": "50", "discount_pct": "0", "bonus": "500"}])
+    assert sums["subtotal"] - sums["discount_total"] - sums["bonus_total"] == sums["total"] == Decimal("899.98")
+    assert sums["max_discount_pct"] == Decimal("10")
