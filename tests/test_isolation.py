@@ -77,6 +77,9 @@ async def seed(dealer, client_as, anon, mark: str) -> None:
         "lines-0-product_id": str(product), "lines-0-quantity": "1"}))
     assert (await manager.post(f"/workflow/orders.order/{order}/confirm", data={"_state": "new"})).status_code == 303
     assert (await admin.post("/orders/settings", data={"approval_amount": "1000000"})).status_code == 303
+    r = await keeper.post("/orders/catalogue/import", files={"file": (f"{mark}.csv", (
+        f"sku,name,kind,warehouse,quantity\nIMP-{mark},imported {mark},part,store {mark},1\n").encode())})
+    assert r.status_code == 303, r.text[:300]  # an upload waiting for its confirmation (orders_import)
     from fc_extra.tables import Mark
 
     await Mark.scoped(dealer.id).insert(label=f"mark {mark}")

@@ -8,6 +8,7 @@ from plugins.orders import card as order_card
 from plugins.orders import demo, settings
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.imports import pages as imports
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 from plugins.orders.sales import pages as sales_pages
 
@@ -15,8 +16,8 @@ from plugins.orders.sales import pages as sales_pages
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *settings.SETTINGS.routes(), *sales_pages.ROUTES,
-            *order_card.ROUTES]
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *settings.SETTINGS.routes(),
+            *sales_pages.ROUTES, *order_card.ROUTES]
 
 
 @hookimpl
