@@ -337,3 +337,31 @@ def test_line_totals_in_decimal_never_below_zero():
                          {"quantity": 2, "unit_price": "50", "discount_pct": "0", "bonus": "500"}])
     assert sums["subtotal"] - sums["discount_total"] - sums["bonus_total"] == sums["total"] == Decimal("899.98")
     assert sums["max_discount_pct"] == Decimal("10")
+
+
+async def test_the_order_pages_speak_the_users_language(make_dealer, client_as, forecourt_registry):
+    from test_i18n_pages import english_on, english_words, untranslated_plugins_texts
+
+    vocabulary = english_words()
+    dealer = await make_dealer(modules=MODULES)
+    s = await shop(dealer, client_as)
+    admin = await client_as(dealer, "dealer_admin")
+    order_id = await place(admin, s, 1, payment_method="bank_transfer", legal_name="Novák s.r.o.")
+    assert (await act(admin, order_id, "confirm", "new")).status_code == 303
+    pending = await place(admin, s, 1, **{"lines-0-discount_pct": "50"})
+    assert (await admin.post("/orders/settings", data={"approval_discount_pct": "10"})).status_code == 303
+    assert (await admin.post(f"/orders/{pending}/edit", data=order_form(s, 2, **{"lines-0-discount_pct": "50"}))
+            ).status_code == 303
+    await admin.get("/")  # the English flash of the last save
+    for lang in ("ru", "cs", "zh"):
+        foreign = (*untranslated_plugins_texts(forecourt_registry, lang), "Main warehouse")  # data typed in English
+        await admin.post("/lang", data={"lang": lang, "next": "/"})
+        await admin.get("/")
+        problems = {}
+        for path in ("/orders/new", f"/orders/{order_id}", f"/orders/{order_id}/edit", f"/orders/{pending}",
+                     f"/orders/{pending}/edit", "/orders/settings", "/workflow/orders.order"):
+            page = await admin.get(path)
+            assert page.status_code == 200, (path, page.status_code)
+            if found := english_on(page.text, vocabulary, lang, foreign):
+                problems[path] = sorted(found)
+        assert not problems, (lang, problems)
