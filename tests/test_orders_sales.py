@@ -365,3 +365,16 @@ async def test_the_order_pages_speak_the_users_language(make_dealer, client_as, 
             if found := english_on(page.text, vocabulary, lang, foreign):
                 problems[path] = sorted(found)
         assert not problems, (lang, problems)
+
+
+async def test_a_confirmation_racing_an_edit_of_the_items_reserves_what_the_order_holds(make_dealer, client_as):
+    dealer = await make_dealer(modules=MODULES)
+    s = await shop(dealer, client_as, on_hand=100)
+    manager = await client_as(dealer, "manager")
+    for _round in range(4):
+        order_id = await place(manager, s, 1)
+        confirm, edit = await asyncio.gather(act(manager, order_id, "confirm", "new"),
+                                             manager.post(f"/orders/{order_id}/edit", data=order_form(s, 3)))
+        assert confirm.status_code == 303 and edit.status_code in (303, 409), (confirm.status_code, edit.status_code)
+    held = sum(line["quantity"] for line in await OrderLine.scoped(dealer.id).select(OrderLine.quantity))
+    assert await stock_of(dealer, s) == (100, held)  # every reservation is exactly the items its order holds
