@@ -20,6 +20,7 @@ from __future__ import annotations
 from forecourt import Input, Machine, State, Transition
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY, ORDER, PAYMENT
+from plugins.orders.sales import approval, stock
 
 # --- orders ----------------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ ORDER_STATES = (
     State("refused_pickup", _l("Refused at pickup"), "red"),
     State("returned", _l("Returned"), "red"),
     State("delivered", _l("Delivered"), "red"),
-    State("lost", _l("Lost"), "red"),
+    State("lost", _l("Lost in transit"), "red"),
     State("archived", _l("Archived"), "red", terminal=True),
 )
 
@@ -72,7 +73,7 @@ ORDER_WAYS: tuple[tuple[str, object, tuple[str, ...], str, str], ...] = (
     ("cancel_site", _l("Cancelled via site"), (*OPEN, *HOLDING), "cancelled_site", "danger"),
     ("refuse_pickup", _l("Refused at pickup"), ("shipped", "awaiting_pickup"), "refused_pickup", "danger"),
     ("return", _l("Returned"), ("shipped", "awaiting_pickup", "refused_pickup", "delivered"), "returned", "danger"),
-    ("lose", _l("Lost"), ("shipped", "awaiting_pickup"), "lost", "danger"),
+    ("lose", _l("Lost in transit"), ("shipped", "awaiting_pickup"), "lost", "danger"),
     ("archive", _l("Archive"), tuple(s.key for s in ORDER_STATES if s.key != "archived"), "archived", "default"),
 )
 
@@ -86,9 +87,31 @@ def order_machine(transitions: tuple[Transition, ...]) -> Machine:
     )
 
 
+
+
+async def _deliver(ctx, row, inputs) -> None:
+    """Handed over: the items are written off, and the order's review cycle is completed."""
+    await stock.write_off(ctx, row, inputs)
+    await approval.complete(ctx, row, inputs)
+
+
+#: what each target status does to the stock (and the review) in the transition's transaction
+ORDER_EFFECTS = {
+    "confirmed": stock.reserve,
+    "shipped": stock.write_off,
+    "delivered": _deliver,
+    "returned": stock.release,
+    "refused_pickup": stock.release,
+    "cancelled_site": stock.release,
+    "refused_phone": stock.release,
+    "archived": stock.release_reservation,
+}
+#: transitions refused while a condition holds (plain checks of the row: the card hides them meanwhile)
+ORDER_GUARDS = {"confirm": approval.guard_confirm}
+
 ORDER_MACHINE = order_machine(tuple(
     Transition(key, label, sources, target, stamps=ORDER_STAMPS.get(target, ()), style=style,
-               notify="orders_order_status_changed")
+               notify="orders_order_status_changed", effect=ORDER_EFFECTS.get(target), guard=ORDER_GUARDS.get(key))
     for key, label, sources, target, style in ORDER_WAYS
 ))
 
