@@ -6,6 +6,7 @@ from forecourt import gettext as _
 from forecourt import in_language
 from plugins.orders import services
 from plugins.orders.catalogue.fields import vin_check_digit
+from plugins.orders.inquiries import demo as inquiries_demo
 from plugins.orders.tables import Product
 
 #: (sku, name, model, trim, fuel, colour, year, price CZK, VIN without its check digit)
@@ -30,6 +31,7 @@ def _vin(template: str) -> str:
 
 async def seed(dealer, users, ctx) -> None:
     """Idempotent: a dealer that already has products is left alone."""
+    await inquiries_demo.seed(dealer, users, ctx)  # inquiries and calls (idempotent on their own)
     if await Product.scoped(dealer.id).exists():
         return
     currency = "RUB" if dealer.language == "ru" else "CZK"

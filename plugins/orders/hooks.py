@@ -7,13 +7,19 @@ from forecourt import lazy_gettext as _l
 from plugins.orders import demo, list_pages, metrics
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.imports import pages as imports
+from plugins.orders.inquiries import pages as inquiry_pages
+from plugins.orders.inquiries import telephony
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *list_pages.ROUTES]
+    from plugins.orders import api
+
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *list_pages.ROUTES,
+            *inquiry_pages.ROUTES, *telephony.ROUTES, *api.ROUTES]
 
 
 @hookimpl
@@ -24,6 +30,7 @@ def register_permissions():
                    ("storekeeper", "dealer_admin")),
         Permission("orders.sell", _l("Work with inquiries, orders and payments"), ("manager", "dealer_admin")),
         Permission("orders.approve", _l("Approve orders waiting for review"), ("dealer_admin",)),
+        Permission("orders.telephony", _l("Manage the telephony's keys"), ("dealer_admin",)),
     ]
 
 
@@ -42,6 +49,7 @@ def nav_items(ctx):
     items = []
     if ctx.can("orders.sell"):
         items.append(NavItem(label=_l("Orders"), href="/orders/", order=35))
+        items.append(NavItem(label=_l("Inquiries"), href="/orders/inquiries/", order=36))
     if ctx.can("orders.view"):
         items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
     return items

@@ -17,7 +17,7 @@ and "Order created" by making an order from it.
 
 from __future__ import annotations
 
-from forecourt import Machine, State, Transition
+from forecourt import Input, Machine, State, Transition
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY, ORDER, PAYMENT
 
@@ -135,6 +135,22 @@ INQUIRY_OUTCOMES = (
 
 #: outcomes a manager may still come back from (the caller may call again)
 REOPENABLE = ("could_not_reach", "not_ready", "out_of_stock", "other_product")
+#: what the inquiry merge puts in the context it applies "merge" with: the only way to that transition
+MERGING = "orders.inquiry_merge"
+
+
+def _merging_only(ctx, row):
+    """Guard of "merge": only the merge page applies it, after its preview (never a bare button)."""
+    if ctx.extra.get(MERGING) == row["id"]:
+        return None
+    return _l("Merge a duplicate from its card: “Duplicate of…” shows what moves first.")
+
+
+async def _merge(ctx, row, inputs):
+    """The effect of "merge": calls, history and comments move to the main inquiry (:mod:`.inquiries.merge`)."""
+    from plugins.orders.inquiries.merge import into_main
+
+    return await into_main(ctx, row, inputs)
 
 INQUIRY_MACHINE = Machine(
     key="orders.inquiry", title=_l("Inquiry status"), entity=INQUIRY, field="status",
@@ -151,5 +167,9 @@ INQUIRY_MACHINE = Machine(
         Transition("reopen", _l("Back to new"), REOPENABLE, "new"),
         # applied by the order form when an order is made from the inquiry, in the order's transaction
         Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", style="primary"),
+        # applied by the merge page only (the guard): the effect moves everything to the main inquiry
+        Transition("merge", _l("Duplicate"), ("new", *(key for key, _label, _colour in INQUIRY_OUTCOMES)),
+                   "duplicate", inputs=(Input("main", _l("Main inquiry number")),), guard=_merging_only,
+                   effect=_merge, style="danger"),
     ),
 )
