@@ -12,9 +12,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from forecourt import FieldReader, fold, parse_phone, read_id
+from forecourt import FieldReader, parse_phone, read_id
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.orders.search.orders import keys as search_keys
 from plugins.orders.tables import Order, OrderLine
 
 PAYMENT_METHODS = {"cash": _l("Cash"), "card": _l("Card"), "bank_transfer": _l("Bank transfer"),
@@ -39,15 +40,6 @@ LEGAL = ("legal_name", "legal_tax_id", "legal_address", "legal_bank", "legal_acc
 TRACKED = {k: LABELS[k] for k in (*TEXTS, "payment_method", "delivery_method", *LEGAL)}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LINES = 200
-
-
-def search_keys(values: dict[str, Any], language: str) -> dict[str, str]:
-    """The order's folded search copies of its contact and waybill (the list searches these)."""
-    phone = parse_phone(values.get("contact_phone", ""), language)
-    return {"name_key": fold(values.get("contact_name", ""))[:200],
-            "email_key": (values.get("contact_email") or "").lower()[:254],
-            "phone_rev": phone.digits[::-1][:20] if phone else "",
-            "waybill_key": fold(values.get("waybill", ""))[:60]}
 
 
 def clean_order(raw: dict[str, Any], language: str, *, managers: set[int], warehouses: set[int],
@@ -94,7 +86,7 @@ def clean_order(raw: dict[str, Any], language: str, *, managers: set[int], wareh
         values.update({key: keep_legal.get(key, "") for key in LEGAL})
     else:
         values.update({key: "" for key in LEGAL})
-    values |= search_keys(values, language)
+    values |= search_keys(values, language)  # the list's search columns (plugins.orders.search.orders)
     return values, errors
 
 
