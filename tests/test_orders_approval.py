@@ -70,6 +70,12 @@ async def test_an_order_from_an_inquiry(make_dealer, client_as):
     inquiry = await create_entity(ctx, Inquiry, "orders.inquiry", {
         "number": 1, "phone": "+420 601 777 888", "contact_name": "Karel Volající", "created_at": now(),
         "updated_at": now()})
+    card = await manager.get(f"/orders/inquiries/{inquiry.id}")
+    assert card.status_code == 200 and 'data-transition="prank"' in card.text
+    assert 'data-transition="order"' not in card.text  # no bare "Order created" button
+    r = await manager.post(f"/workflow/orders.inquiry/{inquiry.id}/order",
+                           data={"_state": "new", "next": f"/orders/inquiries/{inquiry.id}"})
+    assert r.status_code == 422 and (await Inquiry.scoped(dealer.id).get(inquiry.id)).status == "new"
     form = await manager.get(f"/orders/new?inquiry={inquiry.id}")
     assert form.status_code == 200 and 'value="Karel Volající"' in form.text
     assert f'name="inquiry_id" value="{inquiry.id}"' in form.text
@@ -83,6 +89,7 @@ async def test_an_order_from_an_inquiry(make_dealer, client_as):
     assert row.status == "order_created" and row.order_id == order_id
     r = await manager.post("/orders/", data={"action": "save", "inquiry_id": str(inquiry.id), "contact_name": "X"})
     assert r.status_code == 422 and await Order.scoped(dealer.id).count() == 1
+
 
 async def test_demo_orders_in_every_status_with_real_stock(make_dealer, forecourt_registry):
     from core.tables import Dealer

@@ -169,6 +169,13 @@ def _merging_only(ctx, row):
     return _l("Merge a duplicate from its card: “Duplicate of…” shows what moves first.")
 
 
+def _with_order(ctx, row):
+    """Guard of "order": reached by saving an order made from the inquiry (which links it first), never by hand."""
+    if row["order_id"]:
+        return None
+    return _l("Create the order from this inquiry: “Create order” opens the form with the caller filled in.")
+
+
 async def _merge(ctx, row, inputs):
     """The effect of "merge": calls, history and comments move to the main inquiry (:mod:`.inquiries.merge`)."""
     from plugins.orders.inquiries.merge import into_main
@@ -189,7 +196,8 @@ INQUIRY_MACHINE = Machine(
           for key, label, _colour in INQUIRY_OUTCOMES),
         Transition("reopen", _l("Back to new"), REOPENABLE, "new"),
         # applied by the order form when an order is made from the inquiry, in the order's transaction
-        Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", style="primary"),
+        Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", guard=_with_order,
+                   style="primary"),
         # applied by the merge page only (the guard): the effect moves everything to the main inquiry
         Transition("merge", _l("Duplicate"), ("new", *(key for key, _label, _colour in INQUIRY_OUTCOMES)),
                    "duplicate", inputs=(Input("main", _l("Main inquiry number")),), guard=_merging_only,
