@@ -179,6 +179,19 @@ async def _step(request: Request, data: dict[str, str], order: dict[str, Any] | 
                        products=products, matches=matches)
 
 
+def _saved(request: Request, url: str, message: str) -> Response:
+    """After a save, the order's card (``url``) with ``message``.
+
+    The form posts itself with htmx to swap in place; the card has no form to swap in, so a redirect that
+    htmx followed by itself would leave an empty page. htmx is told to load the card as a page instead
+    (``HX-Redirect``); without JavaScript it is a plain 303.
+    """
+    if request.headers.get("hx-request") == "true":
+        return flash(Response(content=b"", status_code=200, media_type="text/html", headers={"HX-Redirect": url}),
+                     message)
+    return flash(Redirect(url, status_code=303), message)
+
+
 @post("/", guards=SELL)
 async def create_order(request: Request) -> Response:
     ctx = request.state.ctx
@@ -194,7 +207,7 @@ async def create_order(request: Request) -> Response:
         return await _form(request, data, exc.errors, status=422)
     except (Veto, Conflict, Forbidden) as exc:
         return await _form(request, data, {exc.field or "_": exc.message}, status=exc.status_code)
-    return flash(Redirect(f"/orders/{row.id}", status_code=303), _("Order %(number)s saved.") % {"number": row.number})
+    return _saved(request, f"/orders/{row.id}", _("Order %(number)s saved.") % {"number": row.number})
 
 
 async def _order(request: Request, order_id: int) -> dict[str, Any]:
@@ -227,7 +240,7 @@ async def update_order(request: Request, order_id: FromPath[int]) -> Response:
     except (Veto, Conflict, Forbidden) as exc:
         return await _form(request, data, {exc.field or "_": exc.message}, await _order(request, order_id),
                            status=exc.status_code)
-    return flash(Redirect(f"/orders/{order_id}", status_code=303), _("Order saved."))
+    return _saved(request, f"/orders/{order_id}", _("Order saved."))
 
 
 @post("/{order_id:int}/approve", guards=[requires("orders.approve")])
