@@ -378,3 +378,24 @@ async def test_a_confirmation_racing_an_edit_of_the_items_reserves_what_the_orde
         assert confirm.status_code == 303 and edit.status_code in (303, 409), (confirm.status_code, edit.status_code)
     held = sum(line["quantity"] for line in await OrderLine.scoped(dealer.id).select(OrderLine.quantity))
     assert await stock_of(dealer, s) == (100, held)  # every reservation is exactly the items its order holds
+
+
+async def test_the_form_posted_by_htmx_goes_on_to_the_card_and_its_item_search_swaps_the_results(make_dealer,
+                                                                                                 client_as):
+    """With JavaScript the form posts itself through htmx (to swap in place): a save answers ``HX-Redirect``
+    to the card (a 303 that htmx followed by itself would swap the card's missing form in: an empty page), and
+    the live item search keeps its htmx attributes and selects its own results (not the form's)."""
+    dealer = await make_dealer(modules=MODULES)
+    s = await shop(dealer, client_as)
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/orders/", data=order_form(s), headers={"hx-request": "true"})
+    assert r.status_code == 200 and re.fullmatch(r"/orders/\d+", r.headers.get("hx-redirect", "")), r.status_code
+    card = (await manager.get(r.headers["hx-redirect"])).text
+    assert "Order 1 saved." in card
+    r = await manager.post(f"{r.headers['hx-redirect']}/edit", data=order_form(s, note="Call first"),
+                           headers={"hx-request": "true"})
+    assert r.status_code == 200 and r.headers["hx-redirect"].startswith("/orders/")
+    assert "Order saved." in (await manager.get(r.headers["hx-redirect"])).text
+    form = (await manager.get("/orders/new")).text
+    search = re.search(r'<input id="f-product_q"[^>]*>', form)
+    assert search and 'hx-get="/orders/items"' in search[0] and 'hx-select="#item-results"' in search[0], search
