@@ -8,12 +8,13 @@ from plugins.orders import demo
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
+from plugins.orders.payments import pages as payment_pages
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES]
+    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES]
 
 
 @hookimpl
@@ -39,9 +40,12 @@ def register_status_machines():
 
 @hookimpl
 def nav_items(ctx):
-    if not ctx.can("orders.view"):
-        return []
-    return [NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40)]
+    items = []
+    if ctx.can("orders.view"):
+        items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
+    if ctx.can("orders.sell"):
+        items.append(NavItem(label=_l("Cash desk and bank"), href="/orders/payments/", order=44))
+    return items
 
 
 @hookimpl
