@@ -18,6 +18,7 @@ from litestar.response import Redirect
 
 from forecourt import Conflict, ValidationFailed, Veto, flash, page, requires, today
 from forecourt import gettext as _
+from forecourt import pgettext
 from plugins.orders.payments import documents, panel, services
 
 GUARD = [requires("orders.sell")]
@@ -128,8 +129,8 @@ async def payment_totals(request: Request) -> Response:
     errors: dict[str, str] = {}
     now_day = today()
     raw_from, raw_to = request.query_params.get("from"), request.query_params.get("to")
-    first = _date(raw_from, _("From"), errors, "from", now_day.replace(day=1))
-    last = _date(raw_to, _("To"), errors, "to", now_day)
+    first = _date(raw_from, pgettext("period", "From"), errors, "from", now_day.replace(day=1))
+    last = _date(raw_to, pgettext("period", "To"), errors, "to", now_day)
     if not errors and last < first:
         errors["to"] = _("The period ends before it starts.")
     if not errors and (last - first).days > 3660:
