@@ -141,6 +141,19 @@ async def product_paths(ctx: Context) -> None:
         expect(services.PRODUCT, product.id, "update")
 
 
+async def payment_paths(ctx: Context) -> None:
+    from decimal import Decimal
+
+    from plugins.orders.payments import services
+    from plugins.orders.tables import Order
+
+    order = await Order.scoped(ctx.dealer_id).insert(number=900001, total=Decimal("100"), currency="CZK",
+                                                     created_at=now(), updated_at=now())  # the sales part's row
+    payment = await services.add(ctx, order.id, "60", "cash", "deposit")
+    expect(services.PAYMENT, payment.id, "create")
+    await services.change_status(ctx, payment.id, "receive", "not_paid")  # the engine's: a transition, no entity write
+
+
 WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "customers.customer": customer_paths,
     "leads.lead": lead_paths,
@@ -148,6 +161,7 @@ WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "notes.note": note_paths,
     "orders.product": product_paths,
     "orders.warehouse": warehouse_paths,
+    "orders.payment": payment_paths,
 }
 
 
