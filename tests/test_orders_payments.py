@@ -292,3 +292,20 @@ async def test_no_route_writes_a_status_or_a_stamp(make_dealer, client_as):
     assert all(after[key] == held[key] for key in held) and all(at.year != 2020 for at in after.values())
     assert row["status"] in ("hold", "received")
 
+
+
+async def test_the_demo_pays_in_every_status_and_skips_a_dealer_without_orders(make_dealer):
+    from forecourt import enabled_modules, system_context
+    from plugins.orders.payments import demo
+
+    dealer, empty = await make_dealer(modules=["orders"]), await make_dealer(modules=["orders"])
+    for one in (dealer, empty):
+        ctx = system_context(one.id, await enabled_modules(one.id))
+        if one is dealer:
+            for total in ("1000", "2000", "3000", "4000"):
+                await make_order(dealer.id, total=total)
+        await demo.seed(one, None, ctx)
+        await demo.seed(one, None, ctx)  # a second run adds nothing
+    statuses = [r["status"] for r in await Payment.scoped(dealer.id).select(Payment.status)]
+    assert set(statuses) == {"not_paid", "hold", "received", "refunded"} and len(statuses) == 6
+    assert await Payment.scoped(empty.id).count() == 0

@@ -6,6 +6,7 @@ from forecourt import gettext as _
 from forecourt import in_language
 from plugins.orders import services
 from plugins.orders.catalogue.fields import vin_check_digit
+from plugins.orders.payments import demo as payments_demo
 from plugins.orders.tables import Product
 
 #: (sku, name, model, trim, fuel, colour, year, price CZK, VIN without its check digit)
@@ -31,6 +32,7 @@ def _vin(template: str) -> str:
 async def seed(dealer, users, ctx) -> None:
     """Idempotent: a dealer that already has products is left alone."""
     if await Product.scoped(dealer.id).exists():
+        await payments_demo.seed(dealer, users, ctx)  # after the orders: skips when there are none
         return
     currency = "RUB" if dealer.language == "ru" else "CZK"
     rate = 4 if currency == "RUB" else 1  # roughly: the same cars, priced in roubles
@@ -50,3 +52,4 @@ async def seed(dealer, users, ctx) -> None:
                                                   "active": "1"})
         if on_hand:
             await services.receive(ctx, row.id, main.id, on_hand)
+    await payments_demo.seed(dealer, users, ctx)  # after the orders: skips when there are none

@@ -16,9 +16,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from forecourt import Conflict, ValidationFailed, Veto, flash, page, requires, today
+from forecourt import Conflict, ValidationFailed, Veto, flash, page, pgettext, requires, today
 from forecourt import gettext as _
-from forecourt import pgettext
 from plugins.orders.payments import documents, panel, services
 
 GUARD = [requires("orders.sell")]
