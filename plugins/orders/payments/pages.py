@@ -9,6 +9,7 @@ route here accepts a status or a date.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -21,6 +22,8 @@ from forecourt import gettext as _
 from plugins.orders.payments import documents, panel, services
 
 GUARD = [requires("orders.sell")]
+#: whether the order card (the sales part's ``plugins/orders/card.py``) is installed: it shows the payments panel
+CARD = importlib.util.find_spec("plugins.orders.card") is not None
 
 
 def _local(path: Any, default: str) -> str:
@@ -72,11 +75,12 @@ async def add_payment(request: Request, order_id: FromPath[int]) -> Response:
 
 @get("/payments/{payment_id:int}", guards=GUARD)
 async def show_payment(request: Request, payment_id: FromPath[int]) -> Response:
-    """A payment's address (history, reminders, search link here): its order's payments."""
+    """A payment's address (history, reminders, search link here): its order's card, at the payment."""
     row = await services.get(request.state.ctx.dealer_id, payment_id)
     if row is None:
         raise NotFoundException()
-    return Redirect(f"/orders/payments/order/{row['order_id']}#payment-{payment_id}", status_code=303)
+    order = f"/orders/{row['order_id']}" if CARD else f"/orders/payments/order/{row['order_id']}"
+    return Redirect(f"{order}#payment-{payment_id}", status_code=303)
 
 
 @get("/payments/order/{order_id:int}/{name:str}", guards=GUARD)
