@@ -222,6 +222,7 @@ async def test_a_czech_dealer_writes_an_english_customers_amount_in_english_word
 def test_the_amount_in_words():
     assert chinese(Decimal("100000001.05"), "CNY") == "人民币壹亿零壹元零伍分"
     assert chinese(Decimal("120034"), "CNY") == "人民币壹拾贰万零叁拾肆元整"
+    assert chinese(Decimal("1234.5"), "RUB") == "壹仟贰佰叁拾肆 RUB 50/100"
     assert in_words(Decimal("21.01"), "RUB", "ru") == "двадцать один рубль, одна копейка"
 
 

@@ -73,10 +73,12 @@ def _chinese_integer(n: int) -> str:
 
 
 def chinese(amount: Decimal, currency: str) -> str:
-    """The amount as a Chinese invoice writes it: 人民币壹仟贰佰叁拾肆元伍角整 (CNY), else with the code."""
+    """The amount as a Chinese invoice writes it: 人民币壹仟贰佰叁拾肆元伍角整 (CNY); 壹仟贰佰叁拾肆 EUR 50/100."""
     amount = amount.quantize(Decimal("0.01"))
     whole = int(amount)
     cents = int((amount - whole) * 100)
+    if currency != "CNY":  # 元/角/分 are the yuan's: another currency keeps its code and its cents in figures
+        return f"{_chinese_integer(whole)} {currency} {cents:02d}/100"
     jiao, fen = divmod(cents, 10)
     text = _chinese_integer(whole) + "元"
     if jiao:
@@ -85,7 +87,7 @@ def chinese(amount: Decimal, currency: str) -> str:
         text += ("" if jiao else _DIGITS[0]) + _DIGITS[fen] + "分"
     if not fen:
         text += "整"
-    return ("人民币" + text) if currency == "CNY" else f"{text}（{currency}）"
+    return "人民币" + text
 
 
 def in_words(amount: Decimal, currency: str, language: str) -> str:
