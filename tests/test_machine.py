@@ -255,6 +255,25 @@ async def test_hook_validate_transition(make_dealer, client_as):
                                        & (History.kind == "transition")) == 0
 
 
+async def test_a_transitions_effect_is_written_with_it_or_not_at_all(make_dealer, client_as):
+    dealer = await make_dealer(modules=["deals"])
+    manager, admin = await client_as(dealer, "manager"), await client_as(dealer, "dealer_admin")
+    effects = Heard.scoped(dealer.id).select(Heard.detail).where(Heard.hook == "effect:close")
+    for amount, closes in (("13", False), ("14", True)):
+        deal_id = await new_deal(manager, amount=amount)
+        await act(manager, deal_id, "contact", "new")
+        await act(manager, deal_id, "sign", "contacted")
+        r = await act(admin, deal_id, "close", "signed")
+        if closes:  # the effect saw the row as it was before the change, inside the transition
+            assert r.status_code == 303 and await status(dealer.id, deal_id) == "won"
+            assert [h["detail"] for h in await effects] == [f"{deal_id}:signed"]
+        else:  # its veto rolled back the status, the stamps, the history row and its own write
+            assert r.status_code == 422 and "Unlucky amount" in r.text
+            assert await status(dealer.id, deal_id) == "signed" and await effects == []
+            assert await History.count().where((History.dealer_id == dealer.id) & (History.entity_id == deal_id)
+                                               & (History.kind == "transition")) == 2
+
+
 async def test_hook_on_status_changed(make_dealer, client_as):
     dealer = await make_dealer(modules=["deals"])
     manager = await client_as(dealer, "manager")

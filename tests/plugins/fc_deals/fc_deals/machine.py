@@ -1,12 +1,21 @@
 """The deal workflow, as data."""
 
-from forecourt import Input, Machine, State, Transition
+from forecourt import Input, Machine, State, Transition, Veto, now
 from forecourt import lazy_gettext as _l
 
 
 def needs_amount(ctx, row):
     """Guard: a contract needs an amount on the deal."""
     return None if row["amount"] else _l("Enter the deal's amount before signing.")
+
+
+async def book_delivery(ctx, row, inputs):
+    """Effect of "close": a write that belongs to the transition; an amount of 13 is refused after it."""
+    from fc_deals.tables import Heard
+
+    await Heard.scoped(ctx.dealer_id).insert(hook="effect:close", detail=f"{row['id']}:{row['status']}", at=now())
+    if row["amount"] == "13":
+        raise Veto("Unlucky amount: not delivered.")
 
 
 DEAL = Machine(
@@ -35,6 +44,6 @@ DEAL = Machine(
                    inputs=(Input("reason", _l("Reason"), kind="reason",
                                  reasons=(_l("Too expensive"), _l("Bought elsewhere"))),
                            Input("note", _l("Note"), kind="note"))),
-        Transition("close", _l("Delivered"), ("signed",), "won", permission="deals.close"),
+        Transition("close", _l("Delivered"), ("signed",), "won", permission="deals.close", effect=book_delivery),
     ),
 )
