@@ -91,8 +91,13 @@ def chinese(amount: Decimal, currency: str) -> str:
 
 
 def in_words(amount: Decimal, currency: str, language: str) -> str:
-    """``amount`` of ``currency`` in words, in ``language``; "" when there is no way to write it."""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
+    """``amount`` of ``currency`` in words, in ``language``, from a capital letter (as a document line starts)."""
+    text = _words(Decimal(amount).quantize(Decimal("0.01")), currency, language)
+    return text[:1].upper() + text[1:]
+
+
+def _words(amount: Decimal, currency: str, language: str) -> str:
+    """The words themselves; "" when there is no way to write them in ``language``."""
     if language == "zh":
         return chinese(amount, currency)
     lang = _NUM2WORDS.get(language, language)
