@@ -239,6 +239,9 @@ async def test_documents_only_for_bank_transfer_and_an_invoice_needs_a_company(m
     assert r.status_code == 409 and "legal name" in r.text
     for name in ("bill", "receipt.txt", "invoice.pdf.pdf"):
         assert (await manager.get(f"/orders/payments/order/{bank}/{name}")).status_code == 404
+    company = await make_order(dealer.id, payment_method="bank_transfer", legal_name="Firma <i>s.r.o.</i>")
+    invoice = (await manager.get(f"/orders/payments/order/{company}/invoice")).text
+    assert "Firma &lt;i&gt;s.r.o.&lt;/i&gt;" in invoice and "<i>" not in invoice  # data, never markup
     panel = (await manager.get(f"/orders/payments/order/{bank}")).text
     assert f"/orders/payments/order/{bank}/invoice.pdf" in panel
     assert f"/orders/payments/order/{cash}/invoice" not in (await manager.get(f"/orders/payments/order/{cash}")).text
