@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -244,15 +245,78 @@ def bind(db: Engine, tables: list[type]) -> None:
         table._meta.db = db
 
 
+#: the callbacks waiting for the commit of the outermost transaction of this task (None: no transaction)
+_after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None] = contextvars.ContextVar(
+    "forecourt_after_commit", default=None)
+
+
+class _Transaction:
+    """Piccolo's transaction, plus the after-commit queue of the outermost one.
+
+    Nested uses join the outer transaction (Piccolo's own rule); only the
+    outermost one runs the queued callbacks, in order, once its commit went
+    through, and drops them when it rolls back.
+    """
+
+    __slots__ = ("inner", "queue", "token")
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.queue: list[Callable[[], Awaitable[None]]] | None = None
+        self.token: contextvars.Token[Any] | None = None
+
+    async def __aenter__(self) -> Any:
+        if _after_commit.get() is None:
+            self.queue = []
+            self.token = _after_commit.set(self.queue)
+        try:
+            return await self.inner.__aenter__()
+        except BaseException:
+            self._forget()
+            raise
+
+    async def __aexit__(self, *exc_info: Any) -> Any:
+        try:
+            suppressed = await self.inner.__aexit__(*exc_info)
+        finally:
+            queue = self.queue
+            self._forget()
+        if queue and exc_info[0] is None:
+            for callback in queue:
+                await callback()
+        return suppressed
+
+    def _forget(self) -> None:
+        if self.token is not None:
+            _after_commit.reset(self.token)
+            self.token = None
+
+
 def transaction() -> Any:
     """A write transaction of the right kind for the engine.
 
-    ``async with transaction():`` — nested uses join the outer transaction.
+    ``async with transaction():`` — nested uses join the outer transaction,
+    and :func:`after_commit` callbacks wait for the outermost one's commit.
     """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(TransactionType.immediate)
-    return db.transaction()
+        return _Transaction(db.transaction(TransactionType.immediate))
+    return _Transaction(db.transaction())
+
+
+async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    """Await ``callback()`` once the current transaction has committed; at once outside any transaction.
+
+    Guaranteed: inside ``transaction()`` (at any depth) the callback runs
+    after the outermost commit, in the order queued, and never if that
+    transaction rolls back. The notification hooks go through this, so "after
+    the commit" holds for a write made inside someone else's transaction too.
+    """
+    queue = _after_commit.get()
+    if queue is None:
+        await callback()
+    else:
+        queue.append(callback)
 
 
 def is_sqlite() -> bool:

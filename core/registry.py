@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from core import db
 from core.errors import PluginError
 from core.hookdecl import HookDecl, Kind, Scope
 
@@ -153,11 +154,15 @@ class Registry:
         impls = self.implementations(name, self._modules(decl, _frozen(modules), kwargs))
         limit = None if decl.kind is Kind.TASK else self.hook_timeout
         if decl.kind is Kind.NOTIFICATION:
-            for impl in impls:
-                try:
-                    await self._call(impl, kwargs, limit, thread=True)
-                except Exception as exc:
-                    await self.record_failure(impl.plugin_name, name, exc, kwargs)
+            async def notify() -> None:
+                for impl in impls:
+                    try:
+                        await self._call(impl, kwargs, limit, thread=True)
+                    except Exception as exc:
+                        await self.record_failure(impl.plugin_name, name, exc, kwargs)
+
+            # inside a caller's transaction, "after the commit" means after that one's commit
+            await db.after_commit(notify)
             return None
         for impl in impls:  # veto, task step, service: exceptions propagate
             value = await self._call(impl, kwargs, limit)

@@ -6,7 +6,7 @@
 from core import __version__ as core_version
 from core.accounts import dealer_names, dealer_users, dealers_with_module
 from core.context import Context, system_context
-from core.db import engine_kind, transaction
+from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
 from core.entities import create as create_entity
 from core.entities import delete as delete_entity
@@ -95,6 +95,7 @@ __all__ = [
     "Transition",
     "ValidationFailed",
     "Veto",
+    "after_commit",
     "append_history",
     "apply_transition",
     "call_hook",

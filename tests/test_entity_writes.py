@@ -139,6 +139,25 @@ async def product_paths(ctx: Context) -> None:
     for change in (services.receive, services.set_on_hand, services.reserve, services.release):
         await change(ctx, product.id, warehouse.id, 1)  # a stock change is an update of its product
         expect(services.PRODUCT, product.id, "update")
+    await import_paths(ctx)
+
+
+async def import_paths(ctx: Context) -> None:
+    """The catalogue import (plugins.orders.imports) writes products, warehouses and stock through the services."""
+    from plugins.orders import services
+    from plugins.orders.imports import batches, reading
+    from plugins.orders.tables import Product
+
+    rows = b"sku,name,kind,warehouse,quantity\nPRT-1,Oil filter,part,Second,4\nIMP-1,Imported,part,Third,2\n"
+    batch = await batches.load(ctx, await batches.store(ctx, "import.csv", reading.read_file("import.csv", rows)))
+    HEARD.clear()
+    await batches.confirm(ctx, batch)
+    imported = await Product.scoped(ctx.dealer_id).select().where(Product.sku == "IMP-1").first()
+    got = {(hook, key, action) for hook, key, action, _id in HEARD}
+    assert {("validate_change", "orders.warehouse", "create"), ("on_entity_created", "orders.warehouse", "create"),
+            ("on_entity_created", "orders.product", "create")} <= got, got
+    expect(services.PRODUCT, imported["id"], "create")  # the new product, then its stock (an update)
+    HEARD.clear()
 
 
 async def payment_paths(ctx: Context) -> None:

@@ -109,6 +109,30 @@ def test_hook_register_entities(forecourt_registry):
     assert entities.protected_fields("deals.deal") == {"status", "contacted_at", "signed_at"}  # from its machine
 
 
+async def test_notifications_inside_a_callers_transaction_wait_for_its_commit(make_dealer):
+    """A create inside someone else's transaction is heard after that one commits, and never if it rolls back."""
+    from core.context import Context
+    from forecourt import create_entity, now, transaction
+
+    dealer = await make_dealer(modules=["notes"])
+    ctx = Context(dealer_id=dealer.id, user_id=dealer.users["manager"].id, role="manager",
+                  modules=frozenset(dealer.modules))
+    try:
+        async with transaction():
+            await create_entity(ctx, Note, "notes.note", {"title": "Rolled back", "created_at": now()})
+            raise LookupError("the caller gives up")
+    except LookupError:
+        pass
+    assert await Note.scoped(dealer.id).count() == 0 and await events(dealer.id) == []
+    async with transaction():
+        async with transaction():  # a nested one joins the outer one: its commit is not the commit
+            first = await create_entity(ctx, Note, "notes.note", {"title": "One", "created_at": now()})
+        second = await create_entity(ctx, Note, "notes.note", {"title": "Two", "created_at": now()})
+        assert await events(dealer.id) == []  # nothing heard before the commit
+    assert await events(dealer.id) == [("on_entity_created", f"notes.note:{first.id}"),
+                                       ("on_entity_created", f"notes.note:{second.id}")]
+
+
 async def test_hook_on_entity_deleted(make_dealer):
     from core.context import Context
     from forecourt import create_entity, delete_entity, now

@@ -70,6 +70,9 @@ async def seed(dealer, client_as, anon, mark: str) -> None:
         "kind": "vehicle", "sku": f"SKU-{mark}", "name": f"car {mark}", "model": f"model {mark}", "active": "1"}))
     r = await keeper.post(f"/orders/catalogue/{product}/stock", data={"warehouse_id": warehouse, "quantity": "2"})
     assert r.status_code == 303, r.text[:300]
+    r = await keeper.post("/orders/catalogue/import", files={"file": (f"{mark}.csv", (
+        f"sku,name,kind,warehouse,quantity\nIMP-{mark},imported {mark},part,store {mark},1\n").encode())})
+    assert r.status_code == 303, r.text[:300]  # an upload waiting for its confirmation (orders_import)
     from fc_extra.tables import Mark
 
     await Mark.scoped(dealer.id).insert(label=f"mark {mark}")

@@ -7,6 +7,7 @@ from forecourt import lazy_gettext as _l
 from plugins.orders import demo
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
+from plugins.orders.imports import pages as imports
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 from plugins.orders.payments import pages as payment_pages
 
@@ -14,7 +15,7 @@ from plugins.orders.payments import pages as payment_pages
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES]
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES]
 
 
 @hookimpl

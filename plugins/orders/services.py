@@ -7,7 +7,10 @@ same transaction by one atomic statement: ``UPDATE … WHERE <the result stays
 valid> RETURNING``. Never read-then-write: of twenty concurrent reservations
 for five units exactly five succeed, and available (on hand - reserved)
 never goes below zero. When a vehicle's available quantity goes from 0 to
-more, ``orders_stock_changed`` fires after the commit.
+more, ``orders_stock_changed`` fires after the commit — of the caller's
+transaction when the change is made inside one (the catalogue import, an
+order's status): the core delivers notifications after the outermost commit,
+and never after a rollback.
 """
 
 from __future__ import annotations

@@ -201,3 +201,27 @@ class Call(DealerScoped, Table, tablename="orders_call"):
     key_id = BigInt(null=True, default=None)
     external_id = Varchar(length=100, default="")
     created_at = Timestamptz()
+
+
+# --- catalogue import ---------------------------------------------------------------------------------
+
+
+class CatalogueImport(DealerScoped, Table, tablename="orders_import"):
+    """An uploaded catalogue file between its preview and its confirmation (:mod:`plugins.orders.imports`).
+
+    ``token`` is random (unique), the only way to the upload; ``rows`` is the
+    parsed file as JSON (``{"columns": [...], "rows": [{"line": n, "cells":
+    {...}}]}``), cells as the text that was in the file. Nothing of it is in
+    the catalogue until the confirmation, which claims the row by setting
+    ``used_at`` (one ``UPDATE … WHERE used_at IS NULL``, in the import's
+    transaction): a second confirmation finds it used. Expired rows are
+    deleted when the dealer uploads again.
+    """
+
+    token = Varchar(length=64, unique=True)
+    user_id = BigInt()
+    filename = Varchar(length=200, default="")
+    rows = Text(default="")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
