@@ -81,6 +81,13 @@ async def customers_get(ctx, customer_id):
 
 
 @hookimpl
+async def customers_blacklist(ctx, customer_ids):
+    from plugins.customers import services
+
+    return await services.blacklisted_among(ctx.dealer_id, list(customer_ids or []))
+
+
+@hookimpl
 async def customers_create(ctx, values):
     from plugins.customers import services
 

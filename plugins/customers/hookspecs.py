@@ -103,3 +103,18 @@ def customers_create(ctx: Context, values: dict[str, Any]) -> dict[str, Any] | N
     :param values: may hold ``name``, ``phone``, ``email``, ``intended_model`` and ``source``
         (default ``"other"``).
     """
+
+
+@hookspec(HookKind.SERVICE, HookScope.DEALER)
+def customers_blacklist(ctx: Context, customer_ids: list[int]) -> dict[int, str] | None:
+    """Which of these customers of the dealer are on the blacklist: ``{customer id: reason}``.
+
+    Implemented by the customers plugin itself, so that a plugin that links
+    rows to customers can mark those of blacklisted customers (the orders
+    list highlights their orders) with one query for a whole page of rows.
+    Ids of other dealers' or unknown customers are simply not in the
+    answer; ``None`` where the dealer has customers off.
+
+    :param ctx: the acting user's context.
+    :param customer_ids: the customer ids to look up (at most a page's worth; duplicates are fine).
+    """

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from forecourt import NavItem, Permission, hookimpl
+from forecourt import NavItem, Permission, SlotContent, hookimpl, render_fragment, update_entity
 from forecourt import lazy_gettext as _l
-from plugins.orders import demo
+from plugins.orders import demo, list_pages, metrics
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
 from plugins.orders.imports import pages as imports
@@ -15,7 +15,8 @@ from plugins.orders.payments import pages as payment_pages
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
-    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES]
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES,
+            *list_pages.ROUTES]
 
 
 @hookimpl
@@ -42,6 +43,8 @@ def register_status_machines():
 @hookimpl
 def nav_items(ctx):
     items = []
+    if ctx.can("orders.sell"):
+        items.append(NavItem(label=_l("Orders"), href="/orders/", order=35))
     if ctx.can("orders.view"):
         items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
     if ctx.can("orders.sell"):
@@ -52,3 +55,51 @@ def nav_items(ctx):
 @hookimpl
 async def demo_data(dealer, users, ctx):
     await demo.seed(dealer, users, ctx)
+
+
+@hookimpl
+def report_metrics(ctx):
+    return list(metrics.METRICS)
+
+
+@hookimpl
+async def page_slots(slot, ctx, subject):
+    """The customer card: that customer's orders (number, date, status, total), newest first."""
+    if slot != "customers.card.panels" or not subject or not ctx.can("orders.sell"):
+        return []
+    from plugins.orders.listing import orders as listing
+
+    rows = await listing.for_customer(ctx.dealer_id, subject["id"], limit=PANEL_ROWS + 1)
+    html = render_fragment("orders/_customer_panel.html", orders=rows[:PANEL_ROWS], more=len(rows) > PANEL_ROWS,
+                           customer_id=subject["id"])
+    return [SlotContent(title=_l("Orders"), html=html, order=15, plugin="orders")]
+
+
+#: how many of a customer's orders their card lists (a link leads to the rest)
+PANEL_ROWS = 10
+
+
+# --- the customers plugin's hooks: optional, orders works without customers ----------------------
+
+
+@hookimpl(optionalhook=True)
+async def customers_held_records(ctx, customer_id):
+    from plugins.orders.listing import orders as listing
+
+    count = await listing.count_for_customer(ctx.dealer_id, customer_id)
+    if not count:
+        return []
+    # an order keeps its own copy of the contact and is a business record: it outlives the customer, unlinked
+    return [{"plugin": "orders", "label": _l("Orders"), "count": count, "url": f"/orders/?customer={customer_id}",
+             "kept": True}]
+
+
+@hookimpl(optionalhook=True)
+async def customers_delete_records(ctx, customer_id):
+    """Orders outlive a deleted customer (reported as kept): unlinked one by one through the write path."""
+    from plugins.orders.entity import ORDER
+    from plugins.orders.tables import Order
+
+    linked = await Order.scoped(ctx.dealer_id).select(Order.id).where(Order.customer_id == customer_id)
+    for order in linked:
+        await update_entity(ctx, Order, ORDER, order["id"], {"customer_id": None})

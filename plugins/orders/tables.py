@@ -68,8 +68,10 @@ class Order(DealerScoped, Table, tablename="orders_order"):
 
     ``number`` is unique per dealer and has no gaps. The contact fields are
     the order's own copy (kept when there is no customers module, and what
-    the list searches: ``name_key``/``email_key`` folded, ``phone_rev`` the
-    phone's digits reversed). ``total`` = ``subtotal`` - ``discount_total``
+    the list searches: ``name_key``/``email_key`` folded, ``name_key2`` the
+    folded name's words in reverse order, ``phone_rev`` the phone's digits
+    reversed, ``waybill_key`` the waybill folded without spaces; all derived by
+    :func:`plugins.orders.search.orders.keys`). ``total`` = ``subtotal`` - ``discount_total``
     - ``bonus_total``, computed on the server in Decimal from the lines.
     ``stock_state`` is what the order holds of the stock: ``""`` nothing,
     ``"reserved"`` or ``"written_off"`` (moved only with the status).
@@ -88,6 +90,7 @@ class Order(DealerScoped, Table, tablename="orders_order"):
     contact_email = Varchar(length=254, default="")
     address = Varchar(length=300, default="")
     name_key = Varchar(length=200, default="")
+    name_key2 = Varchar(length=200, default="")  #: the folded name's words reversed ("novák jan")
     email_key = Varchar(length=254, default="")
     phone_rev = Varchar(length=20, default="")
     language = Varchar(length=8, default="")  #: the customer's language (documents, messages)
