@@ -182,5 +182,25 @@ class JobSlot(Table, tablename="core_job_slot"):
     runs = Integer(default=0)
 
 
+class ApiKey(Table, tablename="core_api_key"):
+    """A key another system calls one of the dealer's APIs with (:mod:`core.apikeys`); only its hash is kept.
+
+    ``purpose`` names the API it opens (``"leads.intake"``, ``"orders.telephony"``): a key made for
+    one is refused by every other.
+    """
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict, index=True)
+    purpose = Varchar(length=60)
+    name = Varchar(length=100)  #: who uses it, as the dealer calls them ("AutoScout24", "Office PBX")
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12)  #: the key's first characters, to recognise it in the list
+    created_at = Timestamptz()
+    created_by = Integer(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    #: requests the caller may make with it in a minute (429 with Retry-After beyond that)
+    per_minute = Integer(default=60)
+
+
 CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, RateBucket, HookFailure, ModuleChange,
-                                  History, Comment, Reason, Reminder, JobSlot]
+                                  History, Comment, Reason, Reminder, JobSlot, ApiKey]

@@ -5,6 +5,12 @@
 
 from core import __version__ as core_version
 from core.accounts import dealer_names, dealer_users, dealers_with_module
+from core.apikeys import KeyCheck
+from core.apikeys import bearer as api_key_of
+from core.apikeys import check as check_api_key
+from core.apikeys import listed as api_keys
+from core.apikeys import make as make_api_key
+from core.apikeys import revoke as revoke_api_key
 from core.context import Context, system_context
 from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
@@ -60,6 +66,9 @@ from core.workflow.engine import apply as apply_transition
 from core.workflow.history import append as append_history
 from core.workflow.history import change as history_change
 from core.workflow.machine import Input, Machine, State, Transition
+from core.workflow.merging import Moved
+from core.workflow.merging import count as history_count
+from core.workflow.merging import move as move_history
 from core.workflow.timeline import TimelineEntry
 
 __all__ = [
@@ -76,6 +85,7 @@ __all__ = [
     "HookScope",
     "Input",
     "Job",
+    "KeyCheck",
     "Keyset",
     "Language",
     "Machine",
@@ -83,6 +93,7 @@ __all__ = [
     "Message",
     "Metric",
     "MetricValue",
+    "Moved",
     "NavItem",
     "Period",
     "Permission",
@@ -96,9 +107,12 @@ __all__ = [
     "ValidationFailed",
     "Veto",
     "after_commit",
+    "api_key_of",
+    "api_keys",
     "append_history",
     "apply_transition",
     "call_hook",
+    "check_api_key",
     "compute_metrics",
     "core_version",
     "create_entity",
@@ -119,6 +133,7 @@ __all__ = [
     "from_local",
     "gettext",
     "history_change",
+    "history_count",
     "hook_implemented",
     "hook_owner_enabled",
     "hookimpl",
@@ -126,6 +141,8 @@ __all__ = [
     "in_language",
     "lazy_gettext",
     "lazy_pgettext",
+    "make_api_key",
+    "move_history",
     "negotiate_language",
     "ngettext",
     "now",
@@ -142,6 +159,7 @@ __all__ = [
     "read_text",
     "render_fragment",
     "requires",
+    "revoke_api_key",
     "search_text",
     "sign_proof",
     "sql_migration",

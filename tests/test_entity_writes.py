@@ -160,6 +160,53 @@ async def import_paths(ctx: Context) -> None:
     HEARD.clear()
 
 
+async def inquiry_paths(ctx: Context) -> None:
+    from plugins.orders.entity import INQUIRY
+    from plugins.orders.inquiries import services
+
+    row = await services.create(ctx, {"phone": "+420 601 555 111", "name": "Jan"}, "cs")
+    expect(INQUIRY, row.id, "create")
+    await services.update(ctx, row.id, {"phone": "+420 601 555 111", "name": "Jan Novák"}, "cs")
+    expect(INQUIRY, row.id, "update")
+    taken = await services.take_call(ctx, {"phone": "+420 602 555 222", "phone_rev": "222555206024", "line": "1",
+                                           "called_at": now(), "external_id": ""})
+    expect(INQUIRY, taken.inquiry_id, "create")
+
+
+async def order_paths(ctx: Context) -> None:
+    from forecourt import apply_transition
+    from plugins.orders import services as catalogue
+    from plugins.orders.machines import ORDER_MACHINE
+    from plugins.orders.sales import approval, services
+    from plugins.orders.tables import Product
+
+    warehouse = await catalogue.create_warehouse(ctx, {"name": "Orders"})
+    product = await catalogue.create_product(ctx, {"kind": "part", "sku": "PRT-ORD", "name": "Wiper", "active": "1",
+                                                    "base_price": "100"})
+    await catalogue.receive(ctx, product.id, warehouse.id, 5)
+    HEARD.clear()
+    order = await services.create(ctx, {"contact_name": "Jan", "warehouse_id": str(warehouse.id)},
+                                  [{"product_id": product.id, "quantity": "1"}])
+    expect(services.ORDER, order.id, "create")
+    await services.update(ctx, order.id, {"contact_name": "Jan Novák", "warehouse_id": str(warehouse.id)})
+    expect(services.ORDER, order.id, "update")
+    await services.set_lines(ctx, order.id, [{"product_id": product.id, "quantity": "2"}])
+    expect(services.ORDER, order.id, "update")
+    await services.edit(ctx, order.id, {"contact_name": "Jan N.", "warehouse_id": str(warehouse.id)},
+                        [{"product_id": product.id, "quantity": "3"}])
+    expect(services.ORDER, order.id, "update")
+    await approval.save_limits(ctx, {"approval_amount": 0})
+    await services.set_lines(ctx, order.id, [{"product_id": product.id, "quantity": "1"}])
+    expect(services.ORDER, order.id, "update")
+    await approval.approve(ctx, order.id)
+    expect(services.ORDER, order.id, "update")
+    for transition, state in (("confirm", "new"), ("deliver", "confirmed"), ("return", "delivered")):
+        await apply_transition(ctx, ORDER_MACHINE, order.id, transition, state)  # the stock effects
+        expect(services.ORDER, order.id, "update")  # its stock_state (and approval) through the service
+        HEARD.clear()  # the product's stock updates, heard as they should be
+    assert await Product.scoped(ctx.dealer_id).exists().where(Product.id == product.id)
+
+
 async def payment_paths(ctx: Context) -> None:
     from decimal import Decimal
 
@@ -180,6 +227,8 @@ WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "notes.note": note_paths,
     "orders.product": product_paths,
     "orders.warehouse": warehouse_paths,
+    "orders.inquiry": inquiry_paths,
+    "orders.order": order_paths,
     "orders.payment": payment_paths,
 }
 

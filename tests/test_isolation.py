@@ -70,6 +70,13 @@ async def seed(dealer, client_as, anon, mark: str) -> None:
         "kind": "vehicle", "sku": f"SKU-{mark}", "name": f"car {mark}", "model": f"model {mark}", "active": "1"}))
     r = await keeper.post(f"/orders/catalogue/{product}/stock", data={"warehouse_id": warehouse, "quantity": "2"})
     assert r.status_code == 303, r.text[:300]
+    order = _id(await manager.post("/orders/", data={
+        "action": "save", "contact_name": f"buyer {mark}", "contact_email": email, "customer_id": str(customer),
+        "manager_id": str(dealer.users["manager"].id), "warehouse_id": warehouse, "waybill": f"WB-{mark}",
+        "payment_method": "bank_transfer", "legal_name": f"legal {mark}", "note": f"order {mark}",
+        "lines-0-product_id": str(product), "lines-0-quantity": "1"}))
+    assert (await manager.post(f"/workflow/orders.order/{order}/confirm", data={"_state": "new"})).status_code == 303
+    assert (await admin.post("/orders/settings", data={"approval_amount": "1000000"})).status_code == 303
     r = await keeper.post("/orders/catalogue/import", files={"file": (f"{mark}.csv", (
         f"sku,name,kind,warehouse,quantity\nIMP-{mark},imported {mark},part,store {mark},1\n").encode())})
     assert r.status_code == 303, r.text[:300]  # an upload waiting for its confirmation (orders_import)

@@ -12,8 +12,9 @@ import re
 import httpx
 import pytest
 
-from core.tables import Dealer, History
-from plugins.leads.tables import IntakeKey, IntakeLead, Lead
+from core.tables import ApiKey, Dealer, History
+from core.tenancy import Scoped
+from plugins.leads.tables import IntakeLead, Lead
 
 PROBLEM = "application/problem+json"
 
@@ -51,11 +52,11 @@ async def test_a_portal_sends_json_leads_with_its_own_revocable_key(make_dealer,
     dealer = await make_dealer(modules=["leads"])
     admin = await client_as(dealer, "dealer_admin")
     key = await make_key(admin, "AutoScout24")
-    stored = await IntakeKey.scoped(dealer.id).select().first()
+    stored = await Scoped(ApiKey, dealer.id).select().first()
     assert key.startswith("fcl_") and key not in str(stored) and stored["prefix"] == key[:10]  # only a hash kept
     page = await admin.get("/leads/settings")
     assert key not in page.text and "new-key" not in page.text  # shown once: a reload shows it no more
-    assert await IntakeKey.scoped(dealer.id).count() == 1  # and made no second key
+    assert await Scoped(ApiKey, dealer.id).count() == 1  # and made no second key
     auth = {"authorization": f"Bearer {key}"}
     r = await anon.post("/leads/api/intake", json=LEAD, headers=auth)
     assert r.status_code == 201 and r.json()["created"] is True, r.text
@@ -83,10 +84,10 @@ async def test_a_portal_sends_json_leads_with_its_own_revocable_key(make_dealer,
     assert (await anon.post("/leads/api/intake", json={**LEAD, "external_id": "AS-2"},
                             headers={"x-api-key": key})).status_code == 201  # the other header works too
 
-    stored = await IntakeKey.scoped(dealer.id).select().first()
+    stored = await Scoped(ApiKey, dealer.id).select().first()
     assert stored["last_used_at"] is not None
     await anon.post("/leads/api/intake", json={"model": "only"}, headers=auth)  # refused, but the key was used
-    later = await IntakeKey.scoped(dealer.id).select().first()
+    later = await Scoped(ApiKey, dealer.id).select().first()
     assert later["last_used_at"] > stored["last_used_at"]
     assert (await admin.post(f"/leads/settings/keys/{stored['id']}/revoke")).status_code == 303
     r = await anon.post("/leads/api/intake", json={**LEAD, "external_id": "AS-3"}, headers=auth)
@@ -105,7 +106,7 @@ async def test_the_key_page_has_a_copy_button_and_refuses_a_nameless_key(make_de
                         ({"name": "a\x00b"}, "control characters"), ({"name": "P", "per_minute": "0"}, "from 1 to")):
         r = await admin.post("/leads/settings/keys", data=form)
         assert r.status_code == 422 and field in r.text, form
-    assert await IntakeKey.scoped(dealer.id).count() == 2
+    assert await Scoped(ApiKey, dealer.id).count() == 2
 
 
 async def test_the_key_is_checked_before_the_body_and_no_body_gives_a_5xx(make_dealer, client_as, portal):

@@ -101,6 +101,11 @@ async def test_filters_delivery_statuses_manager_and_dates(make_dealer, client_a
     assert await listed(manager, created_to=(NOW - 10 * day).date().isoformat()) == [a]
     assert await listed(manager, sort="old") == [a, b, c, d]
     assert await listed(manager, delivery="courier", status="delivered", q="#3") == [c]
+    numbers = {a: "1", b: "2", c: "3", d: "4"}
+    for params in ({"delivery": "courier"}, {"status": ["confirmed", "lost"]}, {"manager": str(mine)},
+                   {"manager": "none"}, {"created_from": (NOW - 5 * day).date().isoformat()}, {"sort": "old"}):
+        export = csv_rows((await manager.get("/orders/export.csv", params=params)).text)
+        assert [row[0] for row in export[1:]] == [numbers[i] for i in await listed(manager, **params)], params
     # what cannot be read filters nothing, and is never an error
     assert await listed(manager, manager="x", created_from="yesterday", status="nope", delivery="rocket",
                         after="garbage|x", sort="sideways") == [d, c, b, a]

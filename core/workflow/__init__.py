@@ -6,6 +6,7 @@ The modules depend on one another in one direction only::
     timeline -> machine
     engine   -> machine, inputs, reasons, comments, history
     inputs   -> machine
+    merging  -> (the tables only: re-filing history and comments on a merge)
 
 Entities (:mod:`core.entities`) stand above the package: the entity service
 writes history through it, and a machine names an entity, whose declaration

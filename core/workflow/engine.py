@@ -117,7 +117,15 @@ async def apply(
         if not changed:  # moved by a concurrent writer between our read and write
             raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
         if transition.effect is not None:
-            await transition.effect(ctx, row, inputs)
+            more = await transition.effect(ctx, row, inputs)
+            if more:  # columns the effect decided (a merge's target): written with the transition, nowhere else
+                columns = {c._meta.name for c in table._meta.columns}
+                refused = sorted((set(more) - columns) | (set(more) & {machine.field, "id", "dealer_id"}))
+                if refused:
+                    raise ValueError(f"transition {transition.key!r}: its effect may not write {refused}")
+                await table.scoped(ctx.dealer_id).update(
+                    {getattr(table, col): value for col, value in more.items()}
+                ).where(table._meta.primary_key == entity_id)
         notes = {inp.name: await comments.add_note(ctx, machine.entity, entity_id, inputs[inp.name],
                                                    f"{machine.key}.{transition.key}", moment)
                  for inp in transition.inputs if inp.kind == "note" and inputs.get(inp.name)}

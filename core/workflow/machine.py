@@ -70,8 +70,9 @@ class Input:
 
 #: ``guard(ctx, row) -> None`` when allowed, else the message saying why not
 Guard = Callable[[Context, Mapping[str, Any]], Any]
-#: ``await effect(ctx, row, inputs)``: more writes of the same operation (``row`` as read before the change)
-Effect = Callable[[Context, Mapping[str, Any], Mapping[str, Any]], Awaitable[None]]
+#: ``await effect(ctx, row, inputs)``: more writes of the same operation (``row`` as read before the change);
+#: it may return ``{column: value}`` of the entity's own row to write with the transition (or ``None``)
+Effect = Callable[[Context, Mapping[str, Any], Mapping[str, Any]], Awaitable[Mapping[str, Any] | None]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,10 @@ class Transition:
     plugin reserves stock on "Confirmed"). It gets the row as it was read
     before the change and the cleaned inputs; raising :class:`Veto` or
     :class:`Conflict` there rolls the whole transition back and shows the
-    message.
+    message. It may return ``{column: value}`` for the row itself (columns
+    the effect works out, such as the inquiry a duplicate was merged into):
+    the engine writes them in the same transaction — declare such columns
+    ``protected`` on the entity, so that no form can write them.
     """
 
     key: str

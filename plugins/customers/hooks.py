@@ -77,7 +77,8 @@ async def customers_get(ctx, customer_id):
     row = await services.get(ctx.dealer_id, customer_id)
     if row is None or row["invalid"]:
         return None
-    return {"id": row["id"], "number": row["number"], "name": row["name"], "url": f"/customers/{row['id']}"}
+    return {"id": row["id"], "number": row["number"], "name": row["name"], "url": f"/customers/{row['id']}",
+            "blacklisted": bool(row["blacklisted"])}
 
 
 @hookimpl

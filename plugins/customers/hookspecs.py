@@ -74,7 +74,7 @@ def customers_matches(ctx: Context, phone: str, email: str, name: str) -> list[d
 
 @hookspec(HookKind.SERVICE, HookScope.DEALER)
 def customers_get(ctx: Context, customer_id: int) -> dict[str, Any] | None:
-    """The dealer's customer ``customer_id`` as ``{"id", "number", "name", "url"}``, or ``None``.
+    """The dealer's customer ``customer_id`` as ``{"id", "number", "name", "url", "blacklisted"}``, or ``None``.
 
     Implemented by the customers plugin itself, so that a plugin that does
     not require customers can check an id it was sent before linking a row

@@ -60,7 +60,11 @@ class Setting(DealerScoped, Table, tablename="leads_setting"):
 
 
 class IntakeKey(DealerScoped, Table, tablename="leads_intake_key"):
-    """A key another system (a lead portal, the brand's website) sends leads with; only its hash is kept."""
+    """Legacy: the intake keys before the core kept API keys (``core_api_key``, purpose ``"leads.intake"``).
+
+    A migration copied every row there with its id; nothing reads or writes
+    this table any more (it is kept: no data is dropped).
+    """
 
     name = Varchar(length=100)  #: who uses it, as the dealer calls them ("AutoScout24")
     token_hash = Varchar(length=64, unique=True)

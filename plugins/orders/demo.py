@@ -6,7 +6,9 @@ from forecourt import gettext as _
 from forecourt import in_language
 from plugins.orders import services
 from plugins.orders.catalogue.fields import vin_check_digit
+from plugins.orders.inquiries import demo as inquiries_demo
 from plugins.orders.payments import demo as payments_demo
+from plugins.orders.sales import demo as sales_demo
 from plugins.orders.tables import Product
 
 #: (sku, name, model, trim, fuel, colour, year, price CZK, VIN without its check digit)
@@ -30,10 +32,15 @@ def _vin(template: str) -> str:
 
 
 async def seed(dealer, users, ctx) -> None:
-    """Idempotent: a dealer that already has products is left alone."""
-    if await Product.scoped(dealer.id).exists():
-        await payments_demo.seed(dealer, users, ctx)  # after the orders: skips when there are none
-        return
+    """Idempotent: a dealer that already has products keeps its catalogue; each part seeds only what is missing."""
+    await inquiries_demo.seed(dealer, users, ctx)  # inquiries and calls (idempotent on their own)
+    if not await Product.scoped(dealer.id).exists():
+        await _catalogue(dealer, ctx)
+    await sales_demo.seed(dealer, users, ctx)  # orders in every status (plugins/orders/sales/demo.py)
+    await payments_demo.seed(dealer, users, ctx)  # payments in every status for the first orders
+
+
+async def _catalogue(dealer, ctx) -> None:
     currency = "RUB" if dealer.language == "ru" else "CZK"
     rate = 4 if currency == "RUB" else 1  # roughly: the same cars, priced in roubles
     with in_language(dealer.language or "en"):  # a warehouse's name is data: written in the dealer's language
@@ -52,4 +59,3 @@ async def seed(dealer, users, ctx) -> None:
                                                   "active": "1"})
         if on_hand:
             await services.receive(ctx, row.id, main.id, on_hand)
-    await payments_demo.seed(dealer, users, ctx)  # after the orders: skips when there are none

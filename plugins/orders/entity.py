@@ -28,6 +28,6 @@ ENTITIES = [
     Entity(key=PAYMENT, table=Payment, label=_l("Payment"), url="/orders/payments/{id}",
            view_permission="orders.sell", edit_permission="orders.sell"),
     Entity(key=INQUIRY, table=Inquiry, label=_l("Inquiry"), url="/orders/inquiries/{id}",
-           search=("number", "phone", "contact_name"), view_permission="orders.sell",
+           search=("number", "phone", "contact_name"), protected=("merged_into_id",), view_permission="orders.sell",
            edit_permission="orders.sell"),
 ]

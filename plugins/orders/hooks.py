@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from forecourt import NavItem, Permission, SlotContent, hookimpl, render_fragment, update_entity
 from forecourt import lazy_gettext as _l
-from plugins.orders import demo, list_pages, metrics
+from plugins.orders import card as order_card
+from plugins.orders import demo, list_pages, metrics, settings
 from plugins.orders.catalogue import card, pages, warehouses
 from plugins.orders.entity import ENTITIES
 from plugins.orders.imports import pages as imports
+from plugins.orders.inquiries import pages as inquiry_pages
+from plugins.orders.inquiries import telephony
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
 from plugins.orders.payments import pages as payment_pages
+from plugins.orders.sales import pages as sales_pages
 
 
 @hookimpl
 def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
+    from plugins.orders import api
+
     return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES,
-            *list_pages.ROUTES]
+            *settings.SETTINGS.routes(), *list_pages.ROUTES, *sales_pages.ROUTES, *order_card.ROUTES,
+            *inquiry_pages.ROUTES, *telephony.ROUTES, *api.ROUTES]
 
 
 @hookimpl
@@ -27,6 +34,8 @@ def register_permissions():
                    ("storekeeper", "dealer_admin")),
         Permission("orders.sell", _l("Work with inquiries, orders and payments"), ("manager", "dealer_admin")),
         Permission("orders.approve", _l("Approve orders waiting for review"), ("dealer_admin",)),
+        Permission("orders.telephony", _l("Manage the telephony's keys"), ("dealer_admin",)),
+        Permission("orders.settings", _l("Set the limits above which orders wait for approval"), ("dealer_admin",)),
     ]
 
 
@@ -45,6 +54,7 @@ def nav_items(ctx):
     items = []
     if ctx.can("orders.sell"):
         items.append(NavItem(label=_l("Orders"), href="/orders/", order=35))
+        items.append(NavItem(label=_l("Inquiries"), href="/orders/inquiries/", order=36))
     if ctx.can("orders.view"):
         items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
     if ctx.can("orders.sell"):

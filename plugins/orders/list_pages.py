@@ -22,18 +22,10 @@ from litestar.response import Stream
 
 from forecourt import Context, dealer_users, fmt_datetime, page, pgettext, read_id, requires, search_text
 from forecourt import gettext as _
-from forecourt import lazy_gettext as _l
 from plugins.orders import blacklist
 from plugins.orders.listing import orders as listing
 from plugins.orders.machines import ORDER_MACHINE
-
-#: how an order reaches the customer (the order form's choices)
-DELIVERY_METHODS = {"pickup": _l("Pickup"), "courier": _l("Courier"), "transport": _l("Transport company")}
-#: how an order is paid
-PAYMENT_METHODS = {"cash": _l("Cash"), "card": _l("Card"), "bank_transfer": _l("Bank transfer"),
-                   "online": _l("Online")}
-#: where an order came from
-SOURCES = {"form": _l("Order form"), "inquiry": _l("Inquiry"), "quicklink": _l("Quick link"), "api": _l("API")}
+from plugins.orders.sales.fields import DELIVERY_METHODS, SOURCES
 
 FILTERS = ("q", "delivery", "manager", "customer", "created_from", "created_to", "sort")
 STATUS_KEYS = tuple(state.key for state in ORDER_MACHINE.states)

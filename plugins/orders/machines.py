@@ -17,9 +17,10 @@ and "Order created" by making an order from it.
 
 from __future__ import annotations
 
-from forecourt import Machine, State, Transition
+from forecourt import Input, Machine, State, Transition
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY, ORDER, PAYMENT
+from plugins.orders.sales import approval, stock
 
 # --- orders ----------------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ ORDER_STATES = (
     State("refused_pickup", _l("Refused at pickup"), "red"),
     State("returned", _l("Returned"), "red"),
     State("delivered", _l("Delivered"), "red"),
-    State("lost", _l("Lost"), "red"),
+    State("lost", _l("Lost in transit"), "red"),
     State("archived", _l("Archived"), "red", terminal=True),
 )
 
@@ -72,7 +73,7 @@ ORDER_WAYS: tuple[tuple[str, object, tuple[str, ...], str, str], ...] = (
     ("cancel_site", _l("Cancelled via site"), (*OPEN, *HOLDING), "cancelled_site", "danger"),
     ("refuse_pickup", _l("Refused at pickup"), ("shipped", "awaiting_pickup"), "refused_pickup", "danger"),
     ("return", _l("Returned"), ("shipped", "awaiting_pickup", "refused_pickup", "delivered"), "returned", "danger"),
-    ("lose", _l("Lost"), ("shipped", "awaiting_pickup"), "lost", "danger"),
+    ("lose", _l("Lost in transit"), ("shipped", "awaiting_pickup"), "lost", "danger"),
     ("archive", _l("Archive"), tuple(s.key for s in ORDER_STATES if s.key != "archived"), "archived", "default"),
 )
 
@@ -86,9 +87,31 @@ def order_machine(transitions: tuple[Transition, ...]) -> Machine:
     )
 
 
+
+
+async def _deliver(ctx, row, inputs) -> None:
+    """Handed over: the items are written off, and the order's review cycle is completed."""
+    await stock.write_off(ctx, row, inputs)
+    await approval.complete(ctx, row, inputs)
+
+
+#: what each target status does to the stock (and the review) in the transition's transaction
+ORDER_EFFECTS = {
+    "confirmed": stock.reserve,
+    "shipped": stock.write_off,
+    "delivered": _deliver,
+    "returned": stock.release,
+    "refused_pickup": stock.release,
+    "cancelled_site": stock.release,
+    "refused_phone": stock.release,
+    "archived": stock.release_reservation,
+}
+#: transitions refused while a condition holds (plain checks of the row: the card hides them meanwhile)
+ORDER_GUARDS = {"confirm": approval.guard_confirm}
+
 ORDER_MACHINE = order_machine(tuple(
     Transition(key, label, sources, target, stamps=ORDER_STAMPS.get(target, ()), style=style,
-               notify="orders_order_status_changed")
+               notify="orders_order_status_changed", effect=ORDER_EFFECTS.get(target), guard=ORDER_GUARDS.get(key))
     for key, label, sources, target, style in ORDER_WAYS
 ))
 
@@ -135,6 +158,29 @@ INQUIRY_OUTCOMES = (
 
 #: outcomes a manager may still come back from (the caller may call again)
 REOPENABLE = ("could_not_reach", "not_ready", "out_of_stock", "other_product")
+#: what the inquiry merge puts in the context it applies "merge" with: the only way to that transition
+MERGING = "orders.inquiry_merge"
+
+
+def _merging_only(ctx, row):
+    """Guard of "merge": only the merge page applies it, after its preview (never a bare button)."""
+    if ctx.extra.get(MERGING) == row["id"]:
+        return None
+    return _l("Merge a duplicate from its card: “Duplicate of…” shows what moves first.")
+
+
+def _with_order(ctx, row):
+    """Guard of "order": reached by saving an order made from the inquiry (which links it first), never by hand."""
+    if row["order_id"]:
+        return None
+    return _l("Create the order from this inquiry: “Create order” opens the form with the caller filled in.")
+
+
+async def _merge(ctx, row, inputs):
+    """The effect of "merge": calls, history and comments move to the main inquiry (:mod:`.inquiries.merge`)."""
+    from plugins.orders.inquiries.merge import into_main
+
+    return await into_main(ctx, row, inputs)
 
 INQUIRY_MACHINE = Machine(
     key="orders.inquiry", title=_l("Inquiry status"), entity=INQUIRY, field="status",
@@ -150,6 +196,11 @@ INQUIRY_MACHINE = Machine(
           for key, label, _colour in INQUIRY_OUTCOMES),
         Transition("reopen", _l("Back to new"), REOPENABLE, "new"),
         # applied by the order form when an order is made from the inquiry, in the order's transaction
-        Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", style="primary"),
+        Transition("order", _l("Order created"), ("new", *REOPENABLE), "order_created", guard=_with_order,
+                   style="primary"),
+        # applied by the merge page only (the guard): the effect moves everything to the main inquiry
+        Transition("merge", _l("Duplicate"), ("new", *(key for key, _label, _colour in INQUIRY_OUTCOMES)),
+                   "duplicate", inputs=(Input("main", _l("Main inquiry number")),), guard=_merging_only,
+                   effect=_merge, style="danger"),
     ),
 )

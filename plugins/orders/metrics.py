@@ -26,8 +26,8 @@ from babel.support import LazyProxy
 
 from forecourt import Context, Metric, MetricValue, Period
 from forecourt import lazy_gettext as _l
-from plugins.orders.list_pages import SOURCES
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE
+from plugins.orders.sales.fields import SOURCES
 from plugins.orders.tables import Order
 
 #: statuses of orders that did not become a sale (left out of revenue and the average)

@@ -235,3 +235,39 @@ async def release(ctx: Context, product_id: int, warehouse_id: int, quantity: in
                                  warehouse=await _warehouse_name(ctx, warehouse_id))
 
     return await _change(ctx, product_id, warehouse_id, step)
+
+
+async def write_off(ctx: Context, product_id: int, warehouse_id: int, quantity: int, reserved: bool) -> Any:
+    """``quantity`` units leave the warehouse (an order shipped or handed over); refused (422) when they are not there.
+
+    ``reserved=True``: units the order had reserved (on hand and reserved both
+    go down, one ``UPDATE … WHERE reserved >= n``); ``False``: straight from
+    the available units (``WHERE on_hand - reserved >= n``), never touching
+    other orders' reservations.
+    """
+    if reserved:
+        assign, condition = "on_hand = on_hand - {}, reserved = reserved - {}", "reserved >= {} AND on_hand >= {}"
+        args: tuple[Any, ...] = (quantity, quantity, quantity, quantity)
+        delta = 0
+    else:
+        assign, condition, args, delta = "on_hand = on_hand - {}", "on_hand - reserved >= {}", (quantity, quantity), \
+            -quantity
+
+    async def step(row: Any) -> tuple[int, Message]:
+        await _write(ctx, product_id, warehouse_id, assign, condition, args,
+                     _("Not enough in stock: fewer units are available than asked for."))
+        return delta, Message("Wrote off %(n)s in %(warehouse)s", n=quantity,
+                              warehouse=await _warehouse_name(ctx, warehouse_id))
+
+    return await _change(ctx, product_id, warehouse_id, step)
+
+
+async def put_back(ctx: Context, product_id: int, warehouse_id: int, quantity: int) -> Any:
+    """``quantity`` written-off units come back on hand (an order returned): one ``on_hand = on_hand + n``."""
+
+    async def step(row: Any) -> tuple[int, Message]:
+        await _write(ctx, product_id, warehouse_id, "on_hand = on_hand + {}", "1 = 1", (quantity,), "")
+        return quantity, Message("%(n)s returned into %(warehouse)s", n=quantity,
+                                 warehouse=await _warehouse_name(ctx, warehouse_id))
+
+    return await _change(ctx, product_id, warehouse_id, step)

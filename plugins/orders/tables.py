@@ -206,6 +206,21 @@ class Call(DealerScoped, Table, tablename="orders_call"):
     created_at = Timestamptz()
 
 
+# --- settings -----------------------------------------------------------------------------------------
+
+
+class OrderSetting(DealerScoped, Table, tablename="orders_setting"):
+    """A dealer's order settings: one row per dealer (unique), made when first saved (absent: the defaults).
+
+    An order whose total is above ``approval_amount``, or with a line's
+    discount above ``approval_discount_pct``, waits for a dealer admin's
+    approval before it can be confirmed (``None``: no such limit).
+    """
+
+    approval_amount = Numeric(digits=(14, 2), null=True, default=None)
+    approval_discount_pct = Numeric(digits=(5, 2), null=True, default=None)
+
+
 # --- catalogue import ---------------------------------------------------------------------------------
 
 

@@ -39,15 +39,11 @@ from forecourt import lazy_gettext as _l
 from plugins.orders.entity import ORDER
 from plugins.orders.entity import PAYMENT as PAYMENT  # part of this public service API
 from plugins.orders.machines import PAYMENT_MACHINE
+from plugins.orders.sales.fields import PAYMENT_METHODS
 from plugins.orders.tables import Order, Payment
 
-#: the ways to pay (the order's payment method uses the same keys)
-METHODS: dict[str, Any] = {
-    "cash": _l("Cash"),
-    "card": _l("Card"),
-    "bank_transfer": _l("Bank transfer"),
-    "online": _l("Online payment"),
-}
+#: the ways to pay: the same keys and labels as the order's payment method
+METHODS: dict[str, Any] = PAYMENT_METHODS
 #: where the money of each method lands: the cash desk or the bank account
 DESK = {"cash": "cash", "card": "cash", "bank_transfer": "bank", "online": "bank"}
 ZERO = Decimal("0.00")

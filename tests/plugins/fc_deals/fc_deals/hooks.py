@@ -150,3 +150,19 @@ async def customers_blacklist_changed(ctx, customer_id, blacklisted, reason):
 @hookimpl(optionalhook=True)
 async def leads_contract_signed(ctx, entity_id, from_state, to_state):
     await _heard(ctx, "leads_contract_signed", f"{entity_id}:{from_state}->{to_state}")
+
+
+# --- the orders plugin's hooks: optional too ------------------------------------------------
+
+
+@hookimpl(optionalhook=True)
+async def orders_order_placed(ctx, order_id, source):
+    # what another connection sees of the order: it must be committed, with its items
+    seen = await Heard.raw("SELECT COUNT(*) AS n FROM orders_order_line WHERE dealer_id = {} AND order_id = {}",
+                           ctx.dealer_id, order_id)
+    await _heard(ctx, "orders_order_placed", f"{order_id}:{source}:{seen[0]['n']} lines")
+
+
+@hookimpl(optionalhook=True)
+async def orders_order_status_changed(ctx, transition, entity_id, from_state, to_state):
+    await _heard(ctx, "orders_order_status_changed", f"{entity_id}:{transition}:{from_state}->{to_state}")

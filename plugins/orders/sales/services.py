@@ -1,0 +1,348 @@
+"""The order service: the one way orders are made and changed — the form uses it, and so may other plugins.
+
+Public (documented in docs/guide-orders.md, for quick links, the API and partners):
+
+* :func:`get`, :func:`lines` — read one of the dealer's orders and its items;
+* :func:`create` — a new order with its items, all or nothing: numbered per
+  dealer without gaps (the number is taken inside the creating transaction,
+  behind a per-dealer lock on PostgreSQL and SQLite's single writer, and the
+  unique index ``orders_order_number`` backs it), totals computed here in
+  Decimal, the review opened when the order is above the dealer's limits;
+  ``orders_order_placed(ctx, order_id, source)`` fires after the commit;
+* :func:`update` — the order's own fields (never its status, stamps, stock or approval);
+* :func:`set_lines` — replace its items (while the order holds no stock), totals recomputed.
+
+Every write goes through the core's ``create_entity`` / ``update_entity``, so
+other plugins' vetoes, the history and the notifications see it. Errors a
+person can act on are ``ValidationFailed`` (field -> message), ``Veto`` and
+``Conflict``; nothing is written when one is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from forecourt import (
+    Conflict,
+    Context,
+    Message,
+    ValidationFailed,
+    apply_transition,
+    call_hook,
+    create_entity,
+    dealer_users,
+    engine_kind,
+    fold,
+    hook_owner_enabled,
+    now,
+    read_id,
+    transaction,
+    update_entity,
+)
+from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
+from plugins.orders.entity import INQUIRY
+from plugins.orders.entity import ORDER as ORDER  # part of this public service API
+from plugins.orders.machines import INQUIRY_MACHINE, OPEN
+from plugins.orders.sales import approval, fields
+from plugins.orders.sales.totals import line_total, order_totals
+from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
+
+#: an arbitrary first key of the per-dealer advisory lock that serialises order numbering on PostgreSQL
+_NUMBER_LOCK = 8011
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+async def get(dealer_id: int, order_id: int) -> dict[str, Any] | None:
+    """The dealer's order as a dict (every column), or ``None``."""
+    return await Order.scoped(dealer_id).select().where(Order.id == order_id).first()
+
+
+async def lines(dealer_id: int, order_id: int) -> list[dict[str, Any]]:
+    """The order's items in their order, each with ``line_total`` as stored."""
+    return await OrderLine.scoped(dealer_id).select().where(OrderLine.order_id == order_id).order_by(
+        OrderLine.position).order_by(OrderLine.id)
+
+
+async def by_number(dealer_id: int, number: int) -> dict[str, Any] | None:
+    return await Order.scoped(dealer_id).select().where(Order.number == number).first()
+
+
+# --- lines -----------------------------------------------------------------------------------------
+
+
+async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[dict[int, Any], dict[str, Any]]:
+    ids = [i for i in (read_id(str(s.get("product_id") or "")) for s in specs) if i]
+    skus = [fold(str(s.get("sku") or "")) for s in specs if s.get("sku") and not s.get("product_id")]
+    by_id: dict[int, Any] = {}
+    by_sku: dict[str, Any] = {}
+    if ids:
+        by_id = {r["id"]: r for r in await Product.scoped(dealer_id).select().where(Product.id.is_in(ids))}
+    if skus:
+        by_sku = {r["sku_key"]: r for r in await Product.scoped(dealer_id).select().where(
+            Product.sku_key.is_in(skus))}
+    return by_id, by_sku
+
+
+async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
+                        kept: Sequence[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Line rows from what was sent, and ``lines-<i>-<field>`` -> message for what is wrong.
+
+    Each spec names its product by ``product_id`` or ``sku`` (the dealer's
+    active products only), or an existing line by ``line_id`` (one of
+    ``kept``: its copied SKU, name and price stay even if the catalogue
+    changed since), with ``quantity``, ``discount_pct`` and ``bonus`` as typed.
+    """
+    errors: dict[str, str] = {}
+    if len(specs) > fields.MAX_LINES:
+        return [], {"lines": _("An order has at most %(n)s items.") % {"n": fields.MAX_LINES}}
+    by_id, by_sku = await _products(dealer_id, specs)
+    old = {int(line["id"]): line for line in kept}
+    rows: list[dict[str, Any]] = []
+    for i, spec in enumerate(specs):
+        prefix = f"lines-{i}-"
+        typed = {prefix + k: v if isinstance(v, str) else str(v) for k, v in spec.items() if v is not None}
+        numbers, problems = fields.clean_line(typed, prefix)
+        errors.update(problems)
+        line_id = read_id(str(spec.get("line_id") or ""))
+        if line_id and line_id in old:
+            base = {k: old[line_id][k] for k in ("product_id", "sku", "name", "unit_price")}
+        else:
+            product = (by_id.get(read_id(str(spec.get("product_id") or "")) or 0)
+                       or by_sku.get(fold(str(spec.get("sku") or ""))))
+            if product is None or not product["active"]:
+                errors[prefix + "product"] = _("There is no such active product in your catalogue: "
+                                               "check the SKU or search by name.")
+                continue
+            base = {"product_id": product["id"], "sku": product["sku"], "name": product["name"],
+                    "unit_price": Decimal(str(product["base_price"]))}
+        total = line_total(numbers["quantity"], base["unit_price"], numbers["discount_pct"], numbers["bonus"])
+        rows.append({**base, **numbers, "position": len(rows), "line_total": total.total})
+    return rows, errors
+
+
+async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the order's lines (inside the caller's transaction; lines are part of their order's write)."""
+    await OrderLine.scoped(ctx.dealer_id).delete().where(OrderLine.order_id == order_id)
+    for row in rows:
+        await OrderLine.scoped(ctx.dealer_id).insert(order_id=order_id, **row)
+
+
+# --- the order's own fields ----------------------------------------------------------------------------
+
+
+async def _choices(dealer_id: int) -> tuple[set[int], set[int]]:
+    managers = {u["id"] for u in await dealer_users(dealer_id) if u["role"] in ("manager", "dealer_admin")}
+    warehouses = {w["id"] for w in await Warehouse.scoped(dealer_id).select(Warehouse.id)}
+    return managers, warehouses
+
+
+def customers_on(ctx: Context) -> bool:
+    """Whether the dealer has the customers module (its public hooks may then be called)."""
+    return hook_owner_enabled("customers_get", ctx)
+
+
+async def customer(ctx: Context, customer_id: Any) -> dict[str, Any] | None:
+    """The dealer's customer through the customers plugin's ``customers_get`` (``None`` without the module)."""
+    chosen = read_id(str(customer_id or ""))
+    if not chosen or not customers_on(ctx):
+        return None
+    return await call_hook("customers_get", ctx=ctx, customer_id=chosen)
+
+
+async def _clean(ctx: Context, raw: dict[str, Any],
+                 current: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
+    managers, warehouses = await _choices(ctx.dealer_id)
+    values, errors = fields.clean_order(raw, ctx.dealer_language, managers=managers, warehouses=warehouses,
+                                        keep_legal=current)
+    typed = raw.get("customer_id")
+    if typed and isinstance(typed, str) and typed.strip() and customers_on(ctx):
+        found = await customer(ctx, typed)
+        if found is None:
+            errors["customer_id"] = _("Choose one of your customers.")
+        values["customer_id"] = found["id"] if found else None
+    else:
+        values["customer_id"] = None
+    return values, errors
+
+
+_CUSTOMER_FIELDS = {"name": "contact_name", "phone": "contact_phone", "email": "contact_email"}
+
+
+async def _new_customer(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
+    """Create the customer in the customers plugin from the order's contact (joins the caller's transaction)."""
+    try:
+        return await call_hook("customers_create", ctx=ctx, values={
+            "name": values["contact_name"], "phone": values["contact_phone"], "email": values["contact_email"],
+            "source": "other"})
+    except ValidationFailed as exc:
+        raise ValidationFailed({_CUSTOMER_FIELDS.get(k, "contact_name"): v for k, v in exc.errors.items()}) from exc
+
+
+async def _next_number(dealer_id: int) -> int:
+    """The dealer's next order number, inside the creating transaction: taken and used, or rolled back with it.
+
+    PostgreSQL: a transaction-scoped advisory lock per dealer makes concurrent
+    creations take turns; SQLite: write transactions are already one at a
+    time (``BEGIN IMMEDIATE``). So numbers are 1, 2, 3 … without gaps.
+    """
+    if engine_kind() == "postgres":
+        await Order.raw("SELECT pg_advisory_xact_lock({}, {})", _NUMBER_LOCK, dealer_id)
+    rows = await Order.raw("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders_order WHERE dealer_id = {}",
+                           dealer_id)
+    return int(rows[0]["n"])
+
+
+async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
+                 source: str = "form", *, inquiry_id: int | None = None, new_customer: bool = False) -> Any:
+    """Create an order with its items, all or nothing, and return its row.
+
+    ``values`` are the order's fields as a form sends them (strings;
+    ``customer_id`` must be one of the dealer's customers — checked through
+    the customers plugin); ``line_specs`` as :func:`resolve_lines` takes them.
+    ``new_customer=True`` also creates a customer from the contact fields
+    (where the dealer has the customers module), in the same transaction.
+    ``inquiry_id``: the order is made from that inquiry, which moves to
+    "Order created" and points at the order, in the same transaction.
+    After the commit ``orders_order_placed(ctx, order_id, source)`` fires.
+    """
+    cleaned, errors = await _clean(ctx, values, None)
+    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs)
+    errors.update(line_errors)
+    inquiry = None
+    if inquiry_id is not None:
+        inquiry = await Inquiry.scoped(ctx.dealer_id).select().where(Inquiry.id == inquiry_id).first()
+        if inquiry is None or inquiry["order_id"] is not None:
+            errors["inquiry"] = _("This inquiry already has an order, or it is not one of yours.")
+    if new_customer and not cleaned.get("contact_name"):
+        errors.setdefault("contact_name", _("Enter the customer's name."))
+    if errors:
+        raise ValidationFailed(errors)
+    totals = order_totals(rows)
+    state = approval.on_create(await approval.limits(ctx.dealer_id), totals)
+    moment = now()
+    cleaned.update(totals, source=source, inquiry_id=inquiry_id, approval=state, created_at=moment,
+                   updated_at=moment)
+    if cleaned.get("manager_id") is None and ctx.user_id is not None and ctx.role in ("manager", "dealer_admin"):
+        cleaned["manager_id"] = ctx.user_id
+
+    async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
+        return {"number": await _next_number(ctx.dealer_id)}
+
+    async def extra(row: Any) -> None:
+        await _write_lines(ctx, row.id, rows)
+        await approval.record(ctx, row.id, "", state)
+
+    async def write() -> Any:
+        if new_customer and customers_on(ctx) and cleaned.get("customer_id") is None:
+            made = await _new_customer(ctx, cleaned)
+            cleaned["customer_id"] = made["id"]
+        row = await create_entity(ctx, Order, ORDER, cleaned, extra=extra, complete=numbered)
+        if inquiry is not None:
+            if await update_entity(ctx, Inquiry, INQUIRY, inquiry["id"], {"order_id": row.id, "updated_at": moment},
+                                   expect={"order_id": None}) is None:  # another order was made from it meanwhile
+                raise Conflict(_("This inquiry already has an order, or it is not one of yours."))
+            if inquiry["status"] != "order_created":
+                await apply_transition(ctx, INQUIRY_MACHINE, inquiry["id"], "order", inquiry["status"])
+        return row
+
+    if new_customer or inquiry is not None:
+        async with transaction():
+            row = await write()
+    else:
+        row = await write()
+    await call_hook("orders_order_placed", ctx=ctx, order_id=row.id, source=source)
+    return row
+
+
+async def update(ctx: Context, order_id: int, values: dict[str, Any], *, new_customer: bool = False) -> Any:
+    """Change the order's own fields (contact, customer, payment, delivery, warehouse, waybill, legal details, note).
+
+    The status, the stamped dates, the stock state, the approval, the
+    number and the totals are not among them: a form that sends them changes
+    nothing of them. ``None`` when the order is not the dealer's.
+    """
+    current = await get(ctx.dealer_id, order_id)
+    if current is None:
+        return None
+    cleaned, errors = await _clean(ctx, values, current)
+    if new_customer and not cleaned.get("contact_name"):
+        errors.setdefault("contact_name", _("Enter the customer's name."))
+    if errors:
+        raise ValidationFailed(errors)
+    if current["stock_state"] and cleaned.get("warehouse_id") != current["warehouse_id"]:
+        raise ValidationFailed({"warehouse_id": _("The order holds stock in its warehouse: the warehouse "
+                                                  "cannot change now.")})
+    cleaned["updated_at"] = now()
+    history = {**fields.TRACKED, "customer_id": _l("Customer"), "manager_id": _l("Responsible manager"),
+               "warehouse_id": _l("Warehouse")}
+    if new_customer and customers_on(ctx) and cleaned.get("customer_id") is None:
+        async with transaction():
+            cleaned["customer_id"] = (await _new_customer(ctx, cleaned))["id"]
+            return await update_entity(ctx, Order, ORDER, order_id, cleaned, history=history,
+                                       summary=Message("Order details changed"))
+    return await update_entity(ctx, Order, ORDER, order_id, cleaned, history=history,
+                               summary=Message("Order details changed"))
+
+
+def _same_key(line: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two lists of items the same (sending the items unchanged reopens no review)."""
+    return (line["product_id"], line["sku"], int(line["quantity"]), Decimal(str(line["discount_pct"])),
+            Decimal(str(line["bonus"])), Decimal(str(line["unit_price"])))
+
+
+async def set_lines(ctx: Context, order_id: int, line_specs: Sequence[dict[str, Any]]) -> Any:
+    """Replace the order's items and recompute its totals; the review reopens above the dealer's limits.
+
+    Only while the order is still open (New, Call back, Pending, Pre-order)
+    and holds no stock: a confirmed order's reservation was made for its
+    items. A concurrent status change wins (``Conflict``, nothing written).
+    """
+    current = await get(ctx.dealer_id, order_id)
+    if current is None:
+        return None
+    if current["status"] not in OPEN or current["stock_state"]:
+        raise Conflict(_("The items can change only before the order is confirmed."))
+    rows, errors = await resolve_lines(ctx.dealer_id, line_specs, await lines(ctx.dealer_id, order_id))
+    if errors:
+        raise ValidationFailed(errors)
+    totals = order_totals(rows)
+    kept = [_same_key(r) for r in await lines(ctx.dealer_id, order_id)]
+    state = (current["approval"] if kept == [_same_key(r) for r in rows]
+             else approval.after_items(await approval.limits(ctx.dealer_id), current["approval"], totals))
+    changes: dict[str, Any] = {**totals, "approval": state, "updated_at": now()}
+    if state != current["approval"]:
+        changes.update(approved_by=None, approved_at=None)
+
+    async def extra(row: Any) -> None:
+        await _write_lines(ctx, order_id, rows)
+        await approval.record(ctx, order_id, current["approval"], state)
+
+    row = await update_entity(ctx, Order, ORDER, order_id, changes, history={"total": _l("Total")},
+                              summary=Message("Items changed"), extra=extra,
+                              expect={"status": current["status"], "stock_state": ""})
+    if row is None:
+        raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+    return row
+
+
+async def edit(ctx: Context, order_id: int, values: dict[str, Any], line_specs: Sequence[dict[str, Any]] | None,
+               *, new_customer: bool = False) -> Any:
+    """The edit form's one save: the order's fields and (while it is open) its items, together or not at all."""
+    current = await get(ctx.dealer_id, order_id)
+    if current is None:
+        return None
+    errors: dict[str, str] = {}
+    if line_specs is not None:  # every refusal at once, before anything is written
+        errors.update((await resolve_lines(ctx.dealer_id, line_specs, await lines(ctx.dealer_id, order_id)))[1])
+    errors.update((await _clean(ctx, values, current))[1])
+    if errors:
+        raise ValidationFailed(errors)
+    async with transaction():
+        row = await update(ctx, order_id, values, new_customer=new_customer)
+        if line_specs is not None and current["status"] in OPEN and not current["stock_state"]:
+            row = await set_lines(ctx, order_id, line_specs)
+    return row
