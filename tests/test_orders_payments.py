@@ -130,6 +130,10 @@ async def test_paid_and_due_count_only_received_money(make_dealer, client_as):
     assert summary.paid == Decimal("1300.50") and summary.due == Decimal("0.00")  # never below 0
     assert summary.overpaid == Decimal("300.50")
     assert 'data-due="0.00"' in (await manager.get(f"/orders/payments/order/{order}")).text
+    if pages.CARD:  # the order card shows the same panel, its buttons coming back to the card
+        card = (await manager.get(f"/orders/{order}")).text
+        assert 'id="payments"' in card and 'data-paid="1300.50"' in card
+        assert f'name="next" value="/orders/{order}"' in card
 
 
 async def test_cash_desk_and_bank_totals_per_period_on_the_dealers_clock(make_dealer, client_as):
