@@ -14,10 +14,12 @@ on SQLite and on PostgreSQL:
 * the order search by a common surname against the bare page rendering the
   same found rows (goal <= 1.5x), and by the last 4 digits of a phone;
 * the list at the small and the large size (goal: 1M within 1.2x of 10k);
-* order creation in-process: orders one at a time through
-  ``create_entity`` of the Order table (the order entity's write path:
-  transaction, numbering, veto hook, history, notification after commit)
-  against a bare multi-row INSERT of the same rows, orders per second.
+* order creation in-process: orders of one item, one at a time through the
+  sales service (``plugins.orders.sales.services.create``: the form's
+  reading and checks, the line from the catalogue, Decimal totals, the
+  approval limits, gap-free numbering, ``create_entity`` with its veto hook
+  and history, ``orders_order_placed`` after the commit) against bare
+  multi-row INSERTs of the same order and line rows, orders per second.
 """
 
 from __future__ import annotations
@@ -146,18 +148,30 @@ async def _bulk_insert(database_url: str, rows: list[dict[str, Any]]) -> None:
         await con.close()
 
 
-async def _insert_rows(rows: list[dict[str, Any]]) -> None:
-    """One multi-row INSERT of complete order rows (the bare write)."""
+async def _insert_rows(rows: list[dict[str, Any]]) -> list[int]:
+    """One multi-row INSERT of complete order rows (the bare write); their ids."""
     from core import db
     from plugins.orders.tables import Order
 
     columns = _order_columns()
     placeholders = "(" + ", ".join(["{}"] * len(columns)) + ")"
     sql = (f"INSERT INTO orders_order ({', '.join(name for name, _ in columns)}) VALUES "
-           + ", ".join([placeholders] * len(rows)))
+           + ", ".join([placeholders] * len(rows)) + " RETURNING id")
     params = [row.get(name, default) for row in rows for name, default in columns]
     async with db.transaction():
-        await Order.raw(sql, *params)
+        return [r["id"] for r in await Order.raw(sql, *params)]
+
+
+async def _insert_lines(lines: list[dict[str, Any]]) -> None:
+    """One multi-row INSERT of the orders' lines (the bare write's second statement)."""
+    from core import db
+    from plugins.orders.tables import OrderLine
+
+    names = [c._meta.db_column_name for c in OrderLine._meta.columns if c._meta.db_column_name != "id"]
+    sql = (f"INSERT INTO orders_order_line ({', '.join(names)}) VALUES "
+           + ", ".join(["(" + ", ".join(["{}"] * len(names)) + ")"] * len(lines)))
+    async with db.transaction():
+        await OrderLine.raw(sql, *[line[n] for line in lines for n in names])
 
 
 async def _seed(total: int) -> None:
@@ -204,44 +218,46 @@ async def _seed(total: int) -> None:
 
 
 async def _creation() -> None:
-    """In a child process: CREATE orders through create_entity, then the same rows as bare multi-row INSERTs."""
+    """In a child process: CREATE orders of one item through the sales service, then the same rows bare-inserted."""
     from core import db
     from core.settings import Settings
     from core.startup import boot
     from core.tables import Dealer, User
-    from forecourt import create_entity, system_context
-    from plugins.orders.entity import ORDER
-    from plugins.orders.tables import Order
+    from forecourt import system_context
+    from plugins.orders import services as catalogue
+    from plugins.orders.sales import services as sales
+    from plugins.orders.tables import Order, OrderLine
 
     settings = Settings.from_env()
     boot(settings)
     async with db.lifespan_pool():
-        dealer = await Dealer.select(Dealer.id).where(Dealer.slug == "d-2").first()
+        dealer = await Dealer.select(Dealer.id, Dealer.language).where(Dealer.slug == "d-2").first()
         manager = await User.select(User.id).where(User.dealer_id == dealer["id"]).first()
         ctx = system_context(dealer["id"], frozenset({"orders"}))
+        warehouse = await catalogue.create_warehouse(ctx, {"name": "Bench"})
+        product = await catalogue.create_product(ctx, {"kind": "part", "sku": "BENCH-1", "name": "Wiper blade",
+                                                        "active": "1", "base_price": "490"})
         rng = random.Random(11)
         moment = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
         rows = [_values(rng, 10**8 + i, False, manager["id"], moment) for i in range(CREATE)]
-        for row in rows:
-            row.pop("status")  # a new order is "new": the machine's field is not written by hand
-
-        async def next_number(values: dict[str, Any]) -> dict[str, Any]:
-            found = await Order.raw("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders_order WHERE dealer_id = {}",
-                                    dealer["id"])
-            return {"number": found[0]["n"]}
+        form = ("contact_name", "contact_phone", "contact_email", "delivery_method", "payment_method", "waybill")
 
         t = time.perf_counter()
-        for row in rows:
-            await create_entity(ctx, Order, ORDER, dict(row), complete=next_number)
-        entity_rate = CREATE / (time.perf_counter() - t)
+        for row in rows:  # what the order form sends: strings, one item
+            await sales.create(ctx, {**{k: row[k] for k in form}, "manager_id": str(manager["id"]),
+                                     "warehouse_id": str(warehouse.id)},
+                               [{"product_id": product.id, "quantity": "1"}], source=row["source"])
+        service_rate = CREATE / (time.perf_counter() - t)
+        made = await Order.scoped(dealer["id"]).select().where(Order.warehouse_id == warehouse.id).order_by(Order.id)
+        line = (await OrderLine.scoped(dealer["id"]).select().where(OrderLine.order_id == made[0]["id"]))[0]
         top = (await Order.raw("SELECT MAX(number) AS n FROM orders_order WHERE dealer_id = {}", dealer["id"]))[0]["n"]
-        bare = [{**row, "dealer_id": dealer["id"], "number": top + 1 + n, "status": "new"}
-                for n, row in enumerate(rows)]
+        bare = [{k: v for k, v in {**row, "number": top + 1 + n}.items() if k != "id"} for n, row in enumerate(made)]
         t = time.perf_counter()
         for start in range(0, CREATE, 500):
-            await _insert_rows(bare[start:start + 500])
+            ids = await _insert_rows(bare[start:start + 500])
+            await _insert_lines([{**line, "order_id": i} for i in ids])
         bare_rate = CREATE / (time.perf_counter() - t)
-        print(f"{entity_rate:.1f} {bare_rate:.1f}")
+        print(f"{service_rate:.1f} {bare_rate:.1f}")
 
 
 def _known_order(url: str, cookie: dict[str, str]) -> tuple[str, str]:
@@ -333,7 +349,7 @@ def main() -> int:
             [engine, "errors (all pages, the bare ones too)", f"{_errors(small):.0f}", f"{_errors(large):.0f}", "0"],
         ])
         if "create" in large:
-            rows.append([engine, f"creation, orders/s: create_entity / bare INSERT ({CREATE:,} rows)", "",
+            rows.append([engine, f"creation, orders/s: sales service / bare INSERT ({CREATE:,} orders of 1 item)", "",
                          f"{large['create']:,.0f} / {large['create_bare']:,.0f} "
                          f"({large['create_bare'] / large['create']:.1f}x)", ""])
 

@@ -207,6 +207,19 @@ async def order_paths(ctx: Context) -> None:
     assert await Product.scoped(ctx.dealer_id).exists().where(Product.id == product.id)
 
 
+async def payment_paths(ctx: Context) -> None:
+    from decimal import Decimal
+
+    from plugins.orders.payments import services
+    from plugins.orders.tables import Order
+
+    order = await Order.scoped(ctx.dealer_id).insert(number=900001, total=Decimal("100"), currency="CZK",
+                                                     created_at=now(), updated_at=now())  # the sales part's row
+    payment = await services.add(ctx, order.id, "60", "cash", "deposit")
+    expect(services.PAYMENT, payment.id, "create")
+    await services.change_status(ctx, payment.id, "receive", "not_paid")  # the engine's: a transition, no entity write
+
+
 WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "customers.customer": customer_paths,
     "leads.lead": lead_paths,
@@ -216,6 +229,7 @@ WRITE_PATHS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "orders.warehouse": warehouse_paths,
     "orders.inquiry": inquiry_paths,
     "orders.order": order_paths,
+    "orders.payment": payment_paths,
 }
 
 

@@ -7,6 +7,7 @@ from forecourt import in_language
 from plugins.orders import services
 from plugins.orders.catalogue.fields import vin_check_digit
 from plugins.orders.inquiries import demo as inquiries_demo
+from plugins.orders.payments import demo as payments_demo
 from plugins.orders.sales import demo as sales_demo
 from plugins.orders.tables import Product
 
@@ -36,6 +37,7 @@ async def seed(dealer, users, ctx) -> None:
     if not await Product.scoped(dealer.id).exists():
         await _catalogue(dealer, ctx)
     await sales_demo.seed(dealer, users, ctx)  # orders in every status (plugins/orders/sales/demo.py)
+    await payments_demo.seed(dealer, users, ctx)  # payments in every status for the first orders
 
 
 async def _catalogue(dealer, ctx) -> None:

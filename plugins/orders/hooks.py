@@ -12,6 +12,7 @@ from plugins.orders.imports import pages as imports
 from plugins.orders.inquiries import pages as inquiry_pages
 from plugins.orders.inquiries import telephony
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE, PAYMENT_MACHINE
+from plugins.orders.payments import pages as payment_pages
 from plugins.orders.sales import pages as sales_pages
 
 
@@ -20,9 +21,9 @@ def register_routes():
     # the warehouses' fixed paths before the card's "/{product_id:int}"
     from plugins.orders import api
 
-    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *settings.SETTINGS.routes(),
-            *list_pages.ROUTES, *sales_pages.ROUTES, *order_card.ROUTES, *inquiry_pages.ROUTES,
-            *telephony.ROUTES, *api.ROUTES]
+    return [*warehouses.ROUTES, *imports.ROUTES, *pages.ROUTES, *card.ROUTES, *payment_pages.ROUTES,
+            *settings.SETTINGS.routes(), *list_pages.ROUTES, *sales_pages.ROUTES, *order_card.ROUTES,
+            *inquiry_pages.ROUTES, *telephony.ROUTES, *api.ROUTES]
 
 
 @hookimpl
@@ -56,6 +57,8 @@ def nav_items(ctx):
         items.append(NavItem(label=_l("Inquiries"), href="/orders/inquiries/", order=36))
     if ctx.can("orders.view"):
         items.append(NavItem(label=_l("Catalogue"), href="/orders/catalogue/", order=40))
+    if ctx.can("orders.sell"):
+        items.append(NavItem(label=_l("Cash desk and bank"), href="/orders/payments/", order=44))
     return items
 
 
