@@ -1,12 +1,12 @@
 """An order's whole way in a real browser, at dealer A: the storekeeper stocks a warehouse, the telephony reports
 a call, the manager turns the inquiry into an order for the caller with two items, confirms it (the catalogue
-shows the reservation), ships it and hands it over (the catalogue shows the stock written off); dealer B never
-sees any of it."""
+shows the reservation), takes the payment by bank transfer and opens the invoice, ships the order and hands it
+over (the catalogue shows the stock written off); dealer B never sees any of it."""
 
 import re
 
 import httpx
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, axe_violations
 from playwright.async_api import Page, expect
 from test_browser import log_in
 
@@ -140,7 +140,8 @@ async def test_call_to_inquiry_to_order_confirmed_shipped_delivered(page: Page, 
     # the card
     await expect(page.get_by_text(re.compile(r"Order \d+ saved\."))).to_be_visible()
     card = page.locator("#order-card")
-    await expect(card.locator("[data-status]")).to_have_attribute("data-status", "new")
+    status = card.locator("h1 [data-status]")
+    await expect(status).to_have_attribute("data-status", "new")
     order_url = page.url
     assert re.search(r"/orders/\d+$", order_url), order_url
     await expect(card.locator("#zone-items tbody tr")).to_have_count(2)
@@ -157,7 +158,7 @@ async def test_call_to_inquiry_to_order_confirmed_shipped_delivered(page: Page, 
 
     # confirm: the stock is reserved, and the catalogue shows it
     await card.locator('form[data-transition="confirm"]').get_by_role("button", name="Confirm").click()
-    await expect(card.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
+    await expect(status).to_have_attribute("data-status", "confirmed")
     await expect(card.locator('[data-stamp="reserved_at"]')).to_be_visible()
     await expect_stock(page, car_id, on_hand=1, reserved=1)
     await expect_stock(page, tyres_id, on_hand=8, reserved=4)
@@ -165,13 +166,37 @@ async def test_call_to_inquiry_to_order_confirmed_shipped_delivered(page: Page, 
     await expect(page.locator(f'tr[data-product="{car_id}"] td[data-available]')).to_have_text("0")
     await expect(page.locator(f'tr[data-product="{tyres_id}"] td[data-available]')).to_have_text("4")
 
-    # shipped, then handed over: the stock is written off
+    # paid in full by bank transfer; the invoice opens (to print, and as a PDF)
     await page.goto(order_url)
+    payments = page.locator("#payments")
+    await payments.get_by_label("Amount").fill("663 860")
+    await payments.get_by_label("Method", exact=True).select_option(label="Bank transfer")
+    await payments.get_by_role("button", name="Add the payment").click()
+    await expect(page.get_by_text("Payment added.")).to_be_visible()
+    await expect(payments.locator("tr[data-payment]")).to_have_count(1)
+    await payments.get_by_role("button", name="Money received").click()
+    await expect(payments.locator('tr[data-status="received"]')).to_have_count(1)
+    await expect(payments.locator("[data-paid]")).to_have_attribute("data-paid", "663860.00")
+    await expect(payments.locator("[data-due]")).to_have_attribute("data-due", re.compile(r"^0(\.00)?$"))
+    documents = payments.locator("li", has_text="Invoice (company)")
+    async with page.context.expect_page() as opened:
+        await documents.get_by_role("link", name="print").click()
+    invoice = await opened.value
+    await expect(invoice.get_by_role("heading", name=re.compile(r"Invoice for order \d+"))).to_be_visible()
+    await expect(invoice.get_by_text("Dvořáková Logistika s.r.o.").first).to_be_visible()
+    await expect(invoice.get_by_text(TYRES["name"]).first).to_be_visible()
+    assert not await axe_violations(invoice)
+    await invoice.close()
+    pdf = await page.request.get(await documents.get_by_role("link", name="PDF").get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"].startswith("application/pdf")
+    assert (await pdf.body()).startswith(b"%PDF")
+
+    # shipped, then handed over: the stock is written off
     await card.locator('form[data-transition="ship"]').get_by_role("button", name="Ship").click()
-    await expect(card.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    await expect(status).to_have_attribute("data-status", "shipped")
     await expect(card.locator('[data-stamp="shipped_at"]')).to_be_visible()
     await card.locator('form[data-transition="deliver"]').get_by_role("button", name="Handed over").click()
-    await expect(card.locator("[data-status]")).to_have_attribute("data-status", "delivered")
+    await expect(status).to_have_attribute("data-status", "delivered")
     await expect(card.locator('[data-stamp="handed_over_at"]')).to_be_visible()
     await page.screenshot(path=str(ARTIFACTS / "order-delivered.png"), full_page=True)
     await expect_stock(page, car_id, on_hand=0, reserved=0)
