@@ -291,7 +291,8 @@ async def test_orders_figures_for_reports(make_dealer):
     await add_order(dealer.id, 4, status="new", total=Decimal("500"), source="quicklink", created_at=inside)
     await add_order(dealer.id, 5, status="delivered", manager_id=mine, total=Decimal("7777"), created_at=before)
     for amount, status, paid in ((Decimal("600"), "received", inside), (Decimal("400.50"), "received", inside),
-                                 (Decimal("50"), "received", before), (Decimal("80"), "hold", None)):
+                                 (Decimal("50"), "received", before), (Decimal("80"), "hold", None),
+                                 (Decimal("25"), "refunded", inside)):  # came in, went back later: came in
         await Payment.scoped(dealer.id).insert(order_id=o1, amount=amount, status=status, paid_at=paid,
                                                created_at=inside)
     for n, (status, manager) in enumerate((("order_created", mine), ("new", mine), ("prank", None),
@@ -313,8 +314,8 @@ async def test_orders_figures_for_reports(make_dealer):
     assert figures["orders.source.inquiry"].total == 1 and figures["orders.source.form"].total == 2
     assert figures["orders.revenue.source.form"].total == 1000.5
     assert figures["orders.revenue.source.quicklink"].total == 500.0
-    assert figures["orders.payments_received"].total == 1000.5
-    assert dict(figures["orders.payments_received"].by_user) == {mine: 1000.5}
+    assert figures["orders.payments_received"].total == 1025.5
+    assert dict(figures["orders.payments_received"].by_user) == {mine: 1025.5}
     assert figures["orders.inquiries"].total == 4
     assert figures["orders.inquiries_ordered"].total == 2
     assert figures["orders.inquiries.status.prank"].total == 1

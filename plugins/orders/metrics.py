@@ -7,8 +7,11 @@ delivered, what they are worth. Every figure is attributed to the order's
 "by manager" is each figure's breakdown. Revenue is the total of the orders
 placed, leaving out those refused, cancelled, returned or lost
 (:data:`NOT_SOLD`); the average order is that revenue per such order.
-Payments received are the payments in "Money received" whose payment date
-falls in the period, attributed to their order's manager. Inquiries: those
+Payments received are the money that came in during the period: payments
+whose payment date (``paid_at``) falls in it, also when refunded later (the
+refund is money going out on its own day) — the cash desk page's meaning
+(:func:`plugins.orders.payments.services.totals`) — attributed to their
+order's manager. Inquiries: those
 received in the period by status, and how many of them became an order.
 
 Each figure is one grouped query over an index range on ``(dealer_id,
@@ -74,7 +77,7 @@ async def _average(ctx: Context, period: Period) -> MetricValue:
 async def _payments_received(ctx: Context, period: Period) -> MetricValue:
     sql = ("SELECT o.manager_id AS who, SUM(p.amount) AS amount FROM orders_payment p "
            "JOIN orders_order o ON o.id = p.order_id AND o.dealer_id = p.dealer_id "
-           "WHERE p.dealer_id = {} AND p.status = 'received' AND p.paid_at >= {} AND p.paid_at < {} "
+           "WHERE p.dealer_id = {} AND p.status IN ('received', 'refunded') AND p.paid_at >= {} AND p.paid_at < {} "
            "GROUP BY o.manager_id")
     rows = await Order.raw(sql, ctx.dealer_id, period.start, period.end)
     by_user = {row["who"]: _money(row["amount"]) for row in rows}
