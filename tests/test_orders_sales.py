@@ -399,3 +399,17 @@ async def test_the_form_posted_by_htmx_goes_on_to_the_card_and_its_item_search_s
     form = (await manager.get("/orders/new")).text
     search = re.search(r'<input id="f-product_q"[^>]*>', form)
     assert search and 'hx-get="/orders/items"' in search[0] and 'hx-select="#item-results"' in search[0], search
+
+
+async def test_the_order_form_names_its_inquiry_by_the_dealers_number_not_the_row_id(make_dealer, client_as):
+    other = await make_dealer(modules=MODULES)
+    r = await (await client_as(other, "manager")).post("/orders/inquiries/", data={"phone": "+420 601 111 222"})
+    assert r.status_code == 303  # another dealer's inquiry first: the row ids and the numbers part ways
+    dealer = await make_dealer(modules=MODULES)
+    manager = await client_as(dealer, "manager")
+    r = await manager.post("/orders/inquiries/", data={"phone": "+420 601 333 444"})
+    inquiry_id = _id(r)
+    assert inquiry_id != 1
+    form = (await manager.get(f"/orders/new?inquiry={inquiry_id}")).text
+    link = re.search(r'<a href="/orders/inquiries/(\d+)" data-inquiry="\d+">([^<]+)</a>', form)
+    assert link and int(link[1]) == inquiry_id and link[2] == "Inquiry #1", link

@@ -90,8 +90,11 @@ async def _form(request: Request, values: dict[str, str], errors: dict[str, str]
     shown, totals = await _shown_lines(ctx, specs, kept)
     editable_items = order is None or (order["status"] in OPEN and not order["stock_state"])
     customer = await services.customer(ctx, values.get("customer_id")) if values.get("customer_id") else None
+    inquiry_id = read_id(values.get("inquiry_id", "")) if values.get("inquiry_id") else None
+    inquiry = await Inquiry.scoped(ctx.dealer_id).select(Inquiry.id, Inquiry.number).where(
+        Inquiry.id == inquiry_id).first() if inquiry_id is not None else None  # shown by its number, not its id
     return await page(request, "orders/sales/form.html", {
-        "values": values, "errors": errors, "order": order, "lines": shown, "totals": totals,
+        "values": values, "errors": errors, "order": order, "lines": shown, "totals": totals, "inquiry": inquiry,
         "editable_items": editable_items, "fields": fields, "products": products, "matches": matches,
         "customer": customer, "customers_on": services.customers_on(ctx),
         "managers": [u for u in await dealer_users(ctx.dealer_id) if u["role"] in ("manager", "dealer_admin")],
