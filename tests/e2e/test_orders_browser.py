@@ -7,7 +7,7 @@ import re
 
 import httpx
 from conftest import ARTIFACTS, axe_violations
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 from test_browser import log_in
 
 CALLER = "+420 603 555 777"
@@ -229,3 +229,53 @@ async def test_call_to_inquiry_to_order_confirmed_paid_shipped_delivered(page: P
                 f"{documents_url}/invoice.pdf"):
         response = await page.goto(url)
         assert response is not None and response.status == 404, url
+
+
+async def test_an_order_from_an_inquiry_without_javascript(browser: Browser, make_dealer, forecourt_server):
+    """The same way with JavaScript off (no htmx: every button posts the form and the page comes back), at a
+    dealer without the customers module: the order keeps its own contact details."""
+    dealer = await make_dealer(modules=["orders"])
+    context = await browser.new_context(base_url=forecourt_server, locale="en-GB", java_script_enabled=False)
+    page = await context.new_page()
+    try:
+        storekeeper = dealer.users["storekeeper"]
+        await log_in(page, storekeeper.login, storekeeper.password)
+        await page.goto("/orders/catalogue/warehouses")
+        await page.get_by_label("Warehouse name").fill("Main yard")
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.get_by_text("Warehouse saved.")).to_be_visible()
+        tyres_id = await add_product(page, "Accessory", TYRES, 8)
+        await log_out(page)
+
+        manager = dealer.users["manager"]
+        await log_in(page, manager.login, manager.password)
+        await page.get_by_role("navigation", name="Main").get_by_role("link", name="Inquiries").click()
+        await page.get_by_role("link", name="+ New inquiry").click()
+        await page.get_by_label("Phone").fill(CALLER)
+        await page.get_by_label("Name", exact=True).fill("Jana Dvořáková")
+        await page.get_by_role("button", name="Save the inquiry").click()
+        await expect(page.get_by_text(re.compile(r"Inquiry #\d+ saved\."))).to_be_visible()
+        await page.get_by_role("link", name="Create order").click()
+        await expect(page.get_by_label("Customer's name")).to_have_value("Jana Dvořáková")
+        await expect(page.get_by_text("The order keeps its own contact details.")).to_be_visible()
+        await page.get_by_label("Find a product by name").fill("winter")
+        await page.get_by_role("button", name="Find", exact=True).click()
+        await page.locator("#item-results li", has_text=TYRES["sku"]).get_by_role("button", name="Add").click()
+        lines = page.locator("table.order-lines tbody tr[data-line]")
+        await expect(lines).to_have_count(1)
+        await page.get_by_label(f"Quantity ({TYRES['sku']})").fill("3")
+        await page.get_by_role("button", name="Recalculate").click()
+        await expect(page.locator("[data-total]")).to_have_attribute("data-total", "10470.00")
+        await page.get_by_label("Payment method").select_option(label="Bank transfer")
+        await expect(page.get_by_label("Company name")).to_be_disabled()  # until the form is sent back
+        await page.get_by_role("button", name="Update the form").click()
+        await page.get_by_label("Company name").fill("Dvořáková Logistika s.r.o.")
+        await page.get_by_label("Warehouse", exact=True).select_option(label="Main yard")
+        await page.get_by_role("button", name="Save the order").click()
+        await expect(page.get_by_text(re.compile(r"Order \d+ saved\."))).to_be_visible()
+        await expect(page.locator("#zone-order")).to_contain_text("Dvořáková Logistika s.r.o.")
+        await page.locator('form[data-transition="confirm"]').get_by_role("button", name="Confirm").click()
+        await expect(page.locator("#order-card h1 [data-status]")).to_have_attribute("data-status", "confirmed")
+        await expect_stock(page, tyres_id, on_hand=8, reserved=3)
+    finally:
+        await context.close()
