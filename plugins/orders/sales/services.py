@@ -52,6 +52,9 @@ from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
 
 #: an arbitrary first key of the per-dealer advisory lock that serialises order numbering on PostgreSQL
 _NUMBER_LOCK = 8011
+#: every amount an order stores (its lines' and its own sums) is below this (``Numeric(14, 2)``); the subtotal
+#: is the largest of them, so an order whose subtotal is below it fits every column
+MAX_AMOUNT = Decimal(10) ** (Order.subtotal.digits[0] - Order.subtotal.digits[1])
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -120,7 +123,11 @@ async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
             base = {"product_id": product["id"], "sku": product["sku"], "name": product["name"],
                     "unit_price": Decimal(str(product["base_price"]))}
         total = line_total(numbers["quantity"], base["unit_price"], numbers["discount_pct"], numbers["bonus"])
+        if total.gross >= MAX_AMOUNT:
+            errors.setdefault(prefix + "quantity", _("The amount of this item is too large: order fewer."))
         rows.append({**base, **numbers, "position": len(rows), "line_total": total.total})
+    if "lines" not in errors and order_totals(rows)["subtotal"] >= MAX_AMOUNT:
+        errors["lines"] = _("The order's amount is too large: split it into several orders.")
     return rows, errors
 
 
