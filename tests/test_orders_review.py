@@ -75,3 +75,33 @@ async def test_an_order_whose_total_the_columns_cannot_hold_is_a_422(make_dealer
         f"lines-{i}-discount_pct": "0", f"lines-{i}-bonus": "0"}.items()}
     r = await manager.post("/orders/", data={**_order(s["product"], "1"), **many})
     assert r.status_code == 422, r.status_code
+
+
+async def test_approve_from_a_card_whose_items_changed_since_is_refused(make_dealer, client_as):
+    """The administrator approves what the card showed: items changed meanwhile (still above the limits) are not
+    approved unseen — the stale form is a 409 and the order keeps waiting."""
+    from test_orders_sales import order_form, place, shop
+
+    from plugins.orders.tables import Order
+
+    dealer = await make_dealer(modules=["orders", "customers", "deals"])
+    s = await shop(dealer, client_as, on_hand=20)
+    admin, manager = await client_as(dealer, "dealer_admin"), await client_as(dealer, "manager")
+    assert (await admin.post("/orders/settings", data={"approval_discount_pct": "10"})).status_code == 303
+    o = await place(manager, s, 1, **{"lines-0-discount_pct": "15"})
+    card = (await admin.get(f"/orders/{o}")).text
+    form = re.search(rf'<form method="post" action="/orders/{o}/approve".*?</form>', card, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    edit = (await manager.get(f"/orders/{o}/edit")).text
+    line_id = re.search(r'name="lines-0-line_id" value="(\d+)"', edit).group(1)
+    r = await manager.post(f"/orders/{o}/edit", data={**order_form(s, 1), "lines-0-line_id": line_id,
+                                                      "lines-0-discount_pct": "90"})
+    assert r.status_code == 303
+    assert (await Order.scoped(dealer.id).get(o)).approval == "pending"
+    assert (await admin.post(f"/orders/{o}/approve", data=fields)).status_code == 409
+    assert (await Order.scoped(dealer.id).get(o)).approval == "pending"
+    fresh = (await admin.get(f"/orders/{o}")).text
+    form = re.search(rf'<form method="post" action="/orders/{o}/approve".*?</form>', fresh, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    assert (await admin.post(f"/orders/{o}/approve", data=fields)).status_code == 303
+    assert (await Order.scoped(dealer.id).get(o)).approval == "approved"

@@ -232,9 +232,19 @@ async def update_order(request: Request, order_id: FromPath[int]) -> Response:
 
 @post("/{order_id:int}/approve", guards=[requires("orders.approve")])
 async def approve_order(request: Request, order_id: FromPath[int]) -> Response:
-    """Approve an order waiting for review; one that no longer waits is left as it is (409)."""
-    await _order(request, order_id)
-    if await services.approval.approve(request.state.ctx, order_id) is None:
+    """Approve an order waiting for review; one that no longer waits is left as it is (409).
+
+    The card's button sends ``seen`` (the order's ``updated_at`` as shown): an order changed since — other
+    items, a bigger discount — is not approved unseen (409, the card shows it again).
+    """
+    order = await _order(request, order_id)
+    seen = (await request.form()).get("seen")
+    expect = None
+    if isinstance(seen, str) and seen:
+        if seen != order["updated_at"].isoformat():
+            raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+        expect = order["updated_at"]
+    if await services.approval.approve(request.state.ctx, order_id, updated_at=expect) is None:
         raise Conflict(_("This order does not wait for approval (any more)."))
     return flash(Redirect(f"/orders/{order_id}", status_code=303), _("Order approved."))
 
