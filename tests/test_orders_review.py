@@ -105,3 +105,21 @@ async def test_approve_from_a_card_whose_items_changed_since_is_refused(make_dea
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
     assert (await admin.post(f"/orders/{o}/approve", data=fields)).status_code == 303
     assert (await Order.scoped(dealer.id).get(o)).approval == "approved"
+
+
+LONG_EXTENSION = "+420601234567ext12345678901234567890"  #: 36 characters typed, 42 as displayed
+
+
+async def test_a_phone_whose_display_is_longer_than_its_column_is_refused_not_a_5xx(make_dealer, client_as, pbx):
+    dealer = await make_dealer(modules=MODULES)
+    key = await _key(await client_as(dealer, "dealer_admin"))
+    manager = await client_as(dealer, "manager")
+    r = await pbx.post("/orders/api/calls", json={"caller": LONG_EXTENSION}, headers={"authorization": f"Bearer {key}"})
+    assert r.status_code == 422 and "caller" in r.json()["errors"], (r.status_code, r.text[:300])
+    r = await manager.post("/orders/inquiries/", data={"phone": LONG_EXTENSION})
+    assert r.status_code == 422, r.status_code
+    s = await _shop(dealer, client_as, "100")
+    r = await manager.post("/orders/", data=_order(s["product"], "1", contact_phone=LONG_EXTENSION))
+    assert r.status_code == 422, r.status_code
+    r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": LONG_EXTENSION, "source": "phone"})
+    assert r.status_code == 422, r.status_code
