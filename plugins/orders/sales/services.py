@@ -70,10 +70,6 @@ async def lines(dealer_id: int, order_id: int) -> list[dict[str, Any]]:
         OrderLine.position).order_by(OrderLine.id)
 
 
-async def by_number(dealer_id: int, number: int) -> dict[str, Any] | None:
-    return await Order.scoped(dealer_id).select().where(Order.number == number).first()
-
-
 # --- lines -----------------------------------------------------------------------------------------
 
 
