@@ -123,3 +123,20 @@ async def test_a_phone_whose_display_is_longer_than_its_column_is_refused_not_a_
     assert r.status_code == 422, r.status_code
     r = await manager.post("/customers/", data={"name": "Jan Novák", "phone": LONG_EXTENSION, "source": "phone"})
     assert r.status_code == 422, r.status_code
+
+
+async def test_receiving_beyond_what_the_stock_column_holds_is_a_422(make_dealer, client_as):
+    from test_orders_sales import shop
+
+    from plugins.orders.tables import Stock
+
+    dealer = await make_dealer(modules=MODULES)
+    s = await shop(dealer, client_as, on_hand=5)
+    await Stock.update({Stock.on_hand: 2_147_000_000}).where(
+        (Stock.dealer_id == dealer.id) & (Stock.product_id == s["product"]))
+    keeper = await client_as(dealer, "storekeeper")
+    r = await keeper.post(f"/orders/catalogue/{s['product']}/stock", data={
+        "mode": "receive", "warehouse_id": str(s["warehouse"]), "quantity": "1000000"})
+    assert r.status_code == 422, r.status_code
+    row = await Stock.scoped(dealer.id).select(Stock.on_hand).where(Stock.product_id == s["product"]).first()
+    assert row["on_hand"] == 2_147_000_000
