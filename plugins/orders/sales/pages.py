@@ -24,7 +24,6 @@ from forecourt import (
     ValidationFailed,
     Veto,
     call_hook,
-    dealer_users,
     flash,
     page,
     read_id,
@@ -35,6 +34,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from plugins.orders import services as catalogue
+from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import OPEN, ORDER_MACHINE
 from plugins.orders.sales import fields, services
 from plugins.orders.sales.totals import order_totals
@@ -94,7 +94,7 @@ async def _form(request: Request, values: dict[str, str], errors: dict[str, str]
         "values": values, "errors": errors, "order": order, "lines": shown, "totals": totals,
         "editable_items": editable_items, "fields": fields, "products": products, "matches": matches,
         "customer": customer, "customers_on": services.customers_on(ctx),
-        "managers": [u for u in await dealer_users(ctx.dealer_id) if u["role"] in ("manager", "dealer_admin")],
+        "managers": await dealer_managers(ctx.dealer_id),
         "warehouses": await catalogue.warehouses(ctx.dealer_id),
         "state": ORDER_MACHINE.state(order["status"] if order else ORDER_MACHINE.initial),
         "timeline": await timeline_panel(request, services.ORDER, order["id"]) if order else "",

@@ -32,7 +32,6 @@ from forecourt import (
     apply_transition,
     call_hook,
     create_entity,
-    dealer_users,
     engine_kind,
     fold,
     hook_owner_enabled,
@@ -45,6 +44,7 @@ from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY
 from plugins.orders.entity import ORDER as ORDER  # part of this public service API
+from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import INQUIRY_MACHINE, OPEN
 from plugins.orders.sales import approval, fields
 from plugins.orders.sales.totals import line_total, order_totals
@@ -138,7 +138,7 @@ async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any
 
 
 async def _choices(dealer_id: int) -> tuple[set[int], set[int]]:
-    managers = {u["id"] for u in await dealer_users(dealer_id) if u["role"] in ("manager", "dealer_admin")}
+    managers = {u["id"] for u in await dealer_managers(dealer_id)}
     warehouses = {w["id"] for w in await Warehouse.scoped(dealer_id).select(Warehouse.id)}
     return managers, warehouses
 
