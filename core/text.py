@@ -18,6 +18,9 @@ from core import languages
 
 #: the default phone region for a dealer's language (numbers typed without +country code)
 REGIONS = languages.PHONE_REGIONS
+#: the longest ``display`` :func:`parse_phone` gives: what the narrowest phone column holds (``Varchar(32)``);
+#: a number with a long extension ("+420601234567ext12345678901234567890" shows as 42 characters) is refused
+DISPLAY_MAX = 32
 
 
 def fold(text: str) -> str:
@@ -33,7 +36,10 @@ class Phone:
 
 
 def parse_phone(raw: str, language: str = "") -> Phone | None:
-    """A valid phone number, or None. ``language`` picks the region for numbers without a country code."""
+    """A valid phone number that fits every phone column (:data:`DISPLAY_MAX`), or None.
+
+    ``language`` picks the region for numbers without a country code.
+    """
     raw = (raw or "").strip()
     if not raw:
         return None
@@ -47,8 +53,11 @@ def parse_phone(raw: str, language: str = "") -> Phone | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if len(display) > DISPLAY_MAX:
+        return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL), e164[1:])
+    return Phone(display, e164[1:])
 
 
 def digits(text: str) -> str:

@@ -11,7 +11,6 @@ JavaScript the form is an ordinary GET.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import AsyncIterator
 from typing import Any
@@ -23,6 +22,7 @@ from litestar.response import Stream
 from forecourt import Context, dealer_users, fmt_datetime, page, pgettext, read_id, requires, search_text
 from forecourt import gettext as _
 from plugins.orders import blacklist
+from plugins.orders.listing import filter_day
 from plugins.orders.listing import orders as listing
 from plugins.orders.machines import ORDER_MACHINE
 from plugins.orders.sales.fields import DELIVERY_METHODS, SOURCES
@@ -31,13 +31,6 @@ FILTERS = ("q", "delivery", "manager", "customer", "created_from", "created_to",
 STATUS_KEYS = tuple(state.key for state in ORDER_MACHINE.states)
 MAX_EXPORT_ROWS = 200_000
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def query_values(request: Request) -> dict[str, Any]:
@@ -54,7 +47,7 @@ def list_filters(values: dict[str, Any]) -> listing.Filters:
         q=values["q"], statuses=tuple(values["status"]),
         delivery=values["delivery"] if values["delivery"] in DELIVERY_METHODS else "",
         manager=manager, customer_id=read_id(values["customer"]),
-        created_from=_date(values["created_from"]), created_to=_date(values["created_to"]),
+        created_from=filter_day(values["created_from"]), created_to=filter_day(values["created_to"]),
         sort=values["sort"] if values["sort"] in listing.SORTS else "new")
 
 

@@ -36,6 +36,12 @@ from plugins.orders.search import products as search
 from plugins.orders.tables import Product, Stock, Warehouse
 
 _WHERE = "WHERE dealer_id = {} AND product_id = {} AND warehouse_id = {}"
+#: what ``Stock.on_hand`` (``Integer``) holds on PostgreSQL: more is refused, not overflowed
+MAX_ON_HAND = 2_147_483_647
+
+
+def _too_many() -> str:
+    return _("The warehouse cannot count more than %(n)s units of a product.") % {"n": MAX_ON_HAND}
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -180,8 +186,8 @@ async def receive(ctx: Context, product_id: int, warehouse_id: int, quantity: in
         raise ValidationFailed({"quantity": _("Receive at least one unit.")})
 
     async def step(row: Any) -> tuple[int, Message]:
-        on_hand, _reserved = await _write(ctx, product_id, warehouse_id, "on_hand = on_hand + {}", "1 = 1",
-                                          (quantity,), "")
+        on_hand, _reserved = await _write(ctx, product_id, warehouse_id, "on_hand = on_hand + {}", "on_hand <= {}",
+                                          (quantity, MAX_ON_HAND - quantity), _too_many())
         return quantity, Message("Received %(n)s into %(warehouse)s (on hand %(on_hand)s)", n=quantity,
                                  warehouse=await _warehouse_name(ctx, warehouse_id), on_hand=on_hand)
 
@@ -266,7 +272,8 @@ async def put_back(ctx: Context, product_id: int, warehouse_id: int, quantity: i
     """``quantity`` written-off units come back on hand (an order returned): one ``on_hand = on_hand + n``."""
 
     async def step(row: Any) -> tuple[int, Message]:
-        await _write(ctx, product_id, warehouse_id, "on_hand = on_hand + {}", "1 = 1", (quantity,), "")
+        await _write(ctx, product_id, warehouse_id, "on_hand = on_hand + {}", "on_hand <= {}",
+                     (quantity, MAX_ON_HAND - quantity), _too_many())
         return quantity, Message("%(n)s returned into %(warehouse)s", n=quantity,
                                  warehouse=await _warehouse_name(ctx, warehouse_id))
 

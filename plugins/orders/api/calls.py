@@ -90,15 +90,13 @@ def _time(raw: Any, errors: dict[str, str]) -> dt.datetime | None:
         errors["time"] = _("%(field)s: send the time as ISO 8601 text, e.g. 2026-12-02T09:15:00+03:00.") % {
             "field": label}
         return None
-    try:
+    try:  # a year-1 or year-9999 time with an offset cannot be moved to UTC: OverflowError
         moment = dt.datetime.fromisoformat(raw.strip())
-    except ValueError:
+        moment = (moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         errors["time"] = _("%(field)s: send the time as ISO 8601 text, e.g. 2026-12-02T09:15:00+03:00.") % {
             "field": label}
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    moment = moment.astimezone(dt.UTC)
     if moment < EARLIEST or moment > now() + dt.timedelta(days=1):
         errors["time"] = _("%(field)s: the time is not plausible (before 2000 or more than a day ahead).") % {
             "field": label}

@@ -7,7 +7,6 @@ dealer's own inquiries (a path id of another dealer's is a 404).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,18 +31,12 @@ from forecourt import (
 from forecourt import gettext as _
 from plugins.orders.entity import INQUIRY
 from plugins.orders.inquiries import merge, services
+from plugins.orders.listing import filter_day
 from plugins.orders.listing import inquiries as listing
 from plugins.orders.machines import INQUIRY_MACHINE
 
 GUARD = [requires("orders.sell")]
 FILTERS = ("q", "status", "manager", "since", "until")
-
-
-def _day(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -68,7 +61,7 @@ async def list_inquiries(request: Request) -> Response:
     manager_id = read_id(f["manager"]) if f["manager"] not in ("", "none") else None
     rows, token = await listing.search(
         ctx.dealer_id, q=f["q"], status=f["status"] if f["status"] in states else "", manager_id=manager_id,
-        unassigned=f["manager"] == "none", since=_day(f["since"]), until=_day(f["until"]), after=after)
+        unassigned=f["manager"] == "none", since=filter_day(f["since"]), until=filter_day(f["until"]), after=after)
     return await page(request, "orders/inquiries/list.html", {
         "f": f, "rows": rows, "next_after": token, "after": after, "managers": managers, "names": names,
         "url_with": _url_with(f)})

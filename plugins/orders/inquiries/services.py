@@ -278,10 +278,6 @@ async def get(dealer_id: int, inquiry_id: int) -> dict[str, Any] | None:
     return await Inquiry.scoped(dealer_id).select().where(Inquiry.id == inquiry_id).first()
 
 
-async def by_number(dealer_id: int, number: int) -> dict[str, Any] | None:
-    return await Inquiry.scoped(dealer_id).select().where(Inquiry.number == number).first()
-
-
 async def calls(dealer_id: int, inquiry_id: int) -> list[dict[str, Any]]:
     return await Call.scoped(dealer_id).select().where(Call.inquiry_id == inquiry_id).order_by(
         Call.called_at, ascending=False).order_by(Call.id, ascending=False)

@@ -80,8 +80,11 @@ def guard_confirm(ctx: Context, row: dict[str, Any]) -> Any:
     return None
 
 
-async def approve(ctx: Context, order_id: int) -> Any:
-    """Approve an order waiting for review (``orders.approve``); ``None`` if it no longer waits (or is not there)."""
+async def approve(ctx: Context, order_id: int, *, updated_at: Any = None) -> Any:
+    """Approve an order waiting for review (``orders.approve``); ``None`` if it no longer waits (or is not there).
+
+    ``updated_at``: the order as the approver saw it — if it changed since, ``None`` and nothing is written.
+    """
     if not ctx.can("orders.approve"):
         raise Forbidden(_("You may not approve orders."))
 
@@ -90,7 +93,8 @@ async def approve(ctx: Context, order_id: int) -> Any:
 
     return await update_entity(ctx, Order, ORDER, order_id,
                                {"approval": "approved", "approved_by": ctx.user_id, "approved_at": now()},
-                               expect={"approval": "pending"}, extra=extra)
+                               expect={"approval": "pending", **({"updated_at": updated_at} if updated_at else {})},
+                               extra=extra)
 
 
 async def complete(ctx: Context, row: dict[str, Any], inputs: dict[str, Any]) -> None:

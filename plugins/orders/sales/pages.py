@@ -24,7 +24,6 @@ from forecourt import (
     ValidationFailed,
     Veto,
     call_hook,
-    dealer_users,
     flash,
     page,
     read_id,
@@ -35,6 +34,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from plugins.orders import services as catalogue
+from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import OPEN, ORDER_MACHINE
 from plugins.orders.sales import fields, services
 from plugins.orders.sales.totals import order_totals
@@ -97,7 +97,7 @@ async def _form(request: Request, values: dict[str, str], errors: dict[str, str]
         "values": values, "errors": errors, "order": order, "lines": shown, "totals": totals, "inquiry": inquiry,
         "editable_items": editable_items, "fields": fields, "products": products, "matches": matches,
         "customer": customer, "customers_on": services.customers_on(ctx),
-        "managers": [u for u in await dealer_users(ctx.dealer_id) if u["role"] in ("manager", "dealer_admin")],
+        "managers": await dealer_managers(ctx.dealer_id),
         "warehouses": await catalogue.warehouses(ctx.dealer_id),
         "state": ORDER_MACHINE.state(order["status"] if order else ORDER_MACHINE.initial),
         "timeline": await timeline_panel(request, services.ORDER, order["id"]) if order else "",
@@ -248,9 +248,19 @@ async def update_order(request: Request, order_id: FromPath[int]) -> Response:
 
 @post("/{order_id:int}/approve", guards=[requires("orders.approve")])
 async def approve_order(request: Request, order_id: FromPath[int]) -> Response:
-    """Approve an order waiting for review; one that no longer waits is left as it is (409)."""
-    await _order(request, order_id)
-    if await services.approval.approve(request.state.ctx, order_id) is None:
+    """Approve an order waiting for review; one that no longer waits is left as it is (409).
+
+    The card's button sends ``seen`` (the order's ``updated_at`` as shown): an order changed since — other
+    items, a bigger discount — is not approved unseen (409, the card shows it again).
+    """
+    order = await _order(request, order_id)
+    seen = (await request.form()).get("seen")
+    expect = None
+    if isinstance(seen, str) and seen:
+        if seen != order["updated_at"].isoformat():
+            raise Conflict(_("Someone else changed this meanwhile. Nothing was saved; look at it again."))
+        expect = order["updated_at"]
+    if await services.approval.approve(request.state.ctx, order_id, updated_at=expect) is None:
         raise Conflict(_("This order does not wait for approval (any more)."))
     return flash(Redirect(f"/orders/{order_id}", status_code=303), _("Order approved."))
 

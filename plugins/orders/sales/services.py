@@ -32,7 +32,6 @@ from forecourt import (
     apply_transition,
     call_hook,
     create_entity,
-    dealer_users,
     engine_kind,
     fold,
     hook_owner_enabled,
@@ -45,6 +44,7 @@ from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.orders.entity import INQUIRY
 from plugins.orders.entity import ORDER as ORDER  # part of this public service API
+from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import INQUIRY_MACHINE, OPEN
 from plugins.orders.sales import approval, fields
 from plugins.orders.sales.totals import line_total, order_totals
@@ -52,6 +52,9 @@ from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
 
 #: an arbitrary first key of the per-dealer advisory lock that serialises order numbering on PostgreSQL
 _NUMBER_LOCK = 8011
+#: every amount an order stores (its lines' and its own sums) is below this (``Numeric(14, 2)``); the subtotal
+#: is the largest of them, so an order whose subtotal is below it fits every column
+MAX_AMOUNT = Decimal(10) ** (Order.subtotal.digits[0] - Order.subtotal.digits[1])
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -65,10 +68,6 @@ async def lines(dealer_id: int, order_id: int) -> list[dict[str, Any]]:
     """The order's items in their order, each with ``line_total`` as stored."""
     return await OrderLine.scoped(dealer_id).select().where(OrderLine.order_id == order_id).order_by(
         OrderLine.position).order_by(OrderLine.id)
-
-
-async def by_number(dealer_id: int, number: int) -> dict[str, Any] | None:
-    return await Order.scoped(dealer_id).select().where(Order.number == number).first()
 
 
 # --- lines -----------------------------------------------------------------------------------------
@@ -120,7 +119,11 @@ async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
             base = {"product_id": product["id"], "sku": product["sku"], "name": product["name"],
                     "unit_price": Decimal(str(product["base_price"]))}
         total = line_total(numbers["quantity"], base["unit_price"], numbers["discount_pct"], numbers["bonus"])
+        if total.gross >= MAX_AMOUNT:
+            errors.setdefault(prefix + "quantity", _("The amount of this item is too large: order fewer."))
         rows.append({**base, **numbers, "position": len(rows), "line_total": total.total})
+    if "lines" not in errors and order_totals(rows)["subtotal"] >= MAX_AMOUNT:
+        errors["lines"] = _("The order's amount is too large: split it into several orders.")
     return rows, errors
 
 
@@ -135,7 +138,7 @@ async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any
 
 
 async def _choices(dealer_id: int) -> tuple[set[int], set[int]]:
-    managers = {u["id"] for u in await dealer_users(dealer_id) if u["role"] in ("manager", "dealer_admin")}
+    managers = {u["id"] for u in await dealer_managers(dealer_id)}
     warehouses = {w["id"] for w in await Warehouse.scoped(dealer_id).select(Warehouse.id)}
     return managers, warehouses
 
