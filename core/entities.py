@@ -210,6 +210,14 @@ async def create(
     return row
 
 
+def _tracked(spec: Any, before: Any, after: Any) -> dict[str, Any]:
+    """One history line of a tracked column: ``spec`` is its label, or ``(label, value -> shown)``."""
+    if isinstance(spec, tuple):
+        label, shown = spec
+        return history_rows.change(label, shown.get(before, before), shown.get(after, after))
+    return history_rows.change(spec, before, after)
+
+
 async def update(
     ctx: Context,
     table: Any,
@@ -228,7 +236,11 @@ async def update(
     column is kept). ``history`` maps the columns whose changes belong in the
     entity's history to their labels (``{"version": _l("Version")}``): one
     ``change`` row with before → after, titled ``summary`` (a Message, shown in
-    each reader's language), in the same transaction. After the commit
+    each reader's language), in the same transaction. A column whose values
+    are codes or ids maps to ``(label, shown)`` instead, ``shown`` a mapping
+    of value → what a reader sees (a ``lazy_gettext`` label, shown in the
+    reader's language, or a name): ``{"payment_method": (_l("Payment"),
+    {"cash": _l("Cash"), …})}``; values it lacks are shown as stored. After the commit
     ``on_entity_updated`` fires with what actually changed (not at all when
     nothing did). Nothing to write (``values`` empty) reads the row and
     writes nothing. ``extra(row)`` runs in the same transaction after the
@@ -262,8 +274,7 @@ async def update(
         if not written:  # the claim was lost to a concurrent writer between the read and the write
             return None
         changes = {k: (before[k], v) for k, v in values.items() if _shown(before[k]) != _shown(v)}
-        tracked = [history_rows.change(label, changes[k][0], changes[k][1])
-                   for k, label in (history or {}).items() if k in changes]
+        tracked = [_tracked(spec, *changes[k]) for k, spec in (history or {}).items() if k in changes]
         if tracked:
             await history_rows.append(ctx, entity, entity_id, "change", summary or Message("Details changed"),
                                       {"changes": tracked})

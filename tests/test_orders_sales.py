@@ -7,6 +7,7 @@ import html
 import re
 from decimal import Decimal
 
+from forecourt import dealer_users
 from plugins.orders.machines import ORDER_STAMPS
 from plugins.orders.tables import Order, OrderLine, Stock
 
@@ -265,6 +266,15 @@ async def test_legal_details_only_with_bank_transfer(make_dealer, client_as):
     assert r.status_code == 303 and (await Order.scoped(dealer.id).get(order_id)).legal_name == "Autopark s.r.o."
     r = await manager.post(f"/orders/{order_id}/edit", data=order_form(None, payment_method="cash", legal_name=""))
     assert (await Order.scoped(dealer.id).get(order_id)).legal_name == "Autopark s.r.o."  # kept, locked
+    # the history names the choices and the people in the reader's language, not by their codes and ids
+    admin = dealer.users["dealer_admin"]
+    r = await manager.post(f"/orders/{order_id}/edit", data=order_form(None, payment_method="bank_transfer",
+                                                                      manager_id=str(admin.id)))
+    assert r.status_code == 303
+    card = (await manager.get(f"/orders/{order_id}")).text
+    assert "Cash → Bank transfer" in card and "bank_transfer" not in card.split('id="zone-history"')[-1]
+    name = next(u["name"] for u in await dealer_users(dealer.id) if u["id"] == admin.id)
+    assert f"→ {name}" in card
 
 
 async def test_customers_are_found_attached_created_and_blacklisted_ones_marked(make_dealer, client_as):

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from babel.support import LazyProxy
+
 from core.context import Context
 from core.messages import Message, as_stored, shown, shown_value, stored_value
 from core.tables import History
@@ -51,10 +53,18 @@ async def append(
 def change(label: Any, before: Any, after: Any) -> dict[str, Any]:
     """One line of a ``change`` row: ``label`` (a ``lazy_gettext`` label or a Message) shown in the reader's language.
 
-    ``before`` and ``after`` are data and shown as stored ("" for none).
+    ``before`` and ``after`` are data and shown as stored ("" for none) —
+    unless they are labels or Messages themselves (a choice's label, e.g.
+    "Bank transfer" for ``bank_transfer``): those are stored as message ids
+    and shown in the reader's language too.
     """
-    return {"label": stored_value(label),
-            "from": "" if before is None else str(before), "to": "" if after is None else str(after)}
+    return {"label": stored_value(label), "from": _side(before), "to": _side(after)}
+
+
+def _side(value: Any) -> Any:
+    if value is None:
+        return ""
+    return stored_value(value) if isinstance(value, Message | LazyProxy) else str(value)
 
 
 def changes_text(changes: Any) -> str:
@@ -65,8 +75,8 @@ def changes_text(changes: Any) -> str:
     """
     if isinstance(changes, dict):
         return "; ".join(f"{shown(None, k)}: {v[0]} → {v[1]}" for k, v in changes.items())
-    return "; ".join(f"{shown_value(item.get('label', ''))}: {item.get('from', '')} → {item.get('to', '')}"
-                     for item in changes or ())
+    return "; ".join(f"{shown_value(item.get('label', ''))}: {shown_value(item.get('from', ''))} → "
+                     f"{shown_value(item.get('to', ''))}" for item in changes or ())
 
 
 async def rows(dealer_id: int, entity: str, entity_id: int, limit: int = 500) -> list[dict[str, Any]]:

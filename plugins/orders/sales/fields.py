@@ -37,7 +37,9 @@ LABELS = {"contact_name": _l("Customer's name"), "contact_phone": _l("Phone"), "
 TEXTS = ("contact_name", "contact_phone", "contact_email", "address", "waybill")
 LEGAL = ("legal_name", "legal_tax_id", "legal_address", "legal_bank", "legal_account")
 #: changes of these go to the order's history, under these labels
-TRACKED = {k: LABELS[k] for k in (*TEXTS, "payment_method", "delivery_method", *LEGAL)}
+TRACKED: dict[str, Any] = {**{k: LABELS[k] for k in (*TEXTS, *LEGAL)},
+                           "payment_method": (LABELS["payment_method"], PAYMENT_METHODS),
+                           "delivery_method": (LABELS["delivery_method"], DELIVERY_METHODS)}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LINES = 200
 

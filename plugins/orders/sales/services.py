@@ -261,6 +261,21 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
     return row
 
 
+async def _named_ids(ctx: Context, current: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The id columns' history specs: each id shown by its name (the history outlives renames as written)."""
+    managers = {m["id"]: m["name"] for m in await dealer_managers(ctx.dealer_id)}
+    warehouses = {w["id"]: w["name"] for w in await Warehouse.scoped(ctx.dealer_id).select(Warehouse.id,
+                                                                                             Warehouse.name)}
+    customers: dict[Any, str] = {}
+    if current["customer_id"] != cleaned.get("customer_id", current["customer_id"]):
+        for customer_id in (current["customer_id"], cleaned.get("customer_id")):
+            found = await customer(ctx, customer_id) if customer_id else None
+            if found:
+                customers[customer_id] = f"#{found['number']} {found['name']}"
+    return {"customer_id": (_l("Customer"), customers), "manager_id": (_l("Responsible manager"), managers),
+            "warehouse_id": (_l("Warehouse"), warehouses)}
+
+
 async def update(ctx: Context, order_id: int, values: dict[str, Any], *, new_customer: bool = False) -> Any:
     """Change the order's own fields (contact, customer, payment, delivery, warehouse, waybill, legal details, note).
 
@@ -280,8 +295,7 @@ async def update(ctx: Context, order_id: int, values: dict[str, Any], *, new_cus
         raise ValidationFailed({"warehouse_id": _("The order holds stock in its warehouse: the warehouse "
                                                   "cannot change now.")})
     cleaned["updated_at"] = now()
-    history = {**fields.TRACKED, "customer_id": _l("Customer"), "manager_id": _l("Responsible manager"),
-               "warehouse_id": _l("Warehouse")}
+    history = {**fields.TRACKED, **await _named_ids(ctx, current, cleaned)}
     if new_customer and customers_on(ctx) and cleaned.get("customer_id") is None:
         async with transaction():
             cleaned["customer_id"] = (await _new_customer(ctx, cleaned))["id"]
