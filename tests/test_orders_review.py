@@ -140,3 +140,20 @@ async def test_receiving_beyond_what_the_stock_column_holds_is_a_422(make_dealer
     assert r.status_code == 422, r.status_code
     row = await Stock.scoped(dealer.id).select(Stock.on_hand).where(Stock.product_id == s["product"]).first()
     assert row["on_hand"] == 2_147_000_000
+
+
+async def test_a_recalculation_posting_thousands_of_items_prices_at_most_one_more_than_an_order_holds(
+        make_dealer, client_as):
+    from plugins.orders.sales.fields import MAX_LINES
+
+    dealer = await make_dealer(modules=MODULES)
+    s = await _shop(dealer, client_as, "10")
+    manager = await client_as(dealer, "manager")
+    lines = {f"lines-{i}-{k}": v for i in range(999) for k, v in (("product_id", str(s["product"])),
+                                                                   ("quantity", "1"))}
+    r = await manager.post("/orders/", data={"action": "refresh", "contact_name": "Jan", **lines})
+    assert r.status_code == 200
+    shown = set(re.findall(r'name="lines-(\d+)-quantity"', r.text))
+    assert len(shown) == MAX_LINES + 1  # the rest was never read, let alone priced
+    r = await manager.post("/orders/", data={"action": "save", "contact_name": "Jan", **lines})
+    assert r.status_code == 422 and f"at most {MAX_LINES} items" in r.text

@@ -49,13 +49,17 @@ def _data(form: Any) -> dict[str, str]:
 
 
 def line_specs(data: dict[str, str]) -> list[dict[str, str]]:
-    """The items as posted (``lines-<i>-<field>``), in their order, without those marked for removal."""
+    """The items as posted (``lines-<i>-<field>``), in their order, without those marked for removal.
+
+    At most one more than an order may hold: enough for the save to say "at
+    most N items", never thousands of rows to price for a crafted post.
+    """
     found: dict[int, dict[str, str]] = {}
     for key, value in data.items():
         parts = key.split("-", 2)
         if len(parts) == 3 and parts[0] == "lines" and parts[1].isascii() and parts[1].isdigit() and len(parts[1]) < 4:
             found.setdefault(int(parts[1]), {})[parts[2]] = value
-    return [spec for _i, spec in sorted(found.items()) if spec.get("remove") != "1"]
+    return [spec for _i, spec in sorted(found.items()) if spec.get("remove") != "1"][:fields.MAX_LINES + 1]
 
 
 def _form_lines(specs: list[dict[str, Any]]) -> dict[str, str]:
