@@ -59,6 +59,7 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
+from core.web.problems import PROBLEM_JSON, ApiProblem
 from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
@@ -74,6 +75,8 @@ from core.workflow.timeline import TimelineEntry
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "PROBLEM_JSON",
+    "ApiProblem",
     "Conflict",
     "Context",
     "DealerScoped",

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response
-
+from forecourt import PROBLEM_JSON as PROBLEM_JSON  # part of this module's API
+from forecourt import ApiProblem
 from forecourt import lazy_gettext as _l
 
-PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "/orders/api/problems/"
 #: code -> (status, title, what it means and what to do); the OpenAPI schema lists the same
 KINDS: dict[str, tuple[int, Any, Any]] = {
@@ -40,34 +39,11 @@ KINDS: dict[str, tuple[int, Any, Any]] = {
 }
 
 
-class Problem(Exception):
+class Problem(ApiProblem):
     """A refusal of the webhook; :meth:`response` is its answer."""
 
-    def __init__(self, code: str, detail: str = "", *, errors: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.status = KINDS[code][0]
-        self.detail = detail
-        self.errors = errors
-        self.headers = headers or {}
-        self.extra = extra
-
-    def body(self) -> dict[str, Any]:
-        status, title, explanation = KINDS[self.code]
-        body: dict[str, Any] = {"type": TYPE_BASE + self.code, "title": str(title), "status": status,
-                                "detail": self.detail or str(explanation)}
-        if self.errors:
-            body["errors"] = self.errors
-        body.update(self.extra)
-        return body
-
-    def response(self, language: str) -> Response:
-        return Response(content=self.body(), status_code=self.status, media_type=PROBLEM_JSON,
-                        headers={"content-language": language, **self.headers})
+    kinds = KINDS
+    type_base = TYPE_BASE
 
 
-def kind(code: str) -> dict[str, Any]:
-    """What ``/orders/api/problems/<code>`` shows."""
-    status, title, explanation = KINDS[code]
-    return {"type": TYPE_BASE + code, "status": status, "title": str(title), "description": str(explanation)}
+kind = Problem.describe  #: what ``/orders/api/problems/<code>`` shows
