@@ -59,7 +59,7 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, now, today
 from core.web import NavItem, SlotContent, flash, page
-from core.web.problems import PROBLEM_JSON, ApiProblem
+from core.web.problems import PROBLEM_JSON, ApiProblem, answer_language
 from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment
 from core.web.workflow import timeline_panel, workflow_panel
@@ -110,6 +110,7 @@ __all__ = [
     "ValidationFailed",
     "Veto",
     "after_commit",
+    "answer_language",
     "api_key_of",
     "api_keys",
     "append_history",

@@ -13,12 +13,28 @@ routes set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from litestar import Response
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+
+from core.i18n import in_language, negotiate
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("forecourt.api")
+
+
+def answer_language(request: Request, dealer: Mapping[str, Any] | None = None) -> str:
+    """An API answer's language: what ``Accept-Language`` asks for, else the dealer's, else English."""
+    asked = request.headers.get("accept-language", "")
+    if asked.strip():
+        try:
+            return negotiate(asked[:200])
+        except ValueError:
+            pass
+    return (dealer or {}).get("language") or "en"
 
 
 class ApiProblem(Exception):
@@ -57,3 +73,27 @@ class ApiProblem(Exception):
         """What ``type_base + code`` shows: the kind's type, status, title and explanation."""
         status, title, explanation = cls.kinds[code]
         return {"type": cls.type_base + code, "status": status, "title": str(title), "description": str(explanation)}
+
+    @classmethod
+    def exception_handlers(cls) -> dict[Any, Callable[[Request, Exception], Response]]:
+        """Every error of the API's routes as one of its problems: never an HTML page under its address.
+
+        A :class:`ApiProblem` is answered as it is; a status Litestar raised
+        itself (405, 404 …) as the kind with that status (else ``malformed``);
+        anything else is our own bug: logged, answered as ``server`` (a 500).
+        The kinds must include ``malformed`` and ``server``.
+        """
+
+        def failed(request: Request, exc: Exception) -> Response:
+            lang = answer_language(request)
+            with in_language(lang):
+                if isinstance(exc, ApiProblem):
+                    return exc.response(lang)
+                if isinstance(exc, HTTPException) and exc.status_code < 500:
+                    code = next((c for c, (status, *_rest) in cls.kinds.items() if status == exc.status_code),
+                                "malformed")
+                    return cls(code, headers=dict(exc.headers or {})).response(lang)
+                log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+                return cls("server").response(lang)
+
+        return {Exception: failed}

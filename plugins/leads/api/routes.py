@@ -12,51 +12,25 @@ in the key's dealer's language.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import HttpMethod, MediaType, Request, Response, get, post, route
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 
-from forecourt import dealers_with_module, in_language, negotiate_language
+from forecourt import answer_language, dealers_with_module, in_language
 from forecourt import gettext as _
 from plugins.leads.api import access, adf, body, jsonlead, openapi
 from plugins.leads.api.problems import KINDS, Problem, kind
 from plugins.leads.api.receive import Item, Outcome, receive
 
-log = logging.getLogger("forecourt.leads.intake")
 API = {"public": True, "exclude_from_csrf": True}  #: no session and no CSRF: the key is the credential
 OTHER_METHODS = [HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
 Work = Callable[[Request, dict[str, Any], dict[str, Any]], Awaitable[Response]]
 
 
-def language(request: Request, dealer: dict[str, Any] | None = None) -> str:
-    """The answer's language: what ``Accept-Language`` asks for, else the dealer's, else English."""
-    asked = request.headers.get("accept-language", "")
-    if asked.strip():
-        try:
-            return negotiate_language(asked[:200])
-        except ValueError:
-            pass
-    return (dealer or {}).get("language") or "en"
-
-
-def _failed(request: Request, exc: Exception) -> Response:
-    """Our own bug (or a status Litestar raised itself), as a problem: never an HTML page under /leads/api/."""
-    lang = language(request)
-    with in_language(lang):
-        if isinstance(exc, Problem):
-            return exc.response(lang)
-        if isinstance(exc, HTTPException) and exc.status_code < 500:
-            code = next((c for c, (status, *_rest) in KINDS.items() if status == exc.status_code), "malformed")
-            return Problem(code, headers=dict(exc.headers or {})).response(lang)
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return Problem("server").response(lang)
-
-
-HANDLERS: dict[Any, Any] = {Exception: _failed}
+language = answer_language  #: the answer's language (Accept-Language, else the dealer's, else English)
+HANDLERS = Problem.exception_handlers()
 
 
 async def _guarded(request: Request, work: Work) -> Response:

@@ -12,20 +12,18 @@ deactivated, gets 403 and nothing is stored. Answers are in the language
 from __future__ import annotations
 
 import dataclasses
-import logging
 from typing import Any
 
 from litestar import HttpMethod, MediaType, Request, Response, get, post, route
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 
 from forecourt import (
+    answer_language,
     api_key_of,
     check_api_key,
     dealers_with_module,
     enabled_modules,
     in_language,
-    negotiate_language,
     system_context,
 )
 from forecourt import gettext as _
@@ -34,36 +32,13 @@ from plugins.orders.api.problems import KINDS, Problem, kind
 from plugins.orders.inquiries import services
 from plugins.orders.inquiries.telephony import PREFIX, PURPOSE
 
-log = logging.getLogger("forecourt.orders.telephony")
 API = {"public": True, "exclude_from_csrf": True}  #: no session and no CSRF: the key is the credential
 OTHER_METHODS = [HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
 FAILURES_PER_MINUTE = 10
 
 
-def language(request: Request, dealer: dict[str, Any] | None = None) -> str:
-    asked = request.headers.get("accept-language", "")
-    if asked.strip():
-        try:
-            return negotiate_language(asked[:200])
-        except ValueError:
-            pass
-    return (dealer or {}).get("language") or "en"
-
-
-def _failed(request: Request, exc: Exception) -> Response:
-    """Our own bug (or a status Litestar raised itself) as a problem: never an HTML page under /orders/api/."""
-    lang = language(request)
-    with in_language(lang):
-        if isinstance(exc, Problem):
-            return exc.response(lang)
-        if isinstance(exc, HTTPException) and exc.status_code < 500:
-            code = next((c for c, (status, *_rest) in KINDS.items() if status == exc.status_code), "malformed")
-            return Problem(code, headers=dict(exc.headers or {})).response(lang)
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return Problem("server").response(lang)
-
-
-HANDLERS: dict[Any, Any] = {Exception: _failed}
+language = answer_language  #: the answer's language (Accept-Language, else the dealer's, else English)
+HANDLERS = Problem.exception_handlers()
 
 
 async def _authenticated(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
