@@ -5,7 +5,7 @@ The keys are the core's API keys (:mod:`forecourt` ``make_api_key`` /
 ``fcl_``, shown once, only their SHA-256 kept, with their first characters
 to recognise them. Every request is counted with the core's rate limiter
 (one atomic upsert per hit, shared by every worker): requests without a
-valid key per client address (:data:`FAILURES_PER_MINUTE`, so guessing keys
+valid key per client address (the core's ``FAILURES_PER_MINUTE``, so guessing keys
 is slow), requests with a key per key (its own ``per_minute``). Beyond
 either limit the answer is 429 with Retry-After. A key's "last used" moves
 on every authenticated request. Keys made before the core kept them
@@ -35,7 +35,6 @@ from plugins.leads.api.problems import Problem
 
 PURPOSE = "leads.intake"
 PREFIX = "fcl_"
-FAILURES_PER_MINUTE = 10  #: requests without a valid key one client address may make in a minute
 PER_MINUTE = (1, 1000)  #: the range a key's own limit may be set in
 NAME_LIMIT = 100
 
@@ -72,8 +71,7 @@ def _too_many(retry_after: int) -> Problem:
 
 async def authenticate(request: Request) -> dict[str, Any]:
     """The request's live key (counted against its limit, its "last used" moved on); :class:`Problem` otherwise."""
-    found = await check_api_key(PURPOSE, api_key_of(request.headers), client_address(request), PREFIX,
-                                FAILURES_PER_MINUTE)
+    found = await check_api_key(PURPOSE, api_key_of(request.headers), client_address(request), PREFIX)
     if found.refused == "too_many":
         raise _too_many(found.retry_after)
     if found.key is None:

@@ -34,7 +34,6 @@ from plugins.orders.inquiries.telephony import PREFIX, PURPOSE
 
 API = {"public": True, "exclude_from_csrf": True}  #: no session and no CSRF: the key is the credential
 OTHER_METHODS = [HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
-FAILURES_PER_MINUTE = 10
 
 
 language = answer_language  #: the answer's language (Accept-Language, else the dealer's, else English)
@@ -44,7 +43,7 @@ HANDLERS = Problem.exception_handlers()
 async def _authenticated(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     """The request's live telephony key and its dealer (with Orders on); :class:`Problem` otherwise."""
     address = (request.client.host if request.client else "")[:64]
-    found = await check_api_key(PURPOSE, api_key_of(request.headers), address, PREFIX, FAILURES_PER_MINUTE)
+    found = await check_api_key(PURPOSE, api_key_of(request.headers), address, PREFIX)
     if found.refused == "too_many":
         raise Problem("too-many", _("Too many requests; try again in %(seconds)d s.") % {
             "seconds": found.retry_after}, headers={"retry-after": str(found.retry_after)})
