@@ -4,7 +4,7 @@ Guarantees:
 
 - **Numbers** are per dealer, without gaps and never given twice: the next
   number is taken inside the inquiry's own write transaction, after the
-  dealer's inquiry lock (:func:`_lock`: a transaction-scoped advisory lock
+  dealer's inquiry lock (:func:`_lock`, :mod:`plugins.orders.numbering`: an advisory lock
   on PostgreSQL; SQLite has one writer), and a unique index on
   ``(dealer_id, number)`` backs it.
 - **A repeat caller** is recognised by the phone's E.164 digits reversed
@@ -33,7 +33,6 @@ from forecourt import (
     call_hook,
     create_entity,
     dealer_users,
-    engine_kind,
     hook_implemented,
     hook_owner_enabled,
     lazy_pgettext,
@@ -45,10 +44,9 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.orders import numbering
 from plugins.orders.entity import INQUIRY
 from plugins.orders.tables import Call, Inquiry, Order
-
-LOCK_KEY = 4_120_611  #: the advisory lock space of inquiry numbering (PostgreSQL), with the dealer's id
 
 
 class _JoinInstead(Exception):
@@ -67,14 +65,7 @@ def phone_key(raw: str, language: str) -> tuple[str, str] | None:
 
 async def _lock(dealer_id: int) -> None:
     """Serialise the dealer's inquiry creation until the transaction ends (SQLite's single writer does already)."""
-    if engine_kind() == "postgres":
-        await Inquiry.raw("SELECT pg_advisory_xact_lock({}, {})", LOCK_KEY, dealer_id)
-
-
-async def _next_number(dealer_id: int) -> int:
-    rows = await Inquiry.raw("SELECT COALESCE(MAX(number), 0) + 1 AS next FROM orders_inquiry WHERE dealer_id = {}",
-                             dealer_id)
-    return int(rows[0]["next"])
+    await numbering.take_turn(Inquiry, numbering.INQUIRIES, dealer_id)
 
 
 async def _open_for(dealer_id: int, phone_rev: str) -> dict[str, Any] | None:
@@ -142,7 +133,7 @@ async def create(ctx: Context, raw: dict[str, Any], language: str) -> Inquiry:
 
     async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
         await _lock(ctx.dealer_id)
-        return {"number": await _next_number(ctx.dealer_id)}
+        return {"number": await numbering.next_number(Inquiry, ctx.dealer_id)}
 
     return await create_entity(ctx, Inquiry, INQUIRY, values, complete=numbered)
 
@@ -248,7 +239,7 @@ async def take_call(ctx: Context, call: dict[str, Any], key_id: int | None = Non
                 raise _JoinInstead(known.inquiry_id)
             if (meanwhile := await _open_for(ctx.dealer_id, call["phone_rev"])) is not None:
                 raise _JoinInstead(meanwhile["id"])
-            return {"number": await _next_number(ctx.dealer_id)}
+            return {"number": await numbering.next_number(Inquiry, ctx.dealer_id)}
 
         async def with_call(row: Inquiry) -> None:
             saved = _call_row(ctx.dealer_id, row.id, call, key_id)

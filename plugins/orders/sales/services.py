@@ -32,7 +32,6 @@ from forecourt import (
     apply_transition,
     call_hook,
     create_entity,
-    engine_kind,
     fold,
     hook_owner_enabled,
     now,
@@ -42,6 +41,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
+from plugins.orders import numbering
 from plugins.orders.entity import INQUIRY
 from plugins.orders.entity import ORDER as ORDER  # part of this public service API
 from plugins.orders.inquiries.services import managers as dealer_managers
@@ -50,8 +50,6 @@ from plugins.orders.sales import approval, fields
 from plugins.orders.sales.totals import line_total, order_totals
 from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
 
-#: an arbitrary first key of the per-dealer advisory lock that serialises order numbering on PostgreSQL
-_NUMBER_LOCK = 8011
 #: every amount an order stores (its lines' and its own sums) is below this (``Numeric(14, 2)``); the subtotal
 #: is the largest of them, so an order whose subtotal is below it fits every column
 MAX_AMOUNT = Decimal(10) ** (Order.subtotal.digits[0] - Order.subtotal.digits[1])
@@ -185,20 +183,6 @@ async def _new_customer(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed({_CUSTOMER_FIELDS.get(k, "contact_name"): v for k, v in exc.errors.items()}) from exc
 
 
-async def _next_number(dealer_id: int) -> int:
-    """The dealer's next order number, inside the creating transaction: taken and used, or rolled back with it.
-
-    PostgreSQL: a transaction-scoped advisory lock per dealer makes concurrent
-    creations take turns; SQLite: write transactions are already one at a
-    time (``BEGIN IMMEDIATE``). So numbers are 1, 2, 3 … without gaps.
-    """
-    if engine_kind() == "postgres":
-        await Order.raw("SELECT pg_advisory_xact_lock({}, {})", _NUMBER_LOCK, dealer_id)
-    rows = await Order.raw("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders_order WHERE dealer_id = {}",
-                           dealer_id)
-    return int(rows[0]["n"])
-
-
 async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
                  source: str = "form", *, inquiry_id: int | None = None, new_customer: bool = False) -> Any:
     """Create an order with its items, all or nothing, and return its row.
@@ -233,7 +217,8 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
         cleaned["manager_id"] = ctx.user_id
 
     async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
-        return {"number": await _next_number(ctx.dealer_id)}
+        await numbering.take_turn(Order, numbering.ORDERS, ctx.dealer_id)
+        return {"number": await numbering.next_number(Order, ctx.dealer_id)}
 
     async def extra(row: Any) -> None:
         await _write_lines(ctx, row.id, rows)
