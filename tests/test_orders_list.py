@@ -198,7 +198,6 @@ async def test_export_has_the_lists_filters_and_the_readers_language(make_dealer
 
 
 async def test_blacklisted_customers_orders_are_highlighted(make_dealer, client_as):
-    from plugins.orders import blacklist
 
     dealer = await make_dealer(modules=["orders", "customers"])
     manager = await client_as(dealer, "manager")
@@ -218,18 +217,16 @@ async def test_blacklisted_customers_orders_are_highlighted(make_dealer, client_
     assert 'title="Unpaid">Blacklisted' in text
     export = csv_rows((await manager.get("/orders/export.csv")).text)
     assert {row[0]: row[-1] for row in export[1:]} == {"1": "yes", "2": "", "3": ""}
-    # the order card's helper
-    ctx = system_context(dealer.id, frozenset(dealer.modules))
-    assert await blacklist.order_blacklist(ctx, {"customer_id": bad}) == "Unpaid"
-    assert await blacklist.order_blacklist(ctx, {"customer_id": good}) is None
-    assert await blacklist.order_blacklist(ctx, {"customer_id": None}) is None
+    # the order card warns too
+    assert "This customer is on the blacklist." in (await manager.get(f"/orders/{flagged}")).text
+    for other in (fine, plain):
+        assert "This customer is on the blacklist." not in (await manager.get(f"/orders/{other}")).text
     # without the customers module nothing is marked, and the list still works
     admin = await client_as(dealer, "dealer_admin")
     await admin.post(f"/admin/dealers/{dealer.id}/modules/customers/disable")
     text = (await manager.get("/orders/")).text
     assert "is-blacklisted" not in text and shown(text) == [flagged, fine, plain]
-    assert await blacklist.order_blacklist(system_context(dealer.id, frozenset({"orders"})),
-                                           {"customer_id": bad}) is None
+    assert "This customer is on the blacklist." not in (await manager.get(f"/orders/{flagged}")).text
 
 
 async def test_hook_customers_blacklist_answers_for_the_dealers_own_customers_only(make_dealer, client_as):

@@ -3,8 +3,8 @@
 Orders works without the customers module: where the dealer has it off (or
 it is not installed) nothing is blacklisted. Where it is on, one call of its
 public service ``customers_blacklist`` answers for a whole page of orders, so
-the list highlights them without a query per row. The order card uses
-:func:`order_blacklist` for its own warning.
+the list highlights them without a query per row. (The order card reads
+its one customer through ``customers_get``, whose answer says it too.)
 """
 
 from __future__ import annotations
@@ -29,14 +29,3 @@ async def mark(ctx: Context, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     for row in rows:
         row["blacklisted"] = found.get(row.get("customer_id"))
     return rows
-
-
-async def order_blacklist(ctx: Context, order: dict[str, Any] | Any) -> str | None:
-    """The blacklist reason of the order's customer (``""`` if none was given), or ``None``: not blacklisted.
-
-    ``order`` is a row dict or an ``Order`` object (anything with ``customer_id``).
-    """
-    customer_id = order.get("customer_id") if isinstance(order, dict) else getattr(order, "customer_id", None)
-    if not customer_id:
-        return None
-    return (await blacklisted(ctx, [customer_id])).get(customer_id)
