@@ -44,8 +44,8 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.orders import numbering
 from plugins.orders.entity import INQUIRY
+from plugins.orders.numbering import INQUIRIES, next_number, take_turn
 from plugins.orders.tables import Call, Inquiry, Order
 
 
@@ -65,7 +65,7 @@ def phone_key(raw: str, language: str) -> tuple[str, str] | None:
 
 async def _lock(dealer_id: int) -> None:
     """Serialise the dealer's inquiry creation until the transaction ends (SQLite's single writer does already)."""
-    await numbering.take_turn(Inquiry, numbering.INQUIRIES, dealer_id)
+    await take_turn(Inquiry, INQUIRIES, dealer_id)
 
 
 async def _open_for(dealer_id: int, phone_rev: str) -> dict[str, Any] | None:
@@ -133,7 +133,7 @@ async def create(ctx: Context, raw: dict[str, Any], language: str) -> Inquiry:
 
     async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
         await _lock(ctx.dealer_id)
-        return {"number": await numbering.next_number(Inquiry, ctx.dealer_id)}
+        return {"number": await next_number(Inquiry, ctx.dealer_id)}
 
     return await create_entity(ctx, Inquiry, INQUIRY, values, complete=numbered)
 
@@ -239,7 +239,7 @@ async def take_call(ctx: Context, call: dict[str, Any], key_id: int | None = Non
                 raise _JoinInstead(known.inquiry_id)
             if (meanwhile := await _open_for(ctx.dealer_id, call["phone_rev"])) is not None:
                 raise _JoinInstead(meanwhile["id"])
-            return {"number": await numbering.next_number(Inquiry, ctx.dealer_id)}
+            return {"number": await next_number(Inquiry, ctx.dealer_id)}
 
         async def with_call(row: Inquiry) -> None:
             saved = _call_row(ctx.dealer_id, row.id, call, key_id)

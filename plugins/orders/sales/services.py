@@ -41,11 +41,11 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.orders import numbering
 from plugins.orders.entity import INQUIRY
 from plugins.orders.entity import ORDER as ORDER  # part of this public service API
 from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import INQUIRY_MACHINE, OPEN
+from plugins.orders.numbering import ORDERS, next_number, take_turn
 from plugins.orders.sales import approval, fields
 from plugins.orders.sales.totals import line_total, order_totals
 from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
@@ -217,8 +217,8 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
         cleaned["manager_id"] = ctx.user_id
 
     async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
-        await numbering.take_turn(Order, numbering.ORDERS, ctx.dealer_id)
-        return {"number": await numbering.next_number(Order, ctx.dealer_id)}
+        await take_turn(Order, ORDERS, ctx.dealer_id)
+        return {"number": await next_number(Order, ctx.dealer_id)}
 
     async def extra(row: Any) -> None:
         await _write_lines(ctx, row.id, rows)
