@@ -20,7 +20,7 @@ person can act on are ``ValidationFailed`` (field -> message), ``Veto`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -85,13 +85,18 @@ async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[di
 
 
 async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
-                        kept: Sequence[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]], dict[str, str]]:
+                        kept: Sequence[dict[str, Any]] = (),
+                        prices: Mapping[int, Decimal] | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Line rows from what was sent, and ``lines-<i>-<field>`` -> message for what is wrong.
 
     Each spec names its product by ``product_id`` or ``sku`` (the dealer's
     active products only), or an existing line by ``line_id`` (one of
     ``kept``: its copied SKU, name and price stay even if the catalogue
     changed since), with ``quantity``, ``discount_pct`` and ``bonus`` as typed.
+    ``prices`` (``product_id`` -> unit price) replaces the catalogue's base
+    price of those products: for a service that prices the catalogue itself
+    (quick links convert it into the customer's currency) — never a price a
+    form or a client sent.
     """
     errors: dict[str, str] = {}
     if len(specs) > fields.MAX_LINES:
@@ -114,8 +119,9 @@ async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
                 errors[prefix + "product"] = _("There is no such active product in your catalogue: "
                                                "check the SKU or search by name.")
                 continue
+            price = (prices or {}).get(product["id"])
             base = {"product_id": product["id"], "sku": product["sku"], "name": product["name"],
-                    "unit_price": Decimal(str(product["base_price"]))}
+                    "unit_price": Decimal(str(product["base_price"] if price is None else price))}
         total = line_total(numbers["quantity"], base["unit_price"], numbers["discount_pct"], numbers["bonus"])
         if total.gross >= MAX_AMOUNT:
             errors.setdefault(prefix + "quantity", _("The amount of this item is too large: order fewer."))
@@ -184,7 +190,8 @@ async def _new_customer(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
-                 source: str = "form", *, inquiry_id: int | None = None, new_customer: bool = False) -> Any:
+                 source: str = "form", *, inquiry_id: int | None = None, new_customer: bool = False,
+                 prices: Mapping[int, Decimal] | None = None, currency: str = "") -> Any:
     """Create an order with its items, all or nothing, and return its row.
 
     ``values`` are the order's fields as a form sends them (strings;
@@ -194,10 +201,14 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
     (where the dealer has the customers module), in the same transaction.
     ``inquiry_id``: the order is made from that inquiry, which moves to
     "Order created" and points at the order, in the same transaction.
+    ``prices`` and ``currency``: a calling service's own unit prices per
+    product id (see :func:`resolve_lines`) and the currency they are in
+    (stored on the order; empty: the dealer's). Joins the caller's
+    transaction if there is one (the order is then announced after that commits).
     After the commit ``orders_order_placed(ctx, order_id, source)`` fires.
     """
     cleaned, errors = await _clean(ctx, values, None)
-    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs)
+    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices)
     errors.update(line_errors)
     inquiry = None
     if inquiry_id is not None:
@@ -212,7 +223,7 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
     state = approval.on_create(await approval.limits(ctx.dealer_id), totals)
     moment = now()
     cleaned.update(totals, source=source, inquiry_id=inquiry_id, approval=state, created_at=moment,
-                   updated_at=moment)
+                   updated_at=moment, currency=(currency or "")[:3].upper())
     if cleaned.get("manager_id") is None and ctx.user_id is not None and ctx.role in ("manager", "dealer_admin"):
         cleaned["manager_id"] = ctx.user_id
 
