@@ -44,8 +44,16 @@ from core.languages import TABLE as LANGUAGES
 from core.languages import Language
 from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.messages import Message
-from core.metrics import Metric, MetricValue, Period
+from core.metrics import BUCKETS as METRIC_BUCKETS
+from core.metrics import FILTERS as METRIC_FILTERS
+from core.metrics import UNITS as METRIC_UNITS
+from core.metrics import Buckets as MetricBuckets
+from core.metrics import Figure as MetricFigure
+from core.metrics import Metric, MetricValue, Period, SeriesValue
+from core.metrics import Series as MetricSeries
 from core.metrics import compute as compute_metrics
+from core.metrics import compute_series as compute_metric_series
+from core.metrics import declared as declared_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
@@ -75,6 +83,9 @@ from core.workflow.timeline import TimelineEntry
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "METRIC_BUCKETS",
+    "METRIC_FILTERS",
+    "METRIC_UNITS",
     "PROBLEM_JSON",
     "ApiProblem",
     "Conflict",
@@ -95,12 +106,16 @@ __all__ = [
     "Manifest",
     "Message",
     "Metric",
+    "MetricBuckets",
+    "MetricFigure",
+    "MetricSeries",
     "MetricValue",
     "Moved",
     "NavItem",
     "Period",
     "Permission",
     "PhoneSearch",
+    "SeriesValue",
     "SettingField",
     "SettingsPage",
     "SlotContent",
@@ -117,6 +132,7 @@ __all__ = [
     "apply_transition",
     "call_hook",
     "check_api_key",
+    "compute_metric_series",
     "compute_metrics",
     "core_version",
     "create_entity",
@@ -125,6 +141,7 @@ __all__ = [
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
+    "declared_metrics",
     "delete_entity",
     "digits",
     "enabled_modules",
