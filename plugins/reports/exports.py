@@ -108,8 +108,8 @@ def xlsx_bytes(title: str, subtitle: str, tables: Sequence[Table]) -> bytes:
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([])
         sheet.append([_text(heading(c)) for c in table.columns])
-        for cell in sheet[4]:
-            cell.font = Font(bold=True)
+        for head in sheet[4]:
+            head.font = Font(bold=True)
         for row in table.all_rows():
             sheet.append([raw(c, v) for c, v in zip(table.columns, row, strict=False)])
             for column, value, target in zip(table.columns, row, sheet[sheet.max_row], strict=False):
@@ -119,7 +119,8 @@ def xlsx_bytes(title: str, subtitle: str, tables: Sequence[Table]) -> bytes:
                 elif target.value is not None and own.unit in _FORMATS:
                     target.number_format = _FORMATS[own.unit] + _money_suffix(own)
         for i, column in enumerate(table.columns):
-            width = max([len(heading(column))] + [len(str(r[i])) for r in table.all_rows() if i < len(r)])
+            width = max([len(heading(column))] + [len(str(cell(column, r[i])[1] or "")) for r in table.all_rows()
+                                                   if i < len(r)])
             sheet.column_dimensions[sheet.cell(4, i + 1).column_letter].width = min(48, max(10, width + 2))
     if not tables:
         book.create_sheet("Report").append([_text(title)])
