@@ -4,7 +4,7 @@
 """
 
 from core import __version__ as core_version
-from core.accounts import dealer_names, dealer_users, dealers_with_module
+from core.accounts import dealer_currency, dealer_names, dealer_users, dealers_with_module
 from core.apikeys import KeyCheck
 from core.apikeys import bearer as api_key_of
 from core.apikeys import check as check_api_key
@@ -139,6 +139,7 @@ __all__ = [
     "create_entity",
     "create_reminder",
     "day_start",
+    "dealer_currency",
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
