@@ -33,9 +33,9 @@ from plugins.reports.layout import (
 #: the plugins whose figures have a page of their own; every other plugin's go to "Other modules"
 KNOWN = ("leads", "orders", "customers")
 #: per manager on the efficiency page, in this order (those declared)
-EFFICIENCY = ("leads.received", "leads.contacted", "leads.contacted_in_time", "leads.contract_signed", "leads.won",
-              "orders.placed", "orders.revenue", "orders.average", "customers.followups_on_time",
-              "customers.followups_done_on_time")
+EFFICIENCY = ("leads.received", "leads.handled", "leads.contacted_in_time", "leads.contract_signed",
+              "orders.placed", "orders.revenue", "orders.average", "customers.followups_done",
+              "customers.followups_on_time")
 #: families of keys a breakdown table is made of: (prefix of its counts, prefix of its money, title)
 ORDER_FAMILIES = (
     ("orders.status.", "orders.revenue.status.", _l("Orders by status")),
@@ -85,12 +85,13 @@ class Report:
     slug: str
     title: Any
     intro: Any
-    wants: Callable[[Sequence[str]], list[str]]
+    #: the keys of the figures the page asks for, given the metrics the dealer's modules declare
+    wants: Callable[[Sequence[Any]], list[str]]
     build: Callable[[Board], list[Table]]
 
 
-def _plugin_keys(*plugins: str) -> Callable[[Sequence[str]], list[str]]:
-    return lambda keys: [k for k in keys if k.split(".", 1)[0] in plugins]
+def _plugin_keys(*plugins: str) -> Callable[[Sequence[Any]], list[str]]:
+    return lambda metrics: [m.key for m in metrics if m.key.split(".", 1)[0] in plugins]
 
 
 def _efficiency(board: Board) -> list[Table]:
@@ -121,29 +122,49 @@ def _funnels(board: Board, figures: Sequence[Any]) -> list[Table]:
     return tables
 
 
+def code_label(code: Any) -> str:
+    """A breakdown's stored code as a row label ("walk_in" -> "Walk in"): the contract gives codes, not labels."""
+    if code is None:
+        return _("Not set")
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else "—"
+
+
 def _breakdowns(board: Board, figures: Sequence[Any]) -> list[Table]:
-    """A table per breakdown the figures offer (``MetricValue.by``: by source, category, status …)."""
-    tables = []
+    """A table per breakdown the figures offer (``MetricValue.by``: source, category, status …), a column per figure.
+
+    The dimension's rows are every code any of the figures has; a figure
+    without a code's rows shows its empty value there (0 for counts and sums).
+    """
+    dimensions: dict[str, list[Any]] = {}
     for figure in figures:
-        parts = getattr(figure.value, "by", None) or {}
-        for dimension, values in parts.items():
-            column = unit_column(figure, board.currency)
-            title = _("%(figure)s by %(dimension)s") % {"figure": column.label, "dimension": _dimension(dimension)}
-            labels = getattr(figure.value, "labels", {}) or {}
-            table = Table(f"by-{figure.metric.key}-{dimension}".replace(".", "-"), title,
-                          [Column("part", _dimension(dimension).capitalize()), column])
-            for key, value in values.items():
-                table.rows.append([str(labels.get(dimension, {}).get(key, key) if isinstance(labels, Mapping)
-                                       else key) if key is not None else "—", value])
-                table.row_keys.append(key)
-            table.chart = charts.bars(title, [(str(r[0]), r[1]) for r in table.rows], formatter(column))
-            tables.append(table)
+        for dimension in (getattr(figure.value, "by", None) or {}):
+            dimensions.setdefault(dimension, []).append(figure)
+    tables = []
+    for dimension, with_it in dimensions.items():
+        columns = [Column("part", _dimension(dimension).capitalize())] + [
+            unit_column(f, board.currency) for f in with_it]
+        title = _("By %(dimension)s") % {"dimension": _dimension(dimension)}
+        table = Table(f"by-{dimension}", title, columns)
+        codes: list[Any] = []
+        for figure in with_it:
+            codes += [c for c in figure.value.by[dimension] if c not in codes]
+        codes.sort(key=lambda c: (c is None, str(c)))
+        for code in codes:
+            table.rows.append([code_label(code)] + [
+                f.value.by[dimension].get(code, getattr(f.metric, "empty", 0)) for f in with_it])
+            table.row_keys.append("none" if code is None else code)
+        table.chart = charts.bars(f"{columns[1].label} — {title}", [(str(r[0]), r[1]) for r in table.rows],
+                                  formatter(columns[1]))
+        tables.append(table)
     return tables
 
 
 def _dimension(name: str) -> str:
     return str({"source": _("source"), "category": _("product category"), "status": _("status"),
-                "user": _("manager"), "temperature": _("temperature"), "kind": _("kind")}.get(name, name))
+                "user": _("manager"), "temperature": _("temperature"), "kind": _("kind"),
+                "currency": _("currency"), "method": _("payment method"), "desk": _("cash desk or bank"),
+                "state": _("state")}.get(name, name))
 
 
 def _funnel_page(board: Board) -> list[Table]:
@@ -182,6 +203,13 @@ def _family(board: Board, counts: str, money: str, title: str, table_id: str) ->
     return table
 
 
+def _sales_keys(metrics: Sequence[Any]) -> list[str]:
+    """The orders figures; the per-status and per-source ones only if the main ones do not break down by those."""
+    mine = [m for m in metrics if m.key.split(".", 1)[0] == "orders"]
+    breaks_down = any(m.key == "orders.placed" and getattr(m, "breakdowns", ()) for m in mine)
+    return [m.key for m in mine if not _in_family(m.key) or not breaks_down]
+
+
 def _in_family(key: str) -> bool:
     return any(key.startswith(prefix) for family in ORDER_FAMILIES for prefix in family[:2] if prefix)
 
@@ -193,11 +221,13 @@ def _sales(board: Board) -> list[Table]:
         "count", "money") and not f.metric.funnel], "orders.revenue")
     if managers:
         tables.append(managers)
-    for i, (counts, money, title) in enumerate(ORDER_FAMILIES):
-        table = _family(board, counts, money, str(title), f"family-{i}")
-        if table:
-            tables.append(table)
-    tables += _breakdowns(board, figures)
+    breakdowns = _breakdowns(board, figures)
+    if not breakdowns:  # an orders plugin of the first contract: its per-status and per-source figures
+        for i, (counts, money, title) in enumerate(ORDER_FAMILIES):
+            table = _family(board, counts, money, str(title), f"family-{i}")
+            if table:
+                tables.append(table)
+    tables += breakdowns
     tables += _funnels(board, figures)
     return tables
 
@@ -232,16 +262,16 @@ def _others(board: Board) -> list[Table]:
 REPORTS: dict[str, Report] = {r.slug: r for r in (
     Report("efficiency", _l("Manager efficiency"), _l(
         "Per manager: leads handled, contacted within a day, contracts, orders, revenue, average order."),
-        lambda keys: [k for k in EFFICIENCY if k in keys], _efficiency),
+        lambda metrics: [k for k in EFFICIENCY if k in {m.key for m in metrics}], _efficiency),
     Report("funnel", _l("Lead funnel and speed to lead"), _l(
         "From a new lead to a contract, with the conversion between steps; how fast leads are first reached."),
         _plugin_keys("leads"), _funnel_page),
     Report("sales", _l("Sales performance"), _l(
         "Orders and revenue by status, source and manager; payments received."),
-        _plugin_keys("orders"), _sales),
+        _sales_keys, _sales),
     Report("customers", _l("Customer analysis"), _l(
         "New customers, current and potential, temperature, sources, blacklist; follow-up efficiency."),
         _plugin_keys("customers"), _customers),
     Report("other", _l("Other modules"), _l("Figures of the other modules this dealer has switched on."),
-        lambda keys: [k for k in keys if k.split(".", 1)[0] not in KNOWN], _others),
+        lambda metrics: [m.key for m in metrics if m.key.split(".", 1)[0] not in KNOWN], _others),
 )}

@@ -11,6 +11,7 @@ an unknown manager or source is a 422 page with the error, never a 500.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request, Response, get
@@ -30,10 +31,12 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from plugins.reports import charts, exports, periods
-from plugins.reports.build import REPORTS, Board, Report
+from plugins.reports.build import REPORTS, Board, Report, code_label
 from plugins.reports.layout import FAILED, Column, Table, formatter, shown, untyped
 
 GUARD = [requires("reports.view")]
+#: what a source code looks like (anything else in the query string is refused with 422)
+_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 SERIES = ("orders.placed", "orders.revenue", "leads.received", "customers.new")
 
 
@@ -62,10 +65,9 @@ async def board_of(request: Request, report: Report) -> dict[str, Any]:
             errors["manager"] = _("Choose a manager from the list.")
     sys = system_context(ctx.dealer_id, ctx.modules, ctx.dealer_name, timezone=getattr(ctx, "timezone", ""))
     declared = [metric for _plugin, metric in await declared_metrics(sys)]
-    keys = report.wants([m.key for m in declared])
-    sources = _sources(declared, keys)
+    keys = report.wants(declared)
     source = str(query.get("source") or "")
-    if source and source not in sources:
+    if source and not _CODE.match(source):
         errors["source"] = _("Choose a source from the list.")
         source = ""
     filters: dict[str, Any] = {}
@@ -89,6 +91,7 @@ async def board_of(request: Request, report: Report) -> dict[str, Any]:
     bucket = _bucket(str(query.get("bucket") or ""), span)
     if report.slug == "sales" or (report.slug == "other" and figures):
         tables[1:1] = await _series_tables(sys, report, span, bucket, list(figures), filters)
+    sources = _sources(figures, source)
     return {"report": report, "reports": REPORTS, "choice": choice, "errors": errors, "tables": tables,
             "managers": managers, "manager": manager, "sources": sources, "source": source,
             "sees_all": sees_all, "left_out": [str(figures_label(declared, k)) for k in left_out],
@@ -116,16 +119,12 @@ def figures_label(declared: list[Any], key: str) -> Any:
     return next((m.label for m in declared if m.key == key), key)
 
 
-def _sources(declared: list[Any], keys: list[str]) -> dict[str, str]:
-    """The sources the report's figures can be filtered by (those of the metrics honouring a source filter)."""
-    found: dict[str, str] = {}
-    for metric in declared:
-        if metric.key in keys and "source" in metric.filters:
-            for code, text in (getattr(metric, "sources", None) or {}).items():
-                found.setdefault(code, str(text))
-    if not found and any(m.key in keys and "source" in m.filters for m in declared):
-        found = {code: code for code in ("web", "phone", "walk_in", "email", "partner")}
-    return found
+def _sources(figures: dict[str, Any], chosen: str) -> dict[str, str]:
+    """The sources to filter by: those the figures break down by in the period (and the one chosen)."""
+    codes = {chosen} if chosen else set()
+    for figure in figures.values():
+        codes.update(c for c in ((getattr(figure.value, "by", None) or {}).get("source") or {}) if c)
+    return {code: code_label(code) for code in sorted(codes)}
 
 
 def _bucket_labels() -> dict[str, str]:
