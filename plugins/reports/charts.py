@@ -36,7 +36,7 @@ def _head(kind: str, title: str, desc: str, height: int) -> tuple[str, str]:
     n = next(_ids)
     tid, did = f"chart-{kind}-{n}-t", f"chart-{kind}-{n}-d"
     head = (f'<svg class="chart chart-{kind}" role="img" aria-labelledby="{tid} {did}" '
-            f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+            f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" style="max-width:100%;height:auto" '
             f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="13">'
             f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>')
     return head, "</svg>"
@@ -133,7 +133,7 @@ def funnel(title: str, steps: Sequence[tuple[str, Any]], fmt: Format, rate: Form
             f'<g class="step"><title>{escape(descs[-1])}</title>'
             f'<text x="{LABEL_W - 6}" y="{y + row * 0.62:.1f}" text-anchor="end" fill="currentColor">'
             f'{escape(_cut(label))}</text>'
-            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{row}" rx="4" fill="#4f8a5b"/>'
+            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{row}" rx="4" fill="#2f6b3c"/>'
             f'<text x="{LABEL_W + room / 2:.1f}" y="{y + row * 0.62:.1f}" text-anchor="middle" fill="#fff" '
             f'stroke="#234" stroke-width="0.3">{escape(fmt(value))}</text>'
             f'<text x="{LABEL_W + room + 8}" y="{y + row * 0.62:.1f}" fill="currentColor">{escape(conv)}</text></g>')

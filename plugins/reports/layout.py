@@ -122,10 +122,10 @@ def value_for(figure: Any, user: Any = None, only_user: bool = False) -> Any:
         return FAILED
     if not only_user:
         return figure.value.total
-    part = figure.value.by_user.get(user)
-    if part is None and figure.metric.unit in ("count", "money") and figure.value.total is not None:
-        return 0
-    return part
+    if user in figure.value.by_user:
+        return figure.value.by_user[user]
+    # no rows of that user: the metric's own empty figure (0 for counts and sums, None for medians and averages)
+    return getattr(figure.metric, "empty", 0 if figure.metric.unit in ("count", "money") else None)
 
 
 def label(metric: Any) -> str:

@@ -135,9 +135,7 @@ def read(query: Mapping[str, Any], day: dt.date | None = None) -> Choice:
         preset = DEFAULT
     raw_from, raw_to = str(query.get("from") or ""), str(query.get("to") or "")
     span = preset_span(preset, day)
-    if preset == "custom" or raw_from or raw_to:
-        if preset != "custom" and not (raw_from and raw_to):
-            raw_from, raw_to = raw_from or span.first.isoformat(), raw_to or span.last.isoformat()
+    if preset == "custom":  # the dates count only for a custom period (a preset's are shown, not read)
         first = _date(raw_from or span.first.isoformat(), str(pgettext("period", "From")), errors, "from")
         last = _date(raw_to or span.last.isoformat(), str(pgettext("period", "To")), errors, "to")
         if first and last and last < first:
@@ -147,9 +145,11 @@ def read(query: Mapping[str, Any], day: dt.date | None = None) -> Choice:
         elif first and last and not (dt.date(1900, 1, 1) <= first and last <= dt.date(9998, 12, 31)):
             errors["from"] = _("Choose a period between the years 1900 and 9998.")
         if not errors and first and last:
-            preset, span = "custom", Span(first, last)
+            span = Span(first, last)
         else:
-            preset, span = DEFAULT, preset_span(DEFAULT, day)
+            span = preset_span(DEFAULT, day)
+    else:
+        raw_from, raw_to = span.first.isoformat(), span.last.isoformat()
     compare = str(query.get("compare") or "") in ("1", "on", "true", "yes")
     values = {"period": preset, "from": raw_from or span.first.isoformat(), "to": raw_to or span.last.isoformat(),
               "compare": "1" if compare else ""}
