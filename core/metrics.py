@@ -14,7 +14,8 @@ time limit; one that fails or runs out of time is recorded for the platform
 admin (like a failed hook) and comes back with ``value=None`` (``points=None``)
 — a report shows "no figure", never an error page. A filter a metric does
 not honour is never silently dropped: the figure lists it in ``unfiltered``
-(except ``user_id``, which core applies itself through ``by_user``).
+(except ``user_id``, which core applies itself through ``by_user`` when the
+metric attributes its figure to users at all).
 
 The contract only grows: a metric written against the first version
 (``Metric(key, label, compute)`` with ``compute(ctx, period)`` returning
@@ -250,8 +251,10 @@ async def _one(ctx: Context, period: Period, plugin: str, metric: Metric, filter
         value = await asyncio.wait_for(metric.compute(ctx, period, **kwargs), TIMEOUT)
         if not isinstance(value, MetricValue):
             raise TypeError(f"metric {metric.key} computed {value!r}, not a MetricValue")
-        if by_user_filter:
+        if by_user_filter and value.by_user:
             value = _narrow(metric, value, filters["user_id"])
+        elif by_user_filter and value.total not in (None, 0):
+            unfiltered = tuple(sorted(("user_id", *unfiltered)))  # attributes nothing to anyone: cannot narrow
     except Exception as exc:
         await registry().record_failure(plugin, f"report_metrics:{metric.key}", exc, {"ctx": ctx})
         value = None
