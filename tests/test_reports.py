@@ -18,7 +18,6 @@ import pytest
 from core.context import system_context
 from core.registry import registry
 from core.tables import Dealer
-from forecourt import Metric, MetricValue, hookimpl
 from plugins.leads.tables import Lead
 
 NOT_SOLD = ("refused_phone", "cancelled_site", "refused_pickup", "returned", "lost")
@@ -127,10 +126,110 @@ async def test_every_report_renders_and_exports(make_dealer, client_as, slug):
 async def test_bad_filters_are_4xx(make_dealer, client_as):
     dealer = await make_dealer(modules=None)
     admin = await client_as(dealer, "dealer_admin")
-    for query in ("period=custom&from=2026-13-01&to=2026-01-01", "from=x&to=y", "period=custom&from=2026-02-01&to=2026-01-01",
-                  "manager=abc", "manager=999999", "source=nowhere&period=month", "period=custom&from=1000-01-01&to=9999-12-31",
-                  "bucket=year"):
+    for query in ("period=custom&from=2026-13-01&to=2026-01-01", "period=custom&from=x&to=y",
+                  "period=custom&from=2026-02-01&to=2026-01-01", "manager=abc", "manager=999999",
+                  "source=Nowhere!", "source=nowhere&period=month", "period=custom&from=1000-01-01&to=9999-12-31",
+                  "period=nonsense", "bucket=year", "compare=%00"):
         answer = await admin.get(f"/reports/sales?{query}")
         assert answer.status_code in (200, 422), (query, answer.status_code)
         assert "<html" in answer.text
     assert (await admin.get("/reports/nothing")).status_code == 404
+
+
+def key_of(who: Any) -> str:
+    return "none" if who is None else str(who)
+
+
+async def test_funnel_and_speed_to_lead_equal_sql(make_dealer, client_as):
+    import statistics
+
+    dealer = await seeded(make_dealer)
+    admin = await client_as(dealer, "dealer_admin")
+    start, end, query = month_span()
+    page = await admin.get(f"/reports/funnel?{query}")
+    assert page.status_code == 200
+    steps = cells(page.text, "funnel-leads")
+    counts = (await sql("SELECT COUNT(*) AS n, SUM(CASE WHEN contacted_at IS NOT NULL THEN 1 ELSE 0 END) AS c, "
+                        "SUM(CASE WHEN contract_signed_at IS NOT NULL THEN 1 ELSE 0 END) AS s FROM leads_lead "
+                        "WHERE dealer_id = {} AND created_at >= {} AND created_at < {}", dealer.id, start, end))[0]
+    assert number(steps["leads.received"]["value"]) == counts["n"]
+    assert number(steps["leads.contacted"]["value"]) == counts["c"]
+    assert number(steps["leads.contract_signed"]["value"]) == counts["s"]
+    assert number(steps["leads.contacted"]["from_previous"]) == round(100 * counts["c"] / counts["n"], 1)
+    rows = await sql("SELECT created_at, contacted_at, source FROM leads_lead WHERE dealer_id = {} "
+                     "AND created_at >= {} AND created_at < {} AND contacted_at IS NOT NULL", dealer.id, start, end)
+
+    def moment(value: Any) -> dt.datetime:
+        return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+    waits = sorted((moment(r["contacted_at"]) - moment(r["created_at"])).total_seconds() for r in rows)
+    speed = cells(page.text, "speed")
+    assert number(speed["leads.response_time"]["value"]) == pytest.approx(statistics.median(waits), abs=1)
+    p90 = statistics.quantiles(waits, n=10, method="inclusive")[8] if len(waits) > 1 else waits[0]
+    assert number(speed["leads.response_time_p90"]["value"]) == pytest.approx(p90, abs=1)
+    by_source = cells(page.text, "by-source")
+    for row in await sql("SELECT source, COUNT(*) AS n FROM leads_lead WHERE dealer_id = {} AND created_at >= {} "
+                         "AND created_at < {} GROUP BY source", dealer.id, start, end):
+        assert number(by_source[key_of(row["source"] or None)]["leads.received"]) == row["n"]
+
+
+async def test_sales_performance_equals_sql(make_dealer, client_as):
+    dealer = await seeded(make_dealer)
+    admin = await client_as(dealer, "dealer_admin")
+    start, end, query = month_span()
+    page = await admin.get(f"/reports/sales?{query}")
+    assert page.status_code == 200
+    summary = cells(page.text, "summary")
+    placed = (await sql("SELECT COUNT(*) AS n FROM orders_order WHERE dealer_id = {} AND created_at >= {} "
+                        "AND created_at < {}", dealer.id, start, end))[0]["n"]
+    assert placed and number(summary["orders.placed"]["value"]) == placed
+    statuses = cells(page.text, "by-status")
+    for row in await sql("SELECT status, COUNT(*) AS n FROM orders_order WHERE dealer_id = {} AND created_at >= {} "
+                         "AND created_at < {} GROUP BY status", dealer.id, start, end):
+        assert number(statuses[row["status"]]["orders.placed"]) == row["n"]
+    received = (await sql("SELECT SUM(amount) AS s FROM orders_payment WHERE dealer_id = {} AND status IN "
+                          "('received', 'refunded') AND paid_at >= {} AND paid_at < {}", dealer.id, start, end))[0]
+    assert number(summary["orders.payments_received"]["value"]) == pytest.approx(float(received["s"] or 0), abs=0.01)
+    # the series: the days add up to the period's orders
+    series = cells(page.text, "series-orders-placed")
+    assert sum(number(r["orders.placed"]) for r in series.values()) == placed
+
+
+async def test_customer_analysis_equals_sql(make_dealer, client_as):
+    dealer = await seeded(make_dealer)
+    admin = await client_as(dealer, "dealer_admin")
+    start, end, query = month_span()
+    page = await admin.get(f"/reports/customers?{query}")
+    assert page.status_code == 200
+    summary = cells(page.text, "summary")
+    new = (await sql("SELECT COUNT(*) AS n FROM customers_customer WHERE dealer_id = {} AND invalid = {} "
+                     "AND created_at >= {} AND created_at < {}", dealer.id, False, start, end))[0]["n"]
+    assert new and number(summary["customers.new"]["value"]) == new
+    blacklisted = (await sql("SELECT COUNT(*) AS n FROM customers_customer WHERE dealer_id = {} AND invalid = {} "
+                             "AND blacklisted = {}", dealer.id, False, True))[0]["n"]
+    assert number(summary["customers.blacklisted"]["value"]) == blacklisted
+    temperature = cells(page.text, "by-temperature")
+    for row in await sql("SELECT temperature, COUNT(*) AS n FROM customers_customer WHERE dealer_id = {} "
+                         "AND invalid = {} GROUP BY temperature", dealer.id, False):
+        assert number(temperature[row["temperature"]]["customers.total"]) == row["n"]
+    assert "followups" in re.findall(r'data-table="([^"]+)"', page.text)
+
+
+@pytest.mark.allow_server_errors
+async def test_partner_metrics_show_on_other_modules_and_a_failing_one_says_no_figure(make_dealer, client_as):
+    dealer = await make_dealer(modules=["deals", "extra", "reports"])
+    admin = await client_as(dealer, "dealer_admin")
+    start, end, query = month_span()
+    from fc_deals.tables import Deal
+
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    await Deal.scoped(dealer.id).insert(title="Signed", status="new", signed_at=at, created_at=at)
+    page = await admin.get(f"/reports/other?{query}")
+    assert page.status_code == 200
+    deals = cells(page.text, "plugin-deals")
+    signed = (await sql("SELECT COUNT(*) AS n FROM deals_deal WHERE dealer_id = {} AND signed_at >= {} "
+                        "AND signed_at < {}", dealer.id, start, end))[0]["n"]
+    assert signed == 1 and number(deals["deals.signed"]["value"]) == signed
+    extra = cells(page.text, "plugin-extra")
+    assert extra["extra.broken"]["value"] == "failed"
+    assert "no figure" in page.text

@@ -34,8 +34,8 @@ from plugins.reports.layout import (
 KNOWN = ("leads", "orders", "customers")
 #: per manager on the efficiency page, in this order (those declared)
 EFFICIENCY = ("leads.received", "leads.handled", "leads.contacted_in_time", "leads.contract_signed",
-              "orders.placed", "orders.revenue", "orders.average", "customers.followups_done",
-              "customers.followups_on_time")
+              "orders.placed", "orders.revenue", "orders.average", "customers.followups_on_time",
+              "customers.followups_on_time_share")
 #: families of keys a breakdown table is made of: (prefix of its counts, prefix of its money, title)
 ORDER_FAMILIES = (
     ("orders.status.", "orders.revenue.status.", _l("Orders by status")),
@@ -233,15 +233,24 @@ def _sales(board: Board) -> list[Table]:
 
 
 def _customers(board: Board) -> list[Table]:
-    figures = board.of_plugin("customers")
-    if not figures:
+    """The customer base (new, current and potential, temperature, sources, blacklist), then follow-up efficiency."""
+    every = board.of_plugin("customers")
+    if not every:
         return []
-    tables = [board.summary("summary", _("Customers"), figures)]
-    managers = board.managers("managers", _("Per manager"), [f for f in figures if not f.metric.snapshot])
-    if managers:
-        tables.append(managers)
-    tables += _breakdowns(board, figures)
-    tables += _funnels(board, figures)
+    followups = [f for f in every if ".followup" in f.metric.key]
+    base = [f for f in every if f not in followups]
+    tables = [board.summary("summary", _("Customers"), base)] if base else []
+    tables += _breakdowns(board, base)
+    if followups:
+        tables.append(board.summary("followups", _("Follow-up efficiency"), followups))
+        per = board.managers("followups-managers", _("Follow-ups per manager"), followups,
+                             "customers.followups_on_time")
+        if per:
+            tables.append(per)
+    new = board.managers("managers", _("New customers per manager"), board.pick(["customers.new"]))
+    if new:
+        tables.append(new)
+    tables += _funnels(board, every)
     return tables
 
 

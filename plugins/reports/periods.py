@@ -144,10 +144,7 @@ def read(query: Mapping[str, Any], day: dt.date | None = None) -> Choice:
             errors["to"] = _("Choose a period of at most ten years.")
         elif first and last and not (dt.date(1900, 1, 1) <= first and last <= dt.date(9998, 12, 31)):
             errors["from"] = _("Choose a period between the years 1900 and 9998.")
-        if not errors and first and last:
-            span = Span(first, last)
-        else:
-            span = preset_span(DEFAULT, day)
+        span = Span(first, last) if not errors and first and last else preset_span(DEFAULT, day)
     else:
         raw_from, raw_to = span.first.isoformat(), span.last.isoformat()
     compare = str(query.get("compare") or "") in ("1", "on", "true", "yes")
