@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from forecourt import fmt_money, fmt_number
+from forecourt import fmt_money, fmt_number, pgettext
 from forecourt import gettext as _
 
 
@@ -143,7 +143,8 @@ def summary(table_id: str, title: str, figures: Sequence[Any], currency: str, be
     """Figure per row: its value, and with ``before`` the previous period's value and the change."""
     columns = [Column("metric", _("Figure")), Column("value", _("Value"), "text")]
     if before is not None:
-        columns += [Column("before", _("Previous period"), "text"), Column("change", _("Change"), "percent")]
+        columns += [Column("before", _("Previous period"), "text"),
+                    Column("change", pgettext("report", "Change"), "percent")]
     table = Table(table_id, title, columns)
     for figure in figures:
         unit = unit_column(figure, currency)

@@ -17,18 +17,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forecourt import Period, fmt_date, from_local, pgettext, today
+from forecourt import Period, fmt_date, from_local, lazy_pgettext, pgettext, today
 from forecourt import gettext as _
-from forecourt import lazy_pgettext as _lp
 
 #: the presets in the order the form offers them
 PRESETS = {
-    "today": _lp("period", "Today"),
-    "week": _lp("period", "This week"),
-    "month": _lp("period", "This month"),
-    "last_month": _lp("period", "Last month"),
-    "quarter": _lp("period", "This quarter"),
-    "custom": _lp("period", "Custom"),
+    "today": lazy_pgettext("period", "Today"),
+    "week": lazy_pgettext("period", "This week"),
+    "month": lazy_pgettext("period", "This month"),
+    "last_month": lazy_pgettext("period", "Last month"),
+    "quarter": lazy_pgettext("period", "This quarter"),
+    "custom": lazy_pgettext("period", "Custom"),
 }
 DEFAULT = "month"
 #: a custom period may span at most this many days (ten years)

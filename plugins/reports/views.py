@@ -26,6 +26,7 @@ from forecourt import (
     dealer_users,
     declared_metrics,
     page,
+    pgettext,
     requires,
     system_context,
 )
@@ -161,7 +162,7 @@ async def _series_tables(sys: Any, report: Report, span: periods.Span, bucket: s
         column = Column(series.metric.key, str(series.metric.label), series.metric.unit, series.currency)
         table = Table(f"series-{series.metric.key}".replace(".", "-"),
                       _("%(figure)s over time") % {"figure": column.label},
-                      [Column("bucket", _("From"), "date"), column])
+                      [Column("bucket", pgettext("period", "From"), "date"), column])
         for day, value in series.points:
             table.rows.append([day, value])
             table.row_keys.append(day.isoformat())
