@@ -118,18 +118,19 @@ class Rows:
         return found
 
 
-def choose(found: Mapping[str, tuple[int, float]], own: str) -> str:
-    """The currency a money figure is in: the dealer's ``own`` if any row is in it, else the most rows' one."""
-    if own in found or not found:
-        return own
-    return sorted(found, key=lambda code: (-found[code][0], code))[0]
-
     async def series(self, ctx: Context, period: Period, buckets: MetricBuckets,
                      filters: Mapping[str, Any] | None, amount: str = "0",
                      dealer_currency: tuple[str, str] | None = None) -> dict[Any, tuple[int, float]]:
         """``{bucket: (rows, sum of amount)}`` by ``moment``'s bucket in the dealer's zone: one query."""
         return await self.grouped(ctx, period, filters, "k", amount, dealer_currency,
                                   head=buckets.sql(self.moment))
+
+
+def choose(found: Mapping[str, tuple[int, float]], own: str) -> str:
+    """The currency a money figure is in: the dealer's ``own`` if any row is in it, else the most rows' one."""
+    if own in found or not found:
+        return own
+    return sorted(found, key=lambda code: (-found[code][0], code))[0]
 
 
 ORDERS = Rows("orders_order", "t.created_at", currency="t.currency")
