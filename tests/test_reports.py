@@ -233,3 +233,100 @@ async def test_partner_metrics_show_on_other_modules_and_a_failing_one_says_no_f
     extra = cells(page.text, "plugin-extra")
     assert extra["extra.broken"]["value"] == "failed"
     assert "no figure" in page.text
+
+
+async def test_the_xlsx_and_csv_carry_the_page_numbers_and_keep_formulas_inert(make_dealer, client_as):
+    import csv
+
+    from openpyxl import load_workbook
+
+    dealer = await seeded(make_dealer)
+    me = dealer.users["manager"].id
+    await sql("UPDATE core_user SET full_name = {} WHERE id = {}", "=HYPERLINK(\"http://x.test\")", me)
+    admin = await client_as(dealer, "dealer_admin")
+    _start, _end, query = month_span()
+    page = await admin.get(f"/reports/efficiency?{query}")
+    table = cells(page.text, "managers")
+    answer = await admin.get(f"/reports/efficiency/export.xlsx?{query}")
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(answer.content))
+    sheet = book["Per manager"]
+    head = [c.value for c in sheet[4]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=5)}
+    name_cell = next(r[0] for r in sheet.iter_rows(min_row=5) if str(r[0].value).startswith("=HYPERLINK"))
+    assert name_cell.data_type == "s"  # text, never a formula
+    mine = rows[name_cell.value]
+    received = mine[head.index("Leads received")]
+    assert isinstance(received.value, int) and received.value == number(table[str(me)]["leads.received"])
+    revenue = mine[next(i for i, h in enumerate(head) if str(h).startswith("Revenue"))]
+    assert isinstance(revenue.value, int | float)
+    assert revenue.value == pytest.approx(number(table[str(me)]["orders.revenue"]), abs=0.01)
+    share = mine[head.index("Contacted within a day")]
+    if share.value is not None:
+        assert share.number_format.endswith("%")
+        assert share.value * 100 == pytest.approx(number(table[str(me)]["leads.contacted_in_time"]), abs=0.01)
+    text = (await admin.get(f"/reports/efficiency/export.csv?{query}&table=managers")).text
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert lines[0][0] == "Manager"
+    row = next(line for line in lines if line[0].startswith("'=HYPERLINK"))
+    assert float(row[1]) == number(table[str(me)]["leads.received"])
+    assert "filename=\"report-efficiency-" in (await admin.get(
+        f"/reports/efficiency/export.csv?{query}&table=managers")).headers["content-disposition"]
+    assert (await admin.get(f"/reports/efficiency/export.csv?{query}&table=nope")).status_code == 404
+
+
+async def test_compare_and_the_manager_filter(make_dealer, client_as):
+    dealer = await seeded(make_dealer)
+    admin = await client_as(dealer, "dealer_admin")
+    me = dealer.users["manager"].id
+    today = dt.datetime.now(dt.UTC).date()
+    first = today - dt.timedelta(days=2)
+    page = await admin.get(f"/reports/efficiency?period=custom&from={first}&to={today}&compare=1&manager={me}")
+    assert page.status_code == 200
+    summary = cells(page.text, "summary")
+    start = dt.datetime.combine(first, dt.time(), dt.UTC)
+    end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+    before_start = start - dt.timedelta(days=3)
+    for lo, hi, col in ((start, end, "value"), (before_start, start, "before")):
+        n = (await sql("SELECT COUNT(*) AS n FROM leads_lead WHERE dealer_id = {} AND assignee_id = {} "
+                       "AND created_at >= {} AND created_at < {}", dealer.id, me, lo, hi))[0]["n"]
+        assert number(summary["leads.received"][col]) == n
+    assert set(cells(page.text, "managers")) <= {str(me), "total"}
+
+
+async def test_my_week_widget_and_the_home_page(make_dealer, client_as):
+    dealer = await seeded(make_dealer)
+    manager = await client_as(dealer, "manager")
+    me = dealer.users["manager"].id
+    home = await manager.get("/")
+    assert home.status_code == 200 and "/reports/widget/my-week" in home.text
+    widget = await manager.get("/reports/widget/my-week", headers={"hx-request": "true"})
+    assert widget.status_code == 200
+    values = dict(re.findall(r'data-metric="([^"]+)" data-value="([^"]*)"', widget.text))
+    today = dt.datetime.now(dt.UTC).date()
+    start = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time(), dt.UTC)
+    n = (await sql("SELECT COUNT(*) AS n FROM leads_lead WHERE dealer_id = {} AND assignee_id = {} "
+                   "AND created_at >= {}", dealer.id, me, start))[0]["n"]
+    assert number(values["leads.received"]) == n
+    # without JS the widget is a link to the report
+    plain = await manager.get("/reports/widget/my-week")
+    assert plain.status_code == 303 and plain.headers["location"].startswith("/reports/efficiency")
+
+
+async def test_the_platform_admin_sees_counts_per_dealer_and_nobody_else_does(make_dealer, client_as, login,
+                                                                              platform_admin):
+    dealer = await seeded(make_dealer)
+    admin = await login(platform_admin)
+    page = await admin.get("/reports/platform")
+    assert page.status_code == 200
+    table = cells(page.text, "dealers")
+    today = dt.datetime.now(dt.UTC).date()
+    start = dt.datetime.combine(today.replace(day=1), dt.time(), dt.UTC)
+    n = (await sql("SELECT COUNT(*) AS n FROM leads_lead WHERE dealer_id = {} AND created_at >= {}",
+                   dealer.id, start))[0]["n"]
+    assert number(table[str(dealer.id)]["leads.received"]) == n
+    assert "orders.revenue" not in page.text  # counts only
+    dealer_admin = await client_as(dealer, "dealer_admin")
+    assert (await dealer_admin.get("/reports/platform")).status_code == 404
+    manager = await client_as(dealer, "storekeeper")
+    assert (await manager.get("/reports/efficiency")).status_code == 403
