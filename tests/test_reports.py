@@ -330,3 +330,44 @@ async def test_the_platform_admin_sees_counts_per_dealer_and_nobody_else_does(ma
     assert (await dealer_admin.get("/reports/platform")).status_code == 404
     manager = await client_as(dealer, "storekeeper")
     assert (await manager.get("/reports/efficiency")).status_code == 403
+
+
+def test_presets_and_the_periods_they_compare_with():
+    from plugins.reports import periods
+
+    day = dt.date(2026, 11, 18)  # a Wednesday
+    span = periods.preset_span
+    assert span("today", day) == periods.Span(day, day)
+    assert span("week", day) == periods.Span(dt.date(2026, 11, 16), day)
+    assert span("month", day) == periods.Span(dt.date(2026, 11, 1), day)
+    assert span("last_month", day) == periods.Span(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert span("quarter", day) == periods.Span(dt.date(2026, 10, 1), day)
+    assert span("last_month", dt.date(2026, 1, 5)) == periods.Span(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    before = periods.previous
+    assert before("last_month", span("last_month", day)) == periods.Span(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    assert before("month", span("month", day)) == periods.Span(dt.date(2026, 10, 1), dt.date(2026, 10, 18))
+    # March 31st so far compares with the whole of February, not beyond it
+    assert before("month", span("month", dt.date(2026, 3, 31))) == periods.Span(dt.date(2026, 2, 1),
+                                                                               dt.date(2026, 2, 28))
+    assert before("quarter", span("quarter", day)) == periods.Span(dt.date(2026, 7, 1), dt.date(2026, 8, 18))
+    assert before("week", span("week", day)) == periods.Span(dt.date(2026, 11, 13), dt.date(2026, 11, 15))
+    assert before("custom", periods.Span(day, day)) == periods.Span(day - dt.timedelta(days=1),
+                                                                    day - dt.timedelta(days=1))
+    # the form: a preset ignores the dates sent with it, a custom period checks them
+    chosen = periods.read({"period": "last_month", "from": "2020-01-01", "to": "2020-01-02"}, day)
+    assert chosen.span == span("last_month", day) and not chosen.errors
+    assert periods.read({"period": "custom", "from": "2026-02-30", "to": "x"}, day).errors.keys() == {"from", "to"}
+    assert periods.read({"period": "nonsense"}, day).preset == "month"
+
+
+def test_charts_escape_their_labels_and_describe_their_numbers():
+    from plugins.reports import charts
+
+    svg = charts.bars("Leads <by> manager", [("<script>x</script>", 3), ("Иван", 0), ("王", None)], str)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert 'role="img"' in svg and "<title id=" in svg and "Иван: 0" in svg
+    assert charts.bars("empty", [], str) == ""
+    line = charts.line("Orders over time", [("1.11.", 2), ("2.11.", 5)], str)
+    assert line.count("<circle") == 2
+    funnel = charts.funnel("Funnel", [("New", 10), ("Contacted", 5)], str, lambda v: f"{v} %")
+    assert "50.0 %" in funnel
