@@ -88,6 +88,8 @@ class Report:
     #: the keys of the figures the page asks for, given the metrics the dealer's modules declare
     wants: Callable[[Sequence[Any]], list[str]]
     build: Callable[[Board], list[Table]]
+    #: the breakdowns the page lays out (``None``: every one the figures offer); fewer asked, fewer queries
+    breakdowns: tuple[str, ...] | None = None
 
 
 def _plugin_keys(*plugins: str) -> Callable[[Sequence[Any]], list[str]]:
@@ -271,10 +273,10 @@ def _others(board: Board) -> list[Table]:
 REPORTS: dict[str, Report] = {r.slug: r for r in (
     Report("efficiency", _l("Manager efficiency"), _l(
         "Per manager: leads handled, contacted within a day, contracts, orders, revenue, average order."),
-        lambda metrics: [k for k in EFFICIENCY if k in {m.key for m in metrics}], _efficiency),
+        lambda metrics: [k for k in EFFICIENCY if k in {m.key for m in metrics}], _efficiency, ()),
     Report("funnel", _l("Lead funnel and speed to lead"), _l(
         "From a new lead to a contract, with the conversion between steps; how fast leads are first reached."),
-        _plugin_keys("leads"), _funnel_page),
+        _plugin_keys("leads"), _funnel_page, ("source",)),
     Report("sales", _l("Sales performance"), _l(
         "Orders and revenue by status, source and manager; payments received."),
         _sales_keys, _sales),

@@ -77,14 +77,15 @@ async def board_of(request: Request, report: Report) -> dict[str, Any]:
     if source:
         filters["source"] = source
     span = choice.span
-    figures = {f.metric.key: f for f in await compute_metrics(sys, span.period(), keys, filters=filters)}
+    figures = {f.metric.key: f for f in await compute_metrics(sys, span.period(), keys, filters=filters,
+                                                              breakdowns=report.breakdowns)}
     left_out = sorted(k for k, f in figures.items() if f.unfiltered)
     for key in left_out:
         del figures[key]
     before = None
     if choice.before is not None:
         before = {f.metric.key: f for f in await compute_metrics(sys, choice.before.period(), list(figures),
-                                                                filters=filters)}
+                                                                filters=filters, breakdowns=())}
     currency = ""  # fmt_money then says the dealer's; a money figure names its own (MetricValue.currency)
     board = Board(figures, before, currency, names,
                   visible=lambda user: sees_all or user == ctx.user_id, keys=keys)

@@ -27,7 +27,7 @@ async def my_week(request: Request) -> Response:
         return Redirect("/reports/efficiency?period=week", status_code=303)
     span = periods.preset_span("week", periods.today())
     sys = system_context(ctx.dealer_id, ctx.modules, ctx.dealer_name, timezone=getattr(ctx, "timezone", ""))
-    figures = await compute_metrics(sys, span.period(), EFFICIENCY, filters={"user_id": ctx.user_id})
+    figures = await compute_metrics(sys, span.period(), EFFICIENCY, filters={"user_id": ctx.user_id}, breakdowns=())
     rows = []
     for figure in sorted(figures, key=lambda f: EFFICIENCY.index(f.metric.key)):
         column = Column(figure.metric.key, str(figure.metric.label), figure.metric.unit,
