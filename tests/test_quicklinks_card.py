@@ -285,9 +285,11 @@ async def test_settings_are_the_dealer_admins(make_dealer, client_as):
     assert (await manager.get("/quicklinks/settings")).status_code == 403
     assert (await manager.post("/quicklinks/settings/rates", data={"source": "RUB", "target": "CNY",
                                                                   "rate": "0.08"})).status_code == 403
+    assert 'href="/quicklinks/settings"' not in (await manager.get("/")).text
     admin = await client_as(dealer, "dealer_admin")
     page = await admin.get("/quicklinks/settings")
     assert page.status_code == 200 and "Quick link settings" in page.text and "Exchange rates" in page.text
+    assert 'href="/quicklinks/settings"' in (await admin.get("/")).text  # the menu leads there
 
 
 async def test_the_look_refuses_what_is_no_colour_and_keeps_the_input(make_dealer, client_as):
