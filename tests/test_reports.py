@@ -193,6 +193,14 @@ async def test_sales_performance_equals_sql(make_dealer, client_as):
     # the series: the days add up to the period's orders
     series = cells(page.text, "series-orders-placed")
     assert sum(number(r["orders.placed"]) for r in series.values()) == placed
+    # in the XLSX the buckets are dates and the counts numbers
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO((await admin.get(f"/reports/sales/export.xlsx?{query}")).content))
+    sheet = book["Orders placed over time"]
+    buckets = [row for row in sheet.iter_rows(min_row=5) if row[0].value is not None]
+    assert buckets and all(isinstance(row[0].value, dt.datetime) for row in buckets)
+    assert sum(row[1].value for row in buckets) == placed
 
 
 async def test_customer_analysis_equals_sql(make_dealer, client_as):
