@@ -108,6 +108,11 @@ async def checkout(client: Client, cart_version: str, **extra: str) -> httpx.Res
         "cart_version": cart_version, "delivery_method": "pickup", "address": "", "comment": "Call first", **extra})
 
 
+def plain(response: httpx.Response) -> str:
+    """A page without its per-client CSRF token: what two answers are compared on."""
+    return re.sub(r'"x-csrftoken": "[^"]*"', "", response.text)
+
+
 async def orders_of(w: World) -> list[dict[str, Any]]:
     return await Order.scoped(w.dealer.id).select().where(Order.customer_id == w.customer["id"])
 
@@ -140,3 +145,98 @@ async def test_a_customer_orders_at_the_personal_price_and_the_order_lands_in_or
     assert kinds == ["cart", "cart", "open", "order"]
     assert str(number) in (await client.get("/quicklinks/shop/orders")).text
     await client.aclose()
+
+
+async def test_prices_convert_with_the_dealers_rate_and_a_product_without_one_keeps_its_currency(
+        make_dealer, forecourt_server):
+    # the dealer's currency is EUR; the customer pays in CNY; 1 EUR = 7.8123 CNY
+    w = await world(make_dealer, currency="CNY", language="zh", discount="5", prices=("100.10", "20"),
+                    rates={("EUR", "CNY"): "7.8123"})
+    rub = await catalogue.create_product(w.ctx, {"kind": "part", "sku": "RUB-1", "name": "Rouble part",
+                                                 "base_price": "500", "currency": "RUB", "unit": "pcs", "active": "1"})
+    client = await opened(forecourt_server, w)
+    page = (await client.get("/quicklinks/shop/")).text
+    assert '<html lang="zh">' in page
+    # 100.10 x 7.8123 = 782.01 (to the cent), -5 % = 742.91; 20 x 7.8123 = 156.25, -5 % = 148.44
+    assert 'data-price="742.91" data-currency="CNY"' in page and 'data-price="148.44" data-currency="CNY"' in page
+    assert 'data-price="475.00" data-currency="RUB"' in page  # no RUB -> CNY rate: its own currency, marked
+    await add(client, w.products[0]["id"], 3)
+    await add(client, rub.id, 1)
+    v = await version(client)
+    refused = await checkout(client, v)
+    assert refused.status_code == 422 and "RUB" in refused.text
+    assert not await orders_of(w) and not await Checkout.scoped(w.dealer.id).select()
+    assert len(await CartItem.scoped(w.dealer.id).select().where(CartItem.link_id == w.link["id"])) == 2
+    r = await client.post(f"/quicklinks/shop/cart/{rub.id}", data={"quantity": "0"})
+    assert r.status_code == 303
+    r = await checkout(client, await version(client))
+    assert r.status_code == 303, r.text[:2000]
+    [order] = await orders_of(w)
+    assert order["currency"] == "CNY" and Decimal(order["total"]) == Decimal("2228.73")  # 3 x 782.01 = 2346.03 -5 %
+    [line] = await OrderLine.scoped(w.dealer.id).select().where(OrderLine.order_id == order["id"])
+    assert Decimal(line["unit_price"]) == Decimal("782.01") and Decimal(line["discount_pct"]) == Decimal(5)
+    confirmation = (await client.get(r.headers["location"])).text
+    assert 'data-total="2228.73" data-currency="CNY"' in confirmation
+    await client.aclose()
+
+
+async def test_the_orders_card_list_and_form_show_the_orders_own_currency(make_dealer, forecourt_server, client_as):
+    w = await world(make_dealer, currency="CNY", prices=("10",), rates={("EUR", "CNY"): "8"})
+    client = await opened(forecourt_server, w)
+    await add(client, w.products[0]["id"], 1)
+    assert (await checkout(client, await version(client))).status_code == 303
+    [order] = await orders_of(w)
+    manager = await client_as(w.dealer, "manager")
+    from forecourt import fmt_money
+
+    shown = fmt_money(Decimal("72"), "CNY")  # 80 - 10 %
+    for url in (f"/orders/{order['id']}", "/orders/", f"/orders/{order['id']}/edit"):
+        page = await manager.get(url)
+        assert page.status_code == 200 and shown in page.text, url
+    await client.aclose()
+
+
+async def test_a_dead_link_or_session_gets_the_same_404_and_loses_its_cookie(make_dealer, forecourt_server,
+                                                                            forecourt_registry):
+    unknown = customer_client(forecourt_server)
+    baseline = await unknown.get("/quicklinks/o/" + "x" * 43)
+    assert baseline.status_code == 404
+    assert (await unknown.get("/quicklinks/shop/")).status_code == 404  # no cookie at all
+    await unknown.aclose()
+
+    async def killed(how: str) -> None:
+        w = await world(make_dealer)
+        client = await opened(forecourt_server, w)
+        assert (await client.get("/quicklinks/shop/")).status_code == 200
+        if how == "revoked":
+            await links.revoke(w.ctx, w.customer["id"])
+        elif how == "regenerated":
+            await links.make(w.ctx, w.customer["id"])
+        elif how == "expired":
+            await Link.scoped(w.dealer.id).update({Link.expires_at: now()}).where(Link.id == w.link["id"])
+        elif how == "blacklisted":
+            await customers.set_blacklisted(w.ctx, w.customer["id"], True, "unpaid")
+        elif how == "invalid":
+            await customers.set_invalid(w.ctx, w.customer["id"], True)
+        elif how == "deleted":
+            await customers.delete(w.ctx, w.customer["id"], cascade=True)
+        elif how == "module_off":
+            from core import modules
+
+            await modules.disable(forecourt_registry, w.ctx, w.dealer.id, "quicklinks")
+        for url in ("/quicklinks/shop/", "/quicklinks/shop/cart", "/quicklinks/shop/checkout",
+                    "/quicklinks/shop/orders", f"/quicklinks/shop/p/{w.products[0]['id']}"):
+            r = await client.get(url)
+            assert r.status_code == 404, (how, url)
+            assert plain(r) == plain(baseline), (how, url)
+        r = await client.get("/quicklinks/shop/")
+        assert 'fc_ql=""' in r.headers.get("set-cookie", "") or "Max-Age=0" in r.headers.get("set-cookie", ""), how
+        again = customer_client(forecourt_server)
+        r = await again.get(f"/quicklinks/o/{w.token}")  # the token itself is dead too
+        assert r.status_code == 404 and plain(r) == plain(baseline) and "fc_ql" not in again.cookies, how
+        await again.aclose()
+        await client.aclose()
+
+    for how in ("revoked", "regenerated", "expired", "blacklisted", "invalid", "deleted", "module_off"):
+        await killed(how)
+
