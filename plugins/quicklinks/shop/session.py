@@ -59,7 +59,11 @@ class ShopHeaders:
     """Sets :data:`HEADERS` on every answer of a shop route, errors and redirects included (ASGI middleware)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        # Litestar's own wrapper between a route and its middleware: an error raised inside (a CSRF refusal,
+        # a bad form) becomes its answer in here, so that answer passes through our ``send`` too
+        from litestar._asgi.utils import wrap_in_exception_handler  # noqa: PLC0415
+
+        self.app = wrap_in_exception_handler(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def wrapped(message: Message) -> None:
