@@ -101,6 +101,8 @@ async def _seed(products: int, clients: int, tokens_file: str) -> None:
                                  "manager_id": str(manager.id)},
                            [{"product_id": str(first["id"]), "quantity": "1", "discount_pct": "7"}],
                            source="quicklink", currency="CZK")
+        if not Settings.from_env().is_sqlite:
+            await Product.raw("ANALYZE")  # as after any bulk load (the app's start-up analyses SQLite itself)
         Path(tokens_file).write_text(json.dumps(tokens[:clients]))
 
 
