@@ -1,0 +1,282 @@
+"""A quick link's whole way in a real browser: the dealer admin sets the exchange rate, a manager generates the
+customer's link on the customer card and reads its URL; the customer opens it in ANOTHER browser context (no
+staff session), finds the catalogue in their own language and currency at their personal price, adds two
+products, changes a quantity and checks out; the manager then finds the order in Orders as New, source
+"Quick link", at the personal price to the cent.
+
+Run for a Russian-speaking customer paying in RUB and a Chinese-speaking one paying in CNY, and once more with
+JavaScript off (plain forms, every POST answered with a redirect). What the customer reads is asserted in the
+customer's language, taken from the plugin's own catalogue, so an untranslated page fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, axe_violations
+from playwright.async_api import Browser, BrowserContext, Page, expect
+from test_browser import log_in
+
+from core import i18n
+
+#: the guide's screenshot (docs/guide-quicklinks.md); rewritten only when FORECOURT_DOCS_SCREENSHOTS=1, so a
+#: test run leaves the work tree as it was (test-artifacts/ always gets a copy)
+DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "quicklinks-catalogue.png"
+DEALER_CURRENCY = "EUR"  #: a dealer made in English prices in euros
+DISCOUNT = Decimal("10")  #: the customer's personal discount, %
+#: the catalogue: two products the customer orders, one they only see
+MATS = {"sku": "MAT-ALL-01", "name": "All-weather floor mats", "base_price": "120.00"}
+RACK = {"sku": "RCK-ROOF-02", "name": "Roof rack bars", "base_price": "45.50"}
+WALLBOX = {"sku": "CHG-WB-11", "name": "Wallbox 11 kW", "base_price": "690.00"}
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who orders: their language, currency and the dealer's rate into it."""
+
+    language: str
+    currency: str
+    rate: str
+    name: str
+    phone: str
+
+    def text(self, message: str, **values: object) -> str:
+        """``message`` as the quick link pages say it to this customer."""
+        with i18n.in_language(self.language):
+            text = i18n.gettext(message, domain="quicklinks")
+        return text % values if values else text
+
+    def money(self, amount: Decimal) -> str:
+        with i18n.in_language(self.language):
+            return i18n.fmt_money(amount, self.currency)
+
+
+RUSSIAN = Shopper("ru", "RUB", "98.5", "Ольга Смирнова", "+7 912 345 67 89")
+CHINESE = Shopper("zh", "CNY", "7.82", "王芳", "+86 138 0013 8000")
+
+
+def personal(product: dict[str, str], shopper: Shopper, quantity: int = 1) -> Decimal:
+    """What ``quantity`` units cost this customer: the orders plugin's own line arithmetic (to the cent)."""
+    from plugins.orders.sales.totals import line_total, money
+
+    unit = money(Decimal(product["base_price"]) * Decimal(shopper.rate))
+    return line_total(quantity, unit, DISCOUNT, 0).total
+
+
+# --- seeding (the catalogue and the customer are the orders' and customers' own services) --------------------
+
+
+async def seed(dealer, shopper: Shopper) -> tuple[int, dict[str, int]]:
+    """The dealer's catalogue in stock (the wallbox only on order) and the customer, owned by the manager."""
+    from forecourt import system_context
+    from plugins.customers import services as customers
+    from plugins.orders import services as catalogue
+
+    ctx = system_context(dealer.id, frozenset(dealer.modules), dealer.name, "en")
+    yard = await catalogue.create_warehouse(ctx, {"name": "Main yard", "address": "Průmyslová 12"})
+    ids: dict[str, int] = {}
+    for product in (MATS, RACK, WALLBOX):
+        row = await catalogue.create_product(ctx, {**product, "kind": "accessory", "unit": "pcs", "currency": "",
+                                                   "active": "1"})
+        ids[product["sku"]] = row.id
+        if product is not WALLBOX:
+            await catalogue.receive(ctx, row.id, yard.id, 20)
+    manager = dealer.users["manager"]
+    owner = dataclasses.replace(ctx, user_id=manager.id, role="manager")
+    customer = await customers.create(owner, {
+        "name": shopper.name, "phone": shopper.phone, "source": "website", "temperature": "hot",
+        "discount_pct": str(DISCOUNT), "currency": shopper.currency, "language": shopper.language,
+        "email": f"{shopper.language}-{dealer.id}@example.test", "address": "Lenina 1"}, language="en")
+    return customer.id, ids
+
+
+async def set_rate(page: Page, dealer, shopper: Shopper) -> None:
+    """The dealer admin enters EUR -> the customer's currency on the plugin's settings page."""
+    admin = dealer.users["dealer_admin"]
+    await log_in(page, admin.login, admin.password)
+    await page.goto("/quicklinks/settings")
+    rates = page.locator("#rates")
+    await rates.get_by_label("From").select_option(DEALER_CURRENCY)
+    await rates.get_by_label("To", exact=True).select_option(shopper.currency)
+    await rates.get_by_label("Rate").fill(shopper.rate)
+    await rates.get_by_role("button", name="Save the rate").click()
+    await expect(page.locator("#rates")).to_contain_text(f"{DEALER_CURRENCY}")
+    await log_out(page)
+
+
+async def log_out(page: Page) -> None:
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page).to_have_url(re.compile(r"/login"))
+
+
+async def generate_link(page: Page, dealer, customer_id: int) -> str:
+    """The manager opens the customer card, generates the link and reads its URL (shown this once)."""
+    manager = dealer.users["manager"]
+    await log_in(page, manager.login, manager.password)
+    await page.goto(f"/customers/{customer_id}")
+    panel = page.locator("#quicklinks")
+    await panel.get_by_role("button", name=re.compile("Generate")).click()
+    shown = panel.locator("[data-quicklink-url]")
+    await expect(shown).to_be_visible()
+    url = (await shown.inner_text()).strip()
+    assert re.fullmatch(r"https?://[^/]+/quicklinks/o/[A-Za-z0-9_-]{43}", url), url
+    await expect(panel.locator("svg")).to_have_count(1)  # the QR code, inline
+    await page.reload()  # shown once: a later GET of the card never carries the token
+    assert url.rsplit("/", 1)[1] not in await page.content()
+    return url
+
+
+# --- the customer --------------------------------------------------------------------------------------------
+
+
+async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[str, int], js: bool,
+               screenshot: bool = False) -> int:
+    """The customer's way from the link to the confirmation; the order's number."""
+    page = await context.new_page()
+    t = shopper.text
+    opened = await page.goto(url)
+    assert opened is not None and opened.status == 200
+    await expect(page).to_have_url(re.compile(r"/quicklinks/shop/$"))  # the token is gone from the address bar
+    assert "/quicklinks/o/" not in page.url
+    assert opened.request.redirected_from is not None
+    for header, value in (("referrer-policy", "no-referrer"), ("cache-control", "no-store"),
+                          ("x-robots-tag", "noindex")):
+        assert value in (opened.headers.get(header) or ""), (header, opened.headers)
+    await expect(page.locator("html")).to_have_attribute("lang", shopper.language)
+    await expect(page.get_by_role("heading", name=t("Catalogue"), exact=True)).to_be_visible()
+    staff = await page.goto("/orders/")  # a link's session is no staff session
+    assert staff is not None and ("/login" in page.url or staff.status in (401, 403, 404)), page.url
+    await page.goto("/quicklinks/shop/")
+
+    # the catalogue at the personal price, in the customer's currency; stock as words, never numbers
+    products = page.get_by_role("list", name=t("Products"))
+    mats = products.locator(f'li[data-product="{ids[MATS["sku"]]}"]')
+    rack = products.locator(f'li[data-product="{ids[RACK["sku"]]}"]')
+    wallbox = products.locator(f'li[data-product="{ids[WALLBOX["sku"]]}"]')
+    for item, product in ((mats, MATS), (rack, RACK), (wallbox, WALLBOX)):
+        price = item.locator(".price")
+        await expect(price).to_have_attribute("data-price", str(personal(product, shopper)))
+        await expect(price).to_have_attribute("data-currency", shopper.currency)
+        await expect(price).to_have_text(shopper.money(personal(product, shopper)))
+    await expect(mats).to_contain_text(t("In stock"))
+    await expect(wallbox).to_contain_text(t("On order"))
+    await expect(mats).not_to_contain_text("20")
+    if screenshot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / DOCS_SHOT.name), full_page=True)
+        if os.environ.get("FORECOURT_DOCS_SCREENSHOTS") == "1":
+            DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(DOCS_SHOT), full_page=True)
+
+    # search by name narrows the catalogue to the rack; two racks into the cart from there
+    await page.get_by_label(t("Search by name or SKU")).fill("roof")
+    await page.get_by_role("button", name=t("Search"), exact=True).click()
+    await expect(products.locator("li[data-product]")).to_have_count(1)
+    await rack.get_by_label(t("Quantity")).fill("2")
+    await rack.get_by_role("button", name=re.compile(re.escape(t("Add to cart")))).click()
+    if js:  # htmx: the count in the header changes in place
+        await expect(page.locator("#cart-count")).to_contain_text("2")
+    await page.goto("/quicklinks/shop/")
+    await mats.get_by_role("button", name=re.compile(re.escape(t("Add to cart")))).click()
+    if js:
+        await expect(page.locator("#cart-count")).to_contain_text("3")
+
+    # the cart: one mat becomes three
+    await page.get_by_role("navigation", name=t("Shop")).get_by_role("link", name=re.compile(t("Cart"))).click()
+    cart = page.locator("#cart")
+    await expect(cart.locator("tbody tr[data-product]")).to_have_count(2)
+    line = cart.locator(f'tr[data-product="{ids[MATS["sku"]]}"]')
+    await line.get_by_label(t("Quantity")).fill("3")
+    address = page.url
+    await line.get_by_role("button", name=t("Update")).click()
+    expected = personal(MATS, shopper, 3) + personal(RACK, shopper, 2)
+    total = page.locator("#cart [data-total]")
+    await expect(total).to_have_attribute("data-total", str(expected))
+    await expect(total).to_have_text(shopper.money(expected))
+    await expect(cart.locator(f'tr[data-product="{ids[MATS["sku"]]}"] [data-line-total]')).to_have_attribute(
+        "data-line-total", str(personal(MATS, shopper, 3)))
+    assert page.url == address
+
+    # checkout: courier to an address, with a comment; the confirmation has the number
+    await page.get_by_role("link", name=t("Go to checkout")).click()
+    await expect(page.locator("#cart [data-total]")).to_have_attribute("data-total", str(expected))
+    await page.locator('input[name="delivery_method"][value="courier"]').check()
+    await page.get_by_label(t("Delivery address")).fill("Тверская 7, Москва" if shopper.language == "ru"
+                                                         else "南京东路 100 号, 上海")
+    await page.get_by_label(t("Comment")).fill("e2e: call before delivery")
+    await page.get_by_role("button", name=t("Place the order")).click()
+    confirmation = page.get_by_role("heading", name=re.compile(r"\d+"))
+    await expect(confirmation).to_be_visible()
+    await expect(page).to_have_url(re.compile(r"/quicklinks/shop/orders/\d+$"))
+    number = int(page.url.rsplit("/", 1)[1])
+    await expect(page.locator("tfoot [data-total]")).to_have_attribute("data-total", str(expected))
+    assert not await axe_violations(page)
+
+    # reopening the link later lists the order; the cart is empty again
+    await page.goto("/quicklinks/shop/orders")
+    await expect(page.locator("main")).to_contain_text(str(number))
+    await page.goto("/quicklinks/shop/cart")
+    await expect(page.get_by_text(t("Your cart is empty."))).to_be_visible()
+    await page.close()
+    return number
+
+
+async def check_order(page: Page, dealer, number: int, shopper: Shopper) -> None:
+    """The manager finds the order in Orders: New, source Quick link, for the customer, at the personal price."""
+    expected = personal(MATS, shopper, 3) + personal(RACK, shopper, 2)
+    manager = dealer.users["manager"]
+    await log_in(page, manager.login, manager.password)
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Orders").click()
+    row = page.locator("tr[data-order]", has_text=f"#{number}")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("New")
+    await expect(row).to_contain_text(shopper.name)
+    await row.get_by_role("link", name=f"#{number}").click()
+    card = page.locator("#order-card")
+    await expect(card.locator("h1 [data-status]")).to_have_attribute("data-status", "new")
+    await expect(card.locator("#zone-inquiry")).to_contain_text("Quick link")
+    await expect(card.locator("#zone-customer")).to_contain_text(shopper.name)
+    await expect(card.locator("#zone-items tbody tr")).to_have_count(2)
+    await expect(card.locator("[data-total]")).to_have_attribute("data-total", f"{expected:.2f}")
+    for product, quantity in ((MATS, 3), (RACK, 2)):
+        line = card.locator("#zone-items tbody tr", has_text=product["sku"])
+        await expect(line.locator("[data-line-total]")).to_have_attribute(
+            "data-line-total", str(personal(product, shopper, quantity)))
+        await expect(line).to_contain_text(str(quantity))
+    await expect(card.locator("#zone-customer")).to_contain_text(
+        "Тверская 7" if shopper.language == "ru" else "南京东路")
+
+
+# --- the tests -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shopper", "js"), [(RUSSIAN, True), (CHINESE, True), (RUSSIAN, False)],
+                         ids=["ru-RUB", "zh-CNY", "ru-RUB-no-js"])
+async def test_a_customer_orders_from_a_quick_link(page: Page, browser: Browser, make_dealer, forecourt_server,
+                                                   shopper: Shopper, js: bool):
+    dealer = await make_dealer(modules=["quicklinks"])
+    customer_id, ids = await seed(dealer, shopper)
+    await set_rate(page, dealer, shopper)
+    url = await generate_link(page, dealer, customer_id)
+    await log_out(page)
+
+    customer = await browser.new_context(base_url=forecourt_server, viewport={"width": 1280, "height": 900},
+                                         locale="en-GB", java_script_enabled=js)
+    customer.set_default_timeout(10_000)
+    try:
+        number = await shop(customer, url, shopper, ids, js, screenshot=shopper is RUSSIAN and js)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for opened in customer.pages:
+            await opened.screenshot(path=str(ARTIFACTS / f"quicklinks-{shopper.language}-{js}.png"),
+                                    full_page=True)
+        raise
+    finally:
+        await customer.close()
+    await check_order(page, dealer, number, shopper)
