@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from forecourt import Permission, hookimpl
 from forecourt import lazy_gettext as _l
-from plugins.quicklinks import branding
+from plugins.quicklinks import branding, shop
 
 
 @hookimpl
 def register_routes():
-    return [*branding.ROUTES]
+    return [*branding.ROUTES, *shop.ROUTES]
 
 
 @hookimpl
