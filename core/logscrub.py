@@ -4,8 +4,7 @@ A customer's quick link carries its token in the path (``/quicklinks/o/<token>``
 whoever reads the server's logs must not be able to open the customer's shop.
 :class:`ScrubSecrets` rewrites every such path to ``/quicklinks/o/[token]`` in
 a log record's message and arguments before any handler formats it;
-:func:`install` puts it on uvicorn's access logger and the core's error logger
-(and their handlers), once per process.
+:func:`install` applies it to every record the process makes, once per process.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import re
 #: paths whose last segment is a secret: the prefix is kept, the secret replaced
 SECRET_PATHS = (re.compile(r"(/quicklinks/o/)[^\s\"'?#]+"),)
 REPLACEMENT = r"\1[token]"
-LOGGERS = ("uvicorn.access", "uvicorn.error", "forecourt", "litestar")
 
 
 def scrub(text: str) -> str:
@@ -40,12 +38,25 @@ class ScrubSecrets(logging.Filter):
 
 
 _FILTER = ScrubSecrets()
+_installed: list[bool] = []
 
 
 def install() -> None:
-    """Scrub the loggers that name request paths (idempotent: call it after logging is configured)."""
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        for target in (logger, *logger.handlers):
-            if _FILTER not in target.filters:
-                target.addFilter(_FILTER)
+    """Scrub every log record of the process as it is made (idempotent).
+
+    The record factory is wrapped rather than each logger filtered: a
+    logger's filter does not see its children's records (``forecourt.web``),
+    and handlers configured later (Litestar's queue handler) would miss a
+    filter put on the handlers present now.
+    """
+    if _installed:
+        return
+    _installed.append(True)
+    made = logging.getLogRecordFactory()
+
+    def scrubbed(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = made(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    logging.setLogRecordFactory(scrubbed)

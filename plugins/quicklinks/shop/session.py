@@ -44,6 +44,8 @@ from plugins.quicklinks.tables import Link
 COOKIE = "fc_ql"
 PURPOSE = "quicklinks.session"
 PATH = "/quicklinks/shop"
+#: the ids a missing link is checked with: no row has them, and the reads are the same as for a real link
+NOBODY = 2**31 - 1
 MAX_AGE = 8 * 3600  #: a session lasts 8 hours; the link itself opens a new one
 #: the headers of every answer of the customer's side
 HEADERS = ((b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store"), (b"x-robots-tag", b"noindex"))
@@ -57,7 +59,11 @@ class ShopHeaders:
     """Sets :data:`HEADERS` on every answer of a shop route, errors and redirects included (ASGI middleware)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        # Litestar's own wrapper between a route and its middleware: an error raised inside (a CSRF refusal,
+        # a bad form) becomes its answer in here, so that answer passes through our ``send`` too
+        from litestar._asgi.utils import wrap_in_exception_handler  # noqa: PLC0415
+
+        self.app = wrap_in_exception_handler(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def wrapped(message: Message) -> None:
@@ -115,8 +121,8 @@ def cookie_value(link: dict[str, Any]) -> str:
 
 async def check(link: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
     """``(why dead or "", customer, dealer)`` of a link: the same three reads whatever the link is."""
-    dealer_id = int(link["dealer_id"]) if link else 0
-    customer_id = int(link["customer_id"]) if link else 0
+    dealer_id = int(link["dealer_id"]) if link else NOBODY
+    customer_id = int(link["customer_id"]) if link else NOBODY
     found = await dealers_with_module("quicklinks", among=[dealer_id])
     dealer = found[0] if found else None
     customer = await customers.get(dealer_id, customer_id)
