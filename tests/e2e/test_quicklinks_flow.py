@@ -29,6 +29,7 @@ from core import i18n
 #: test run leaves the work tree as it was (test-artifacts/ always gets a copy)
 DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "quicklinks-catalogue.png"
 DEALER_CURRENCY = "EUR"  #: a dealer made in English prices in euros
+BRAND = "Autosalon Vltava"  #: the customer pages' title, set by the dealer admin
 DISCOUNT = Decimal("10")  #: the customer's personal discount, %
 #: the catalogue: two products the customer orders, one they only see
 MATS = {"sku": "MAT-ALL-01", "name": "All-weather floor mats", "base_price": "120.00"}
@@ -57,6 +58,10 @@ class Shopper:
             return i18n.fmt_money(amount, self.currency)
 
 
+#: texts of the customer's way, each asserted on the page in the customer's language
+SHOP_WORDS = ("Catalogue", "Products", "In stock", "On order", "Search by name or SKU", "Search", "Quantity",
+              "Add to cart", "Shop", "Cart", "Update", "Go to checkout", "Delivery address", "Comment",
+              "Place the order", "Your cart is empty.")
 RUSSIAN = Shopper("ru", "RUB", "98.5", "Ольга Смирнова", "+7 912 345 67 89")
 CHINESE = Shopper("zh", "CNY", "7.82", "王芳", "+86 138 0013 8000")
 
@@ -96,8 +101,9 @@ async def seed(dealer, shopper: Shopper) -> tuple[int, dict[str, int]]:
     return customer.id, ids
 
 
-async def set_rate(page: Page, dealer, shopper: Shopper) -> None:
-    """The dealer admin enters EUR -> the customer's currency on the plugin's settings page."""
+async def set_up_the_pages(page: Page, dealer, shopper: Shopper) -> None:
+    """The dealer admin, in Quick links -> Settings: the pages' title and colours, and EUR -> the customer's
+    currency (a mistyped rate first: refused beside its field, the input kept, nothing saved)."""
     admin = dealer.users["dealer_admin"]
     await log_in(page, admin.login, admin.password)
     answer = await page.goto("/quicklinks/settings")
@@ -108,12 +114,25 @@ async def set_rate(page: Page, dealer, shopper: Shopper) -> None:
                                             rate=Decimal(shopper.rate), updated_at=now())
         await log_out(page)
         return
-    rates = page.locator("#rates")
-    await rates.get_by_label("From").select_option(DEALER_CURRENCY)
-    await rates.get_by_label("To", exact=True).select_option(shopper.currency)
-    await rates.get_by_label("Rate").fill(shopper.rate)
-    await rates.get_by_role("button", name="Save the rate").click()
-    await expect(page.locator("#rates")).to_contain_text(f"{DEALER_CURRENCY}")
+    await page.get_by_label("Title of the customer pages").fill(BRAND)
+    await page.get_by_label("Main colour").fill("#1f4e79")
+    await page.get_by_label("Accent colour").fill("#b45309")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.get_by_label("Title of the customer pages")).to_have_value(BRAND)
+
+    adding = page.locator("form.ql-add-rate")
+    await adding.get_by_label("From").select_option(DEALER_CURRENCY)
+    await adding.get_by_label("To", exact=True).select_option(shopper.currency)
+    await adding.get_by_label("Rate", exact=True).fill("-1")
+    await adding.get_by_role("button", name="Add the rate").click()
+    await expect(page.locator("form.ql-add-rate .field-error")).to_be_visible()
+    await expect(page.locator("tr[data-rate]")).to_have_count(0)
+    await expect(adding.get_by_label("To", exact=True)).to_have_value(shopper.currency)
+    await adding.get_by_label("Rate", exact=True).fill(shopper.rate)
+    await adding.get_by_role("button", name="Add the rate").click()
+    row = page.locator(f'tr[data-rate="{DEALER_CURRENCY}-{shopper.currency}"]')
+    await expect(row).to_have_count(1)
+    await expect(row.get_by_role("textbox")).to_have_value(re.compile(re.escape(shopper.rate)))
     await log_out(page)
 
 
@@ -126,20 +145,26 @@ async def generate_link(page: Page, dealer, customer_id: int) -> str:
     """The manager opens the customer card, generates the link and reads its URL (shown this once)."""
     manager = dealer.users["manager"]
     await log_in(page, manager.login, manager.password)
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
     await page.goto(f"/customers/{customer_id}")
-    panel = page.locator("#quicklinks")
+    panel = page.locator("#ql-panel")
     if not await panel.count():  # TEMPORARY until ql-card lands
         from forecourt import system_context
         from plugins.quicklinks import links
         made = await links.make(system_context(dealer.id, frozenset(dealer.modules)), customer_id)
         return page.url.split("/customers")[0] + "/quicklinks/o/" + made.token
-    await panel.get_by_role("button", name=re.compile("Generate")).click()
-    shown = panel.locator("[data-quicklink-url]")
+    await expect(panel).to_have_attribute("data-link", "none")
+    await panel.get_by_role("button", name="Generate quick order link").click()
+    shown = page.locator("#ql-panel [data-quicklink-url]")
     await expect(shown).to_be_visible()
-    url = (await shown.inner_text()).strip()
+    url = (await shown.input_value()).strip()
     assert re.fullmatch(r"https?://[^/]+/quicklinks/o/[A-Za-z0-9_-]{43}", url), url
-    await expect(panel.locator("svg")).to_have_count(1)  # the QR code, inline
+    await expect(page.locator("#ql-panel")).to_have_attribute("data-link", "live")
+    await expect(page.locator("#ql-panel figure svg")).to_have_count(1)  # the QR code, inline
+    await expect(page.locator("#ql-panel").get_by_role("button", name="Copy")).to_be_visible()
+    assert not await axe_violations(page)  # the panel as htmx left it
     await page.reload()  # shown once: a later GET of the card never carries the token
+    await expect(page.locator("#ql-panel")).to_have_attribute("data-link", "live")
     assert url.rsplit("/", 1)[1] not in await page.content()
     return url
 
@@ -248,6 +273,9 @@ async def check_order(page: Page, dealer, number: int, shopper: Shopper) -> None
     expected = personal(MATS, shopper, 3) + personal(RACK, shopper, 2)
     manager = dealer.users["manager"]
     await log_in(page, manager.login, manager.password)
+    # the customer's manager has a reminder on the home page, in the manager's language
+    reminder = page.locator("li", has_text=f"New order {number} from a quick link")
+    await expect(reminder).to_be_visible()
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Orders").click()
     row = page.locator("tr[data-order]", has_text=f"#{number}")
     await expect(row).to_have_count(1)
@@ -256,6 +284,7 @@ async def check_order(page: Page, dealer, number: int, shopper: Shopper) -> None
     await row.get_by_role("link", name=f"#{number}").click()
     card = page.locator("#order-card")
     await expect(card.locator("h1 [data-status]")).to_have_attribute("data-status", "new")
+    order_url = page.url.replace(page.url.split("/orders/")[0], "")
     await expect(card.locator("#zone-inquiry")).to_contain_text("Quick link")
     await expect(card.locator("#zone-customer")).to_contain_text(shopper.name)
     await expect(card.locator("#zone-items tbody tr")).to_have_count(2)
@@ -270,6 +299,12 @@ async def check_order(page: Page, dealer, number: int, shopper: Shopper) -> None
         await expect(line).to_contain_text(str(quantity))
     await expect(card.locator("#zone-customer")).to_contain_text(
         "Тверская 7" if shopper.language == "ru" else "南京东路")
+    # the customer card's log of uses: opened, cart, the order (linked); never the token
+    await card.locator("#zone-customer a").first.click()
+    ordered = page.locator('#ql-panel tr[data-use="order"]')
+    await expect(ordered).to_have_count(1)
+    await expect(ordered.get_by_role("link")).to_have_attribute("href", order_url)
+    await expect(page.locator('#ql-panel tr[data-use="open"]').first).to_be_visible()
 
 
 # --- the tests -----------------------------------------------------------------------------------------------
@@ -281,7 +316,7 @@ async def test_a_customer_orders_from_a_quick_link(page: Page, browser: Browser,
                                                    shopper: Shopper, js: bool):
     dealer = await make_dealer(modules=["quicklinks"])
     customer_id, ids = await seed(dealer, shopper)
-    await set_rate(page, dealer, shopper)
+    await set_up_the_pages(page, dealer, shopper)
     url = await generate_link(page, dealer, customer_id)
     await log_out(page)
 
@@ -299,3 +334,6 @@ async def test_a_customer_orders_from_a_quick_link(page: Page, browser: Browser,
     finally:
         await customer.close()
     await check_order(page, dealer, number, shopper)
+    # last, so the rest of the way is checked even while a catalogue lags: the customer read their language
+    untranslated = [m for m in SHOP_WORDS if shopper.text(m) == m]
+    assert not untranslated, f"the customer pages are not in {shopper.language}: {untranslated}"
