@@ -218,15 +218,22 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
     await expect(products.locator("li[data-product]")).to_have_count(1)
     await rack.get_by_label(t("Quantity")).fill("2")
     await rack.get_by_role("button", name=re.compile(re.escape(t("Add to cart")))).click()
-    if js:  # htmx: the count in the header changes in place
+    shop_nav = page.get_by_role("navigation", name=t("Shop"))
+    if js:  # htmx: the count in the header changes in place, and a live region says so
         await expect(page.locator("#cart-count")).to_contain_text("2")
-    await page.goto("/quicklinks/shop/")
+        await expect(page.locator("#live-status")).to_contain_text(t("Added to the cart."))
+        await expect(page).to_have_url(re.compile(r"/quicklinks/shop/\?"))
+    else:  # a plain POST, answered with the cart
+        await expect(page).to_have_url(re.compile(r"/quicklinks/shop/cart$"))
+        await expect(page.locator("#cart tbody tr[data-product]")).to_have_count(1)
+    await shop_nav.get_by_role("link", name=t("Catalogue")).click()
+    await expect(products.locator("li[data-product]")).to_have_count(3)
     await mats.get_by_role("button", name=re.compile(re.escape(t("Add to cart")))).click()
     if js:
         await expect(page.locator("#cart-count")).to_contain_text("3")
 
     # the cart: one mat becomes three
-    await page.get_by_role("navigation", name=t("Shop")).get_by_role("link", name=re.compile(t("Cart"))).click()
+    await shop_nav.get_by_role("link", name=re.compile(t("Cart"))).click()
     cart = page.locator("#cart")
     await expect(cart.locator("tbody tr[data-product]")).to_have_count(2)
     line = cart.locator(f'tr[data-product="{ids[MATS["sku"]]}"]')
@@ -242,6 +249,7 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
     assert page.url == address
     if js:
         assert not await axe_violations(page)  # the cart as htmx left it
+    await page.screenshot(path=str(ARTIFACTS / f"quicklinks-cart-{shopper.language}-{js}.png"), full_page=True)
 
     # checkout: courier to an address, with a comment; the confirmation has the number
     await page.get_by_role("link", name=t("Go to checkout")).click()
