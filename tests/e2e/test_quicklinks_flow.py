@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import struct
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -66,6 +68,19 @@ RUSSIAN = Shopper("ru", "RUB", "98.5", "Ольга Смирнова", "+7 912 34
 CHINESE = Shopper("zh", "CNY", "7.82", "王芳", "+86 138 0013 8000")
 
 
+def logo_png(width: int = 120, height: int = 40) -> bytes:
+    """A small PNG made here (no image library): a navy badge with an amber stripe, for the logo upload."""
+    rows = b"".join(b"\x00" + b"".join(bytes((0xB4, 0x53, 0x09) if height // 3 <= y < height // 3 + 6 and x > 12
+                                               else (0x1F, 0x4E, 0x79)) for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def personal(product: dict[str, str], shopper: Shopper, quantity: int = 1) -> Decimal:
     """What ``quantity`` units cost this customer: the orders plugin's own line arithmetic (to the cent)."""
     from plugins.orders.sales.totals import line_total, money
@@ -113,6 +128,10 @@ async def set_up_the_pages(page: Page, dealer, shopper: Shopper) -> None:
     await page.get_by_label("Accent colour").fill("#b45309")
     await page.get_by_role("button", name="Save", exact=True).click()
     await expect(page.get_by_label("Title of the customer pages")).to_have_value(BRAND)
+    await page.get_by_label("A new logo").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": logo_png()})
+    await page.get_by_role("button", name="Upload the logo").click()
+    await expect(page.locator("img.ql-logo")).to_be_visible()
 
     adding = page.locator("form.ql-add-rate")
     await adding.get_by_label("From").select_option(DEALER_CURRENCY)
@@ -176,6 +195,8 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
         assert value in (opened.headers.get(header) or ""), (header, opened.headers)
     await expect(page.locator("html")).to_have_attribute("lang", shopper.language)
     await expect(page.get_by_role("heading", name=t("Catalogue"), exact=True)).to_be_visible()
+    await expect(page.locator("header")).to_contain_text(BRAND)  # the dealer admin's title and logo
+    await expect(page.locator("header img")).to_have_attribute("src", re.compile(r"/quicklinks/brand/\d+/logo"))
     staff = await page.goto("/orders/")  # a link's session is no staff session
     assert staff is not None and ("/login" in page.url or staff.status in (401, 403, 404)), page.url
     await page.goto("/quicklinks/shop/")
@@ -247,12 +268,14 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
     await page.get_by_label(t("Delivery address")).fill("Тверская 7, Москва" if shopper.language == "ru"
                                                          else "南京东路 100 号, 上海")
     await page.get_by_label(t("Comment")).fill("e2e: call before delivery")
+    await page.screenshot(path=str(ARTIFACTS / f"quicklinks-checkout-{shopper.language}-{js}.png"), full_page=True)
     await page.get_by_role("button", name=t("Place the order")).click()
     confirmation = page.get_by_role("heading", name=re.compile(r"\d+"))
     await expect(confirmation).to_be_visible()
     await expect(page).to_have_url(re.compile(r"/quicklinks/shop/orders/\d+$"))
     number = int(page.url.rsplit("/", 1)[1])
     await expect(page.locator("tfoot [data-total]")).to_have_attribute("data-total", str(expected))
+    await page.screenshot(path=str(ARTIFACTS / f"quicklinks-placed-{shopper.language}-{js}.png"), full_page=True)
     if js:
         assert not await axe_violations(page)
 
