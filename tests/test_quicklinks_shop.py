@@ -384,3 +384,57 @@ async def test_quantities_change_in_place_with_htmx_and_bad_ones_are_refused(mak
     r = await client.post(f"/quicklinks/shop/cart/{w.products[0]['id']}", data={"remove": "1"})
     assert r.status_code == 303 and not await CartItem.scoped(w.dealer.id).select()
     await client.aclose()
+
+
+async def test_a_links_session_reaches_only_its_own_customer_and_nothing_of_the_staff_ui(
+        make_dealer, forecourt_server):
+    from core.runtime import current
+
+    a = await world(make_dealer)
+    # another customer of the same dealer with a link of their own, who has ordered
+    other = await customers.create(a.ctx, {"name": "Petr Jiný", "phone": "+420 602 111 222", "source": "other"})
+    b_link = await links.make(a.ctx, other.id)
+    b = World(a.dealer, a.ctx, await customers.get(a.dealer.id, other.id), a.products, b_link.token, b_link.link)
+    b_client = await opened(forecourt_server, b)
+    await add(b_client, a.products[1]["id"], 5)
+    assert (await checkout(b_client, await version(b_client))).status_code == 303
+    await add(b_client, a.products[0]["id"], 7)  # b's open cart
+    b_number = (await orders_of(b))[0]["number"]
+    # a third dealer's product
+    far = await world(make_dealer)
+    client = await opened(forecourt_server, a)
+    assert (await client.get(f"/quicklinks/shop/orders/{b_number}")).status_code == 404
+    assert f'data-order="{b_number}"' not in (await client.get("/quicklinks/shop/orders")).text
+    assert 'data-product="' not in (await client.get("/quicklinks/shop/cart")).text  # b's cart is not a's
+    assert (await client.get(f"/quicklinks/shop/p/{far.products[0]['id']}")).status_code == 404
+    assert (await add(client, far.products[0]["id"], 1)).status_code == 422
+    r = await client.post(f"/quicklinks/shop/cart/{a.products[0]['id']}", data={"quantity": "0"})
+    assert r.status_code == 303  # a's own (empty) cart: b's line stays
+    assert len(await CartItem.scoped(a.dealer.id).select().where(CartItem.link_id == b.link["id"])) == 1
+    # a tampered or another install's cookie is no session
+    for forged in ("x", client.cookies["fc_ql"][:-2] + "AA", "eyJsIjoxLCJkIjoxfQ.aaaa.bbbb"):
+        stranger = customer_client(forecourt_server, cookies={"fc_ql": forged})
+        assert (await stranger.get("/quicklinks/shop/")).status_code == 404
+        await stranger.aclose()
+    # every staff route with only the link's cookie (and the CSRF pair for the unsafe ones)
+    only_link = customer_client(forecourt_server, cookies={"fc_ql": client.cookies["fc_ql"]})
+    await only_link.get("/login")
+    reached, checked = [], 0
+    for router in current().routers:
+        for route in router.routes:
+            handlers = getattr(route, "route_handlers", [])
+            if any(h.opt.get("public") for h in handlers):
+                continue
+            url = re.sub(r"\{\w+:int\}", "1", re.sub(r"\{\w+:(str|path)\}", "x", route.path))
+            for method in sorted(getattr(route, "methods", set()) - {"HEAD", "OPTIONS"}):
+                r = await only_link.request(method, url)
+                checked += 1
+                if r.status_code < 300 or r.status_code >= 500:
+                    reached.append((method, url, r.status_code))
+    for url in ("/", "/account/password", "/admin/dealers", "/admin/users"):
+        r = await only_link.get(url)
+        if r.status_code < 300:
+            reached.append(("GET", url, r.status_code))
+    assert not reached and checked > 50, (checked, reached)
+    for c in (only_link, client, b_client):
+        await c.aclose()

@@ -61,7 +61,7 @@ class ShopHeaders:
     def __init__(self, app: ASGIApp) -> None:
         # Litestar's own wrapper between a route and its middleware: an error raised inside (a CSRF refusal,
         # a bad form) becomes its answer in here, so that answer passes through our ``send`` too
-        from litestar._asgi.utils import wrap_in_exception_handler  # noqa: PLC0415
+        from litestar._asgi.utils import wrap_in_exception_handler
 
         self.app = wrap_in_exception_handler(app)
 
