@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from forecourt import Context, FieldReader, now
+from forecourt import Context, FieldReader, lazy_pgettext, now
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.quicklinks.tables import Rate
@@ -49,7 +49,7 @@ def read(data: dict[str, Any], pair: bool = True) -> tuple[dict[str, Any], dict[
     form = FieldReader(data)
     values: dict[str, Any] = {}
     if pair:
-        for key, label in (("source", _l("From")), ("target", _l("To"))):
+        for key, label in (("source", lazy_pgettext("currency", "From")), ("target", lazy_pgettext("currency", "To"))):
             code = form.text(key, label, 3).upper()
             if key not in form.errors and code not in CURRENCIES:
                 form.errors[key] = _("%(field)s: choose one of the currencies offered.") % {"field": label}
