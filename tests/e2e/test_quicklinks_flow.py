@@ -264,6 +264,14 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
     # checkout: courier to an address, with a comment; the confirmation has the number
     await page.get_by_role("link", name=t("Go to checkout")).click()
     await expect(page.locator("#cart [data-total]")).to_have_attribute("data-total", str(expected))
+    if js:  # second thoughts on the checkout page: one more rack, then back to two (htmx, in place)
+        rack_line = page.locator(f'#cart tr[data-product="{ids[RACK["sku"]]}"]')
+        for quantity in (3, 2):
+            await rack_line.get_by_label(t("Quantity")).fill(str(quantity))
+            await rack_line.get_by_role("button", name=t("Update")).click()
+            await expect(rack_line.locator("[data-line-total]")).to_have_attribute(
+                "data-line-total", str(personal(RACK, shopper, quantity)))
+        await expect(page).to_have_url(re.compile(r"/quicklinks/shop/checkout$"))
     await page.locator('input[name="delivery_method"][value="courier"]').check()
     await page.get_by_label(t("Delivery address")).fill("Тверская 7, Москва" if shopper.language == "ru"
                                                          else "南京东路 100 号, 上海")
