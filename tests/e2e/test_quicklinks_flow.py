@@ -63,7 +63,7 @@ class Shopper:
 #: texts of the customer's way, each asserted on the page in the customer's language
 SHOP_WORDS = ("Catalogue", "Products", "In stock", "On order", "Search by name or SKU", "Search", "Quantity",
               "Add to cart", "Shop", "Cart", "Update", "Go to checkout", "Delivery address", "Comment",
-              "Place the order", "Your cart is empty.")
+              "Place the order", "Your cart is empty.", "Enter the delivery address.", "Added to the cart.")
 RUSSIAN = Shopper("ru", "RUB", "98.5", "Ольга Смирнова", "+7 912 345 67 89")
 CHINESE = Shopper("zh", "CNY", "7.82", "王芳", "+86 138 0013 8000")
 
@@ -272,10 +272,17 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
             await expect(rack_line.locator("[data-line-total]")).to_have_attribute(
                 "data-line-total", str(personal(RACK, shopper, quantity)))
         await expect(page).to_have_url(re.compile(r"/quicklinks/shop/checkout$"))
+    # courier without an address: refused in the customer's language, what was typed kept, nothing placed
+    await expect(page.get_by_label(t("Delivery address"))).to_have_value("Lenina 1")  # from the customer card
     await page.locator('input[name="delivery_method"][value="courier"]').check()
+    await page.get_by_label(t("Delivery address")).fill("")
+    await page.get_by_label(t("Comment")).fill("e2e: call before delivery")
+    await page.get_by_role("button", name=t("Place the order")).click()
+    await expect(page.locator("#err-address")).to_have_text(t("Enter the delivery address."))
+    await expect(page.get_by_label(t("Comment"))).to_have_value("e2e: call before delivery")
+    await expect(page.locator('input[name="delivery_method"][value="courier"]')).to_be_checked()
     await page.get_by_label(t("Delivery address")).fill("Тверская 7, Москва" if shopper.language == "ru"
                                                          else "南京东路 100 号, 上海")
-    await page.get_by_label(t("Comment")).fill("e2e: call before delivery")
     await page.screenshot(path=str(ARTIFACTS / f"quicklinks-checkout-{shopper.language}-{js}.png"), full_page=True)
     await page.get_by_role("button", name=t("Place the order")).click()
     confirmation = page.get_by_role("heading", name=re.compile(r"\d+"))
