@@ -119,13 +119,13 @@ async def panel_context(ctx: Context, customer: dict[str, Any]) -> dict[str, Any
     history = await links.history(ctx.dealer_id, customer["id"], limit=LOG_ROWS)
     link = history[0] if history else None  # the live one if any (at most one), else the latest revoked
     dead = links.why_dead(link, customer, ctx.modules) if link else ""
-    names = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)}
+    names = {u["id"]: u["name"] for u in await dealer_users(ctx.dealer_id)} if link else {}
     return {
         "customer": customer, "link": link, "live": link is not None and link["revoked_at"] is None,
         "dead": dead, "reason": links.REASONS.get(dead, dead), "names": names,
         "log": await uses.listed(ctx.dealer_id, [h["id"] for h in history], limit=LOG_ROWS),
         "kinds": KINDS, "last_day": last_day(link), "today": today().isoformat(),
-        "refusal": refusal(customer),
+        "refusal": refusal(customer), "can_settings": ctx.can("quicklinks.settings"),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forecourt import Permission, SlotContent, hookimpl
+from forecourt import NavItem, Permission, SlotContent, hookimpl
 from forecourt import lazy_gettext as _l
 from plugins.quicklinks import branding, shop
 
@@ -20,6 +20,14 @@ def register_permissions():
         Permission("quicklinks.manage", _l("Make and revoke customers' quick links"), ("manager", "dealer_admin")),
         Permission("quicklinks.settings", _l("Set the quick link pages' look and exchange rates"), ("dealer_admin",)),
     ]
+
+
+@hookimpl
+def nav_items(ctx):
+    """The settings, for the dealer's administrator (the links themselves live on the customer cards)."""
+    if not ctx.can("quicklinks.settings"):
+        return []
+    return [NavItem(label=_l("Quick links"), href="/quicklinks/settings", order=46)]
 
 
 @hookimpl
