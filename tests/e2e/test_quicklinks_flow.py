@@ -11,6 +11,7 @@ customer's language, taken from the plugin's own catalogue, so an untranslated p
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import re
@@ -372,3 +373,46 @@ async def test_a_customer_orders_from_a_quick_link(page: Page, browser: Browser,
     # last, so the rest of the way is checked even while a catalogue lags: the customer read their language
     untranslated = [m for m in SHOP_WORDS if shopper.text(m) == m]
     assert not untranslated, f"the customer pages are not in {shopper.language}: {untranslated}"
+
+
+async def test_a_new_link_closes_the_shop_the_old_one_opened(page: Page, browser: Browser, make_dealer,
+                                                               forecourt_server):
+    """The manager makes a new link (confirming the dialog) while the customer has the shop open: the customer's
+    next click shows the "link not valid" page in their language, and the new link opens the shop again."""
+    dealer = await make_dealer(modules=["quicklinks"])
+    customer_id, ids = await seed(dealer, CHINESE)
+    first = await generate_link(page, dealer, customer_id)
+    # a dead link's page knows no customer: it speaks the browser's language (a Chinese phone here)
+    customer = await browser.new_context(base_url=forecourt_server, locale="zh-CN")
+    customer.set_default_timeout(10_000)
+    try:
+        shop_page = await customer.new_page()
+        await shop_page.goto(first)
+        t = CHINESE.text
+        # the product's own page: price in euros (no rate entered), said so; the customer can still order
+        await shop_page.get_by_role("link", name=WALLBOX["name"]).click()
+        await expect(shop_page.get_by_role("heading", name=WALLBOX["name"])).to_be_visible()
+        price = shop_page.locator("article .price")
+        await expect(price).to_have_attribute("data-currency", DEALER_CURRENCY)
+        await expect(shop_page.locator("article")).to_contain_text(
+            t("Price in %(currency)s: there is no exchange rate into your currency.", currency=DEALER_CURRENCY))
+        assert not await axe_violations(shop_page)
+
+        page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+        await page.locator("#ql-panel").get_by_role("button", name="Make a new link").click()
+        second = (await page.locator("#ql-panel [data-quicklink-url]").input_value()).strip()
+        assert second != first
+
+        gone = await shop_page.goto("/quicklinks/shop/")
+        assert gone is not None and gone.status == 404
+        await expect(shop_page.get_by_role("heading", name=t("This link does not open a shop"))).to_be_visible()
+        await expect(shop_page.locator("html")).to_have_attribute("lang", "zh")
+        assert not await axe_violations(shop_page)
+        assert (await shop_page.goto(first)).status == 404  # the old link itself: the same page
+        await expect(shop_page.get_by_role("heading", name=t("This link does not open a shop"))).to_be_visible()
+        await shop_page.goto(second)
+        await expect(shop_page).to_have_url(re.compile(r"/quicklinks/shop/$"))
+        await expect(shop_page.locator(f'li[data-product="{ids[MATS["sku"]]}"]')).to_be_visible()
+    finally:
+        await customer.close()
+    await expect(page.locator("#ql-panel")).to_have_attribute("data-link", "live")
