@@ -98,6 +98,11 @@ async def test_htmx_gets_the_panel_alone_and_the_address_in_it(make_dealer, clie
     plain = (await manager.get(f"/quicklinks/customers/{customer}/link", params={"do": "revoke"})).text
     assert f'method="post" action="/quicklinks/customers/{customer}/revoke"' in plain and "_csrf_token" in plain
     assert "Confirm: press “Revoke the link” below." in plain
+    typed = (await manager.get(f"/quicklinks/customers/{customer}/link",
+                               params={"do": "make", "expires_on": "2031-05-06"})).text
+    assert 'value="2031-05-06"' in typed and "Confirm: press “Make a new link” below." in typed
+    junk = await manager.get(f"/quicklinks/customers/{customer}/link", params={"expires_on": "<b>x</b>" * 50})
+    assert junk.status_code == 200 and "<b>x</b>" not in junk.text
 
 
 async def test_regenerating_kills_the_old_link_at_once(make_dealer, client_as):

@@ -24,6 +24,7 @@ Another dealer's customer (or an unknown id) is a 404; nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import segno
@@ -175,8 +176,9 @@ async def link_page(request: Request, customer_id: FromPath[int]) -> Response:
     customer = await _customer(request, customer_id)
     wanted = request.query_params.get("do", "")
     typed = request.query_params.get("expires_on", "")
+    typed = typed if isinstance(typed, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed) else ""
     return await _answer(request, customer, asked=wanted if wanted in ("make", "revoke") else "",
-                         values={"expires_on": typed if isinstance(typed, str) else ""})
+                         values={"expires_on": typed})
 
 
 @post("/customers/{customer_id:int}/link", guards=GUARD)
