@@ -101,13 +101,17 @@ async def _seed(products: int, clients: int, tokens_file: str) -> None:
                                  "manager_id": str(manager.id)},
                            [{"product_id": str(first["id"]), "quantity": "1", "discount_pct": "7"}],
                            source="quicklink", currency="CZK")
+        if not Settings.from_env().is_sqlite:
+            await Product.raw("ANALYZE")  # as after any bulk load (the app's start-up analyses SQLite itself)
         Path(tokens_file).write_text(json.dumps(tokens[:clients]))
 
 
 async def _checkouts(url: str, tokens: list[str], rounds: int, bare: bool) -> float:
     """Checkouts per second at ``len(tokens)`` concurrent customers (only the checkout requests timed)."""
+    # uvicorn closes a connection idle for 5 s: reuse one for at most 2 s, or a request meets a closed socket
     clients = [httpx.AsyncClient(base_url=url, timeout=120, transport=httpx.AsyncHTTPTransport(
-        local_address=f"127.{1 + n // 250}.{n % 250}.{7 + rounds}")) for n in range(len(tokens))]
+        local_address=f"127.{1 + n // 250}.{n % 250}.{7 + rounds}", limits=httpx.Limits(keepalive_expiry=2)))
+        for n in range(len(tokens))]
     versions = [0] * len(tokens)  #: a new link's cart is at version 0; each add and checkout moves it on
     product = 0
     if not bare:

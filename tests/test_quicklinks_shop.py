@@ -263,9 +263,15 @@ async def test_get_requests_never_change_anything(make_dealer, forecourt_server)
     await add(client, w.products[1]["id"], 1)
     before = await snapshot(w)
     number = (await orders_of(w))[0]["number"]
-    for url in (*SHOP_GETS, f"/quicklinks/shop/p/{w.products[0]['id']}", f"/quicklinks/shop/orders/{number}"):
+    for url in (*SHOP_GETS, f"/quicklinks/shop/p/{w.products[0]['id']}", f"/quicklinks/shop/orders/{number}",
+                "/quicklinks/shop/?after=garbage", "/quicklinks/shop/?after=%00%ff&q=%27%22%3C&kind=bogus",
+                "/quicklinks/shop/?q=" + "x" * 5000):
         r = await client.get(url)
         assert r.status_code == 200, url
+    for url in ("/quicklinks/shop/p/0", f"/quicklinks/shop/p/{2**31}", "/quicklinks/shop/orders/999",
+                f"/quicklinks/shop/orders/{2**40}", "/quicklinks/shop/p/abc"):
+        r = await client.get(url)
+        assert r.status_code == 404, url
     assert await snapshot(w) == before
 
 

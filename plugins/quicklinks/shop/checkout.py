@@ -92,13 +92,14 @@ async def _order_values(shop: session.Shop, values: dict[str, str]) -> dict[str,
 async def _create(shop: session.Shop, values: dict[str, str], specs: list[dict[str, Any]],
                   prices: dict[int, Any], currency: str) -> Any:
     """The order; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
+    ctx = await shop.context()
     try:
-        return await sales.create(shop.ctx, values, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.create(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
     except ValidationFailed as exc:
         if not exc.errors or not set(exc.errors) <= set(_CONTACT):
             raise
         kept = {k: ("" if k in exc.errors else v) for k, v in values.items()}
-        return await sales.create(shop.ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.create(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
 
 
 def _field(row: Any, name: str) -> Any:
@@ -110,6 +111,7 @@ async def place(shop: session.Shop, version: int, values: dict[str, str], user_a
     if not 0 <= version <= MAX_VERSION:
         raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
     d, link_id = shop.dealer_id, shop.link_id
+    ctx = await shop.context()  # read before the transaction: its writer lock is held no longer than needed
     async with transaction():
         claimed = await Checkout.raw(_CLAIM, d, link_id, version, now())
         if claimed:
@@ -140,7 +142,7 @@ async def place(shop: session.Shop, version: int, values: dict[str, str], user_a
             await CartItem.scoped(d).delete().where(CartItem.link_id == link_id)
             await uses.record(d, link_id, "order", user_agent, order_id=order_id)
             manager = _field(order, "manager_id")
-            await create_reminder(shop.ctx, Message("New order %(number)s from a quick link", number=number), now(),
+            await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), now(),
                                   user_id=manager, queue=manager is None, entity=sales.ORDER, entity_id=order_id,
                                   url=f"/orders/{order_id}", source="quicklinks")
             return Placed(number, True)

@@ -87,7 +87,6 @@ class Shop:
     link: dict[str, Any]
     customer: dict[str, Any]
     dealer: dict[str, Any]
-    ctx: Context
     lang: str
     terms: pricing.Terms
     look: branding.Look
@@ -100,6 +99,13 @@ class Shop:
     @property
     def link_id(self) -> int:
         return int(self.link["id"])
+
+    async def context(self) -> Context:
+        """The context the orders plugin's services run in (read when a page writes: pages only read)."""
+        if "ctx" not in self.extra:
+            modules = frozenset(await enabled_modules(self.dealer_id))
+            self.extra["ctx"] = system_context(self.dealer_id, modules, self.dealer["name"], self.dealer["language"])
+        return self.extra["ctx"]
 
 
 def client(request: Request) -> str:
@@ -141,12 +147,10 @@ async def load(request: Request) -> Shop | None:
     dead, customer, dealer = await check(link)
     if dead or customer is None or dealer is None:
         return None
-    modules = frozenset(await enabled_modules(dealer["id"]))
-    ctx = system_context(dealer["id"], modules, dealer["name"], dealer["language"])
     lang = language(customer, request)
     terms = pricing.terms(customer, dealer.get("currency") or "", await rates.table(dealer["id"]))
     look = await branding.look(dealer["id"], dealer["name"])
-    return Shop(link, customer, dealer, ctx, lang, terms, look)
+    return Shop(link, customer, dealer, lang, terms, look)
 
 
 async def render(request: Request, shop: Shop | None, template: str, context: dict[str, Any] | None = None,
