@@ -253,12 +253,23 @@ async def test_a_new_link_closes_the_shop_the_old_one_opened(page: Page, browser
     customer_id, ids = await seed(dealer, CHINESE)
     first = await generate_link(page, dealer, customer_id)
     # a dead link's page knows no customer: it speaks the browser's language (a Chinese phone here)
-    customer = await browser.new_context(base_url=forecourt_server, locale="zh-CN")
+    # on a phone (the QR code is for one): the pages fit its width
+    customer = await browser.new_context(base_url=forecourt_server, locale="zh-CN", is_mobile=True,
+                                         has_touch=True, viewport={"width": 390, "height": 844})
     customer.set_default_timeout(10_000)
     try:
         shop_page = await customer.new_page()
         await shop_page.goto(first)
         t = CHINESE.text
+        await shop_page.locator(f'li[data-product="{ids[MATS["sku"]]}"]').get_by_role(
+            "button", name=re.compile(re.escape(t("Add to cart")))).click()
+        await expect(shop_page.locator("#cart-count")).to_contain_text("1")
+        for path in ("/quicklinks/shop/", "/quicklinks/shop/cart", "/quicklinks/shop/checkout"):
+            await shop_page.goto(path)
+            name = path.strip("/").replace("/", "-")
+            await shop_page.screenshot(path=str(ARTIFACTS / f"quicklinks-phone-{name}.png"), full_page=True)
+            assert await shop_page.evaluate("document.documentElement.scrollWidth <= screen.width"), path
+        await shop_page.goto("/quicklinks/shop/")
         # the product's own page: price in euros (no rate entered), said so; the customer can still order
         await shop_page.get_by_role("link", name=WALLBOX["name"]).click()
         await expect(shop_page.get_by_role("heading", name=WALLBOX["name"])).to_be_visible()
