@@ -444,3 +444,28 @@ async def test_a_links_session_reaches_only_its_own_customer_and_nothing_of_the_
     assert not reached and checked > 50, (checked, reached)
     for c in (only_link, client, b_client):
         await c.aclose()
+
+
+def test_every_log_record_has_a_links_token_scrubbed_whatever_its_logger():
+    import io
+    import logging
+
+    from core.logscrub import install, scrub
+
+    install()
+    install()  # twice is once
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        logging.getLogger("uvicorn.access").warning('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET",
+                                                    "/quicklinks/o/Tok3n_-x?utm=1", "1.1", 303)
+        logging.getLogger("forecourt.web.deep").error("unhandled error on GET /quicklinks/o/S3cret")
+        logging.getLogger("x").warning("%(path)s", {"path": "/quicklinks/o/DictTok"})
+    finally:
+        root.removeHandler(handler)
+    text = out.getvalue()
+    assert "Tok3n" not in text and "S3cret" not in text and "DictTok" not in text, text
+    assert text.count("/quicklinks/o/[token]") == 3 and "?utm=1" in text
+    assert scrub("/quicklinks/shop/cart") == "/quicklinks/shop/cart"

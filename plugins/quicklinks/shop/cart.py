@@ -148,7 +148,8 @@ def _htmx(request: Request) -> bool:
 async def show(request: Request, shop: session.Shop, error: str = "", status_code: int = 200,
                template: str = "quicklinks/shop/cart.html", **extra: Any) -> Response:
     cart = await current(shop)
-    return await session.render(request, shop, template, {"cart": cart, "error": error, **extra},
+    in_cart = sum(int(line["item"]["quantity"]) for line in cart.lines)
+    return await session.render(request, shop, template, {"cart": cart, "error": error, "in_cart": in_cart, **extra},
                                 status_code=status_code)
 
 
