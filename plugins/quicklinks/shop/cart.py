@@ -23,7 +23,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from forecourt import gettext as _
-from forecourt import now, transaction
+from forecourt import in_language, now, transaction
 from plugins.orders import services as catalogue
 from plugins.quicklinks import pricing, uses
 from plugins.quicklinks.shop import session
@@ -170,10 +170,11 @@ async def cart_add(request: Request) -> Response:
     shop.extra["user_agent"] = request.headers.get("user-agent", "")
     data = await _form(request)
     try:
-        product_id = int(data.get("product_id", "")) if data.get("product_id", "").isdigit() else 0
-        if not 0 < product_id < 2**31:
-            raise CartRefused(_("This product is no longer offered."))
-        await add(shop, product_id, quantity_of(data.get("quantity") or "1", 1))
+        with in_language(shop.lang):  # a refusal is read by the customer, in their language
+            product_id = int(data.get("product_id", "")) if data.get("product_id", "").isdigit() else 0
+            if not 0 < product_id < 2**31:
+                raise CartRefused(_("This product is no longer offered."))
+            await add(shop, product_id, quantity_of(data.get("quantity") or "1", 1))
     except CartRefused as refused:
         return await show(request, shop, str(refused), 422)
     if _htmx(request):
@@ -189,8 +190,9 @@ async def cart_set(request: Request, product_id: FromPath[int]) -> Response:
         return await session.gone(request)
     data = await _form(request)
     try:
-        quantity = 0 if "remove" in data else quantity_of(data.get("quantity"), 0)
-        await put(shop, product_id, quantity)
+        with in_language(shop.lang):
+            quantity = 0 if "remove" in data else quantity_of(data.get("quantity"), 0)
+            await put(shop, product_id, quantity)
     except CartRefused as refused:
         return await show(request, shop, str(refused), 422,
                           template="quicklinks/shop/_cart.html" if _htmx(request) else "quicklinks/shop/cart.html")

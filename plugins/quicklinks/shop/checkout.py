@@ -31,7 +31,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 
-from forecourt import Message, ValidationFailed, create_reminder, dealer_users, now, transaction
+from forecourt import Message, ValidationFailed, create_reminder, dealer_users, in_language, now, transaction
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.orders.sales import services as sales
@@ -175,15 +175,16 @@ async def checkout(request: Request) -> Response:
     if shop is None:
         return await session.gone(request)
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values, errors = read(data)
-    typed = data.get("cart_version", "").strip()
-    version = int(typed) if typed.isdigit() and len(typed) <= 10 else -1
-    try:
-        if errors:
-            raise Refused(422, errors)
-        placed = await place(shop, version, values, request.headers.get("user-agent", ""))
-    except Refused as refused:
-        return await _page(request, shop, values, refused.errors, refused.status)
+    with in_language(shop.lang):  # the refusals below are read by the customer, in their language
+        values, errors = read(data)
+        typed = data.get("cart_version", "").strip()
+        version = int(typed) if typed.isdigit() and len(typed) <= 10 else -1
+        try:
+            if errors:
+                raise Refused(422, errors)
+            placed = await place(shop, version, values, request.headers.get("user-agent", ""))
+        except Refused as refused:
+            return await _page(request, shop, values, refused.errors, refused.status)
     location = f"{session.PATH}/orders/{placed.number}"
     if request.headers.get("hx-request") == "true":
         return Response(content=b"", status_code=200, headers={"hx-redirect": location})
