@@ -52,7 +52,7 @@ class Shopper:
 
 #: texts of the customer's way, each asserted on the page in the customer's language
 SHOP_WORDS = ("Catalogue", "Products", "In stock", "On order", "Search by name or SKU", "Search", "Quantity",
-              "Add to cart", "Shop", "Cart", "Update", "Go to checkout", "Delivery address", "Comment",
+              "Add to cart", "Shop", "Cart", "Update", "Go to checkout", "Delivery address", "Note to the order",
               "Place the order", "Your cart is empty.", "Enter the delivery address.", "Added to the cart.")
 RUSSIAN = Shopper("ru", "RUB", "98.5", "Ольга Смирнова", "+7 912 345 67 89")
 CHINESE = Shopper("zh", "CNY", "7.82", "王芳", "+86 138 0013 8000")

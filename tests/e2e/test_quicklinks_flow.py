@@ -147,10 +147,10 @@ async def shop(context: BrowserContext, url: str, shopper: Shopper, ids: dict[st
     await expect(page.get_by_label(t("Delivery address"))).to_have_value("Lenina 1")  # from the customer card
     await page.locator('input[name="delivery_method"][value="courier"]').check()
     await page.get_by_label(t("Delivery address")).fill("")
-    await page.get_by_label(t("Comment")).fill("e2e: call before delivery")
+    await page.get_by_label(t("Note to the order")).fill("e2e: call before delivery")
     await page.get_by_role("button", name=t("Place the order")).click()
     await expect(page.locator("#err-address")).to_have_text(t("Enter the delivery address."))
-    await expect(page.get_by_label(t("Comment"))).to_have_value("e2e: call before delivery")
+    await expect(page.get_by_label(t("Note to the order"))).to_have_value("e2e: call before delivery")
     await expect(page.locator('input[name="delivery_method"][value="courier"]')).to_be_checked()
     await page.get_by_label(t("Delivery address")).fill("Тверская 7, Москва" if shopper.language == "ru"
                                                          else "南京东路 100 号, 上海")
