@@ -11,6 +11,16 @@ from core.apikeys import check as check_api_key
 from core.apikeys import listed as api_keys
 from core.apikeys import make as make_api_key
 from core.apikeys import revoke as revoke_api_key
+from core.bulk.columns import choice as import_choice
+from core.bulk.columns import choice_keys as import_choice_keys
+from core.bulk.columns import header_key as import_header_key
+from core.bulk.insert import create_entities
+from core.bulk.pages import routes as import_routes
+from core.bulk.reading import FileRefused as ImportFileRefused
+from core.bulk.reading import read_table as read_import_table
+from core.bulk.reading import too_large as import_too_large
+from core.bulk.spec import Existing as ImportExisting
+from core.bulk.spec import ImportField, Importer
 from core.context import Context, system_context
 from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
@@ -73,6 +83,17 @@ from core.workflow.merging import move as move_history
 from core.workflow.timeline import TimelineEntry
 
 __all__ = [
+    "read_import_table",
+    "import_too_large",
+    "import_routes",
+    "import_header_key",
+    "import_choice_keys",
+    "import_choice",
+    "create_entities",
+    "Importer",
+    "ImportFileRefused",
+    "ImportField",
+    "ImportExisting",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "PROBLEM_JSON",
