@@ -207,8 +207,9 @@ class ImportRun(Table, tablename="core_import_run"):
 
     ``token`` (random, unique) is the only way to it, and only for its uploader.
     ``header``/``rows`` hold the file as text (JSON), ``mapping`` the chosen
-    columns, ``report`` the last check (messages in ``language``). ``status``
-    goes uploaded -> checked -> queued -> running -> done (or failed); the step
+    columns, ``report`` the last check (messages in ``language``), ``checked``
+    its rows' values. ``status`` goes uploaded -> checking -> checked -> queued
+    -> running -> done (or failed); the step
     to queued is one conditional UPDATE, so two confirmations load it once, and
     "done" is written in the load's own transaction.
     """
@@ -231,6 +232,8 @@ class ImportRun(Table, tablename="core_import_run"):
     with_duplicates = Boolean(default=False)
     done_rows = Integer(default=0)
     result = Text(default="")
+    #: the checked rows' values (JSON), so the load does not read every row again
+    checked = Text(default="")
     created_at = Timestamptz()
     expires_at = Timestamptz()
     started_at = Timestamptz(null=True, default=None)

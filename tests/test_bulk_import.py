@@ -52,19 +52,22 @@ async def preview(client, content: str | bytes, base: str = "/customers/import",
     token = token_of(await upload(client, content, name, base))
     mapped = await map_columns(client, token, base)
     assert mapped.status_code == 303, mapped.text[:800]
+    checked = await finished(client, token, base, until=("checked",))  # the check is a job too
+    assert "Show the preview" in checked
     page = await client.get(f"{base}/{token}")
     assert page.status_code == 200, page.text[:800]
     return token, page.text
 
 
-async def finished(client, token: str, base: str = "/customers/import", seconds: float = 60) -> str:
-    """Poll the progress fragment until the load is done or failed; its HTML."""
+async def finished(client, token: str, base: str = "/customers/import", seconds: float = 60,
+                   until: tuple[str, ...] = ("done", "failed")) -> str:
+    """Poll the progress fragment as htmx does until the job is done or failed (or ``until``); its HTML."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         fragment = await client.get(f"{base}/{token}/progress", headers={"hx-request": "true"})
         assert fragment.status_code == 200, fragment.text[:500]
         status = re.search(r'data-status="(\w+)"', fragment.text).group(1)
-        if status in ("done", "failed"):
+        if status in until:
             return fragment.text
         assert asyncio.get_running_loop().time() < deadline, fragment.text
         await asyncio.sleep(0.2)
@@ -198,15 +201,17 @@ async def test_a_failed_load_leaves_nothing(make_dealer, client_as):
     dealer, client = await admin_of(make_dealer, client_as)
     token, _text = await preview(client, GOOD)
     # someone else takes number 2 behind the counter's back: the batch's second insert breaks the unique index
+    from core.timeutil import now
     from plugins.customers.tables import Counter
 
+    moment = now()
     await Customer.raw(
         "INSERT INTO customers_customer (dealer_id, number, name, tax_id, contact_person, email, phone, address, "
         "city, region, status, temperature, currency, language, gender, intended_model, purchase_priority, "
         "occupation, source, blacklisted, blacklist_reason, invalid, created_at, updated_at, name_key, name_key2, "
         "email_key, phone_rev) VALUES ({}, 2, 'Squatter', '', '', '', '+1', '', '', '', 'potential', 'warm', '', "
         "'', '', '', '', '', 'other', false, '', false, {}, {}, 'squatter', 'squatter', '', '')",
-        dealer.id, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00")
+        dealer.id, moment, moment)
     assert await Counter.count().where(Counter.dealer_id == dealer.id) == 0
     await client.post(f"/customers/import/{token}/confirm", data={})
     done = await finished(client, token)

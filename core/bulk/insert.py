@@ -68,14 +68,28 @@ async def create_entities(ctx: Context, table: Any, entity: str, rows: list[dict
 
 
 async def _insert(table: Any, dealer_id: int, names: list[str], rows: list[dict[str, Any]]) -> list[int]:
-    """One multi-row INSERT; the ids in the rows' order (both engines return them in VALUES order)."""
-    columns = ", ".join(["dealer_id", *names])
-    one = "(" + ", ".join(["{}"] * (len(names) + 1)) + ")"
-    sql = (f"INSERT INTO {table._meta.tablename} ({columns}) VALUES " + ", ".join([one] * len(rows))
-           + f" RETURNING {table._meta.primary_key._meta.db_column_name}")
+    """One multi-row INSERT on the transaction's own connection; the ids in the rows' order.
+
+    Sent to the driver as it is (``?`` or ``$n`` placeholders): the query
+    builder's placeholder rewriting costs more than the insert itself at
+    30,000 parameters. Both engines return the ids in VALUES order.
+    """
+    pk = table._meta.primary_key._meta.db_column_name
+    width = len(names) + 1
     args: list[Any] = []
     for values in rows:
         args.append(dealer_id)
         args += [values[name] for name in names]
-    returned = await table.raw(sql, *args)
-    return [r[table._meta.primary_key._meta.db_column_name] for r in returned]
+    columns = ", ".join(["dealer_id", *names])
+    transaction = db.engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("a bulk insert runs inside a transaction")
+    if db.is_sqlite():
+        one = "(" + ", ".join("?" * width) + ")"
+        sql = f"INSERT INTO {table._meta.tablename} ({columns}) VALUES {', '.join([one] * len(rows))} RETURNING {pk}"
+        returned = await transaction.connection.execute_fetchall(sql, args)
+        return [r[pk] if isinstance(r, dict) else r[0] for r in returned]
+    groups = ", ".join("(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")" for r in range(len(rows)))
+    sql = f"INSERT INTO {table._meta.tablename} ({columns}) VALUES {groups} RETURNING {pk}"
+    returned = await transaction.connection.fetch(sql, *args)
+    return [r[0] for r in returned]

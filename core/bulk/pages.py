@@ -26,7 +26,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from core.bulk import runs
+from core.bulk import load, runs
 from core.bulk.reading import FileRefused, read_table, too_large
 from core.bulk.spec import Importer
 from core.fields import search_text
@@ -95,12 +95,12 @@ def routes(importer: Importer) -> list[Any]:
 
     async def preview_page(request: Request, run: dict[str, Any], failure: str = "", status: int = 200) -> Response:
         if run["language"] != get_locale():  # messages in the reader's language: check again in it
-            await runs.record_check(run, await runs.check(request.state.ctx, importer, run))
+            await load.recheck(request.state.ctx, importer, run)
             run = await the_run(request, run["token"])
         report = json.loads(run["report"] or "{}")
         return await page(request, "core/bulk/preview.html", {
             "importer": importer, "run": run, "errors": report.get("errors", []),
-            "duplicates": report.get("duplicates", []), "failure": failure, "shown": runs.SHOWN},
+            "duplicates": report.get("duplicates", []), "failure": failure, "shown": load.SHOWN},
             status_code=status)
 
     async def progress_page(request: Request, run: dict[str, Any]) -> Response:
@@ -113,7 +113,7 @@ def routes(importer: Importer) -> list[Any]:
         run = await the_run(request, token)
         if run["status"] == "uploaded" or (request.query_params.get("mapping") == "1" and run["status"] == "checked"):
             return await mapping_page(request, run, runs.mapping_of(run) or await runs.suggested(
-                request.state.ctx, importer, json.loads(run["header"])))
+                request.state.ctx, importer, json.loads(run["header"])), run["result"])
         if run["status"] == "checked":
             if run["expired"]:
                 return await upload_page(request, _("This upload has expired: upload the file again."), 410)
@@ -123,7 +123,7 @@ def routes(importer: Importer) -> list[Any]:
     @post(f"{path}/{{token:str}}/mapping", guards=guards, name=f"{name}_import_mapping")
     async def save_mapping(request: Request, token: FromPath[str]) -> Response:
         run = await the_run(request, token)
-        if run["status"] not in ("uploaded", "checked"):
+        if run["status"] not in ("uploaded", "checked"):  # being checked or loaded: the mapping is kept
             return await progress_page(request, run)
         form = await request.form()
         header = json.loads(run["header"])
@@ -146,8 +146,7 @@ def routes(importer: Importer) -> list[Any]:
         if error:
             return await mapping_page(request, run, chosen, error, 422)
         await runs.save_mapping(request.state.ctx, importer, run, chosen)
-        run = await the_run(request, token)
-        await runs.record_check(run, await runs.check(request.state.ctx, importer, run))
+        await load.start_check(request.state.ctx, importer, await the_run(request, token))
         return Redirect(f"{importer.base}/{token}", status_code=303)
 
     @post(f"{path}/{{token:str}}/confirm", guards=guards, name=f"{name}_import_confirm")
@@ -155,7 +154,7 @@ def routes(importer: Importer) -> list[Any]:
         """Start the load once; a second confirmation (or one of an expired or faulty file) starts nothing."""
         run = await the_run(request, token)
         form = await request.form()
-        if await runs.confirm(request.state.ctx, importer, run, form.get("with_duplicates") == "1"):
+        if await load.confirm(request.state.ctx, importer, run, form.get("with_duplicates") == "1"):
             return Redirect(f"{importer.base}/{token}", status_code=303)
         run = await the_run(request, token)
         if run["status"] == "checked" and run["expired"]:
@@ -173,7 +172,9 @@ def routes(importer: Importer) -> list[Any]:
     async def progress(request: Request, token: FromPath[str]) -> Response:
         run = await the_run(request, token)
         state = await runs.progress(run)
-        return Response(content=str(_progress_html(importer, run, state)), media_type="text/html")
+        headers = {"hx-refresh": "true"} if run["status"] == "checked" else {}  # checked: show the preview
+        return Response(content=str(_progress_html(importer, run, state)), media_type="text/html",
+                        headers=headers)
 
     return [form, upload, template, show, save_mapping, confirm, progress]
 

@@ -440,6 +440,27 @@ async def forwards():
     manager.add_column(
         table_class_name="ImportRun",
         tablename="core_import_run",
+        column_name="checked",
+        db_column_name="checked",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ImportRun",
+        tablename="core_import_run",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
