@@ -15,6 +15,7 @@ from core.bulk.columns import choice as import_choice
 from core.bulk.columns import choice_keys as import_choice_keys
 from core.bulk.columns import header_key as import_header_key
 from core.bulk.insert import create_entities
+from core.bulk.insert import rows_with as import_rows_with
 from core.bulk.pages import routes as import_routes
 from core.bulk.reading import FileRefused as ImportFileRefused
 from core.bulk.reading import read_table as read_import_table
@@ -86,6 +87,7 @@ __all__ = [
     "read_import_table",
     "import_too_large",
     "import_routes",
+    "import_rows_with",
     "import_header_key",
     "import_choice_keys",
     "import_choice",

@@ -15,12 +15,13 @@ transaction per row.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core import db
 from core.context import Context
-from core.entities import _declared, _driven, _refuse_workflow_fields
-from core.registry import registry
+from core.entities import _declared, _driven, _refuse_workflow_fields, protected_fields
+from core.registry import Registry, registry
 
 _MAX_PARAMS = 30_000  #: bound parameters per statement, under SQLite's 32,766 and asyncpg's 32,767
 
@@ -48,23 +49,34 @@ async def create_entities(ctx: Context, table: Any, entity: str, rows: list[dict
     if unknown:
         raise ValueError(f"{table.__name__} has no column(s) {sorted(unknown)}")
     reg = registry()
+    keys = rows[0].keys()
+    guarded = bool((protected_fields(entity) | {"dealer_id", table._meta.primary_key._meta.name}) & keys)
+    vetoes, listeners = _listened(reg, "validate_change", ctx), _listened(reg, "on_entity_created", ctx)
     ids: list[int] = []
     full: list[dict[str, Any]] = []
     async with db.transaction():
         for values in rows:
-            if values.keys() != rows[0].keys():
+            if values.keys() != keys:
                 raise ValueError("every row of a bulk insert must have the same columns")
-            _refuse_workflow_fields(entity, table, values, initial)
+            if guarded:
+                _refuse_workflow_fields(entity, table, values, initial)
             values = {**initial, **values}
-            await reg.call("validate_change", ctx=ctx, entity=entity, action="create", values=values,
-                           entity_id=None)
+            if vetoes:
+                await reg.call("validate_change", ctx=ctx, entity=entity, action="create", values=values,
+                               entity_id=None)
             full.append(values)
         per = chunk(len(names) + 1)
         for start in range(0, len(full), per):
             ids += await _insert(table, ctx.dealer_id, names, full[start:start + per])
-        for entity_id, values in zip(ids, full, strict=True):
-            await reg.call("on_entity_created", ctx=ctx, entity=entity, entity_id=entity_id, values=values)
+        if listeners:
+            for entity_id, values in zip(ids, full, strict=True):
+                await reg.call("on_entity_created", ctx=ctx, entity=entity, entity_id=entity_id, values=values)
     return ids
+
+
+def _listened(reg: Registry, name: str, ctx: Context) -> bool:
+    """Whether any plugin enabled for ``ctx``'s dealer implements hook ``name`` (else its calls are skipped)."""
+    return bool(reg.implementations(name, reg._modules(reg.decl(name), None, {"ctx": ctx})))
 
 
 async def _insert(table: Any, dealer_id: int, names: list[str], rows: list[dict[str, Any]]) -> list[int]:
@@ -93,3 +105,22 @@ async def _insert(table: Any, dealer_id: int, names: list[str], rows: list[dict[
     sql = f"INSERT INTO {table._meta.tablename} ({columns}) VALUES {groups} RETURNING {pk}"
     returned = await transaction.connection.fetch(sql, *args)
     return [r[0] for r in returned]
+
+
+async def rows_with(table: Any, dealer_id: int, column: str, keys: list[str], select: tuple[str, ...]) -> list[dict]:
+    """The dealer's rows whose ``column`` is one of ``keys`` (``select`` columns), in one indexed query.
+
+    The keys travel as one JSON parameter (``json_each`` / ``jsonb_array_elements_text``), so a
+    duplicate check of 100,000 keys is one statement, not 200, and needs no placeholder per key.
+    ``column`` and ``select`` must be the table's column names (they are checked, never taken from input).
+    """
+    known = {c._meta.db_column_name for c in table._meta.columns}
+    if column not in known or not set(select) <= known:
+        raise ValueError(f"{table.__name__} has no column among {column!r}, {select!r}")
+    if not keys:
+        return []
+    listed = ("SELECT value FROM json_each({})" if db.is_sqlite()
+              else "SELECT jsonb_array_elements_text({}::jsonb)")
+    return await table.raw(
+        f"SELECT {', '.join(select)} FROM {table._meta.tablename} WHERE dealer_id = {{}} AND {column} IN ({listed}) "
+        f"ORDER BY {table._meta.primary_key._meta.db_column_name}", dealer_id, json.dumps(keys))

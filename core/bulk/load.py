@@ -44,7 +44,7 @@ from core.timeutil import now
 log = logging.getLogger("forecourt.imports")
 
 SHOWN = 200  #: errors and duplicates listed on the preview (all are counted)
-_LOOKUP = 500  #: keys per duplicate look-up query
+_LOOKUP = 20_000  #: keys per duplicate look-up (one JSON parameter: see :func:`core.bulk.insert.rows_with`)
 
 
 @dataclass
@@ -117,6 +117,7 @@ async def _existing(ctx: Context, importer: Importer, report: Report) -> None:
     for kind, lines_of in by_kind.items():
         keys = sorted(lines_of)
         for start in range(0, len(keys), _LOOKUP):
+            await asyncio.sleep(0)
             found = await importer.existing(ctx, kind, keys[start:start + _LOOKUP])
             for key, match in found.items():
                 for line in lines_of.get(key, []):

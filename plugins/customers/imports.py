@@ -22,6 +22,7 @@ from forecourt import (
     create_entities,
     import_choice,
     import_choice_keys,
+    import_rows_with,
     now,
 )
 from forecourt import lazy_gettext as _l
@@ -85,13 +86,10 @@ def duplicate_keys(values: dict[str, Any]) -> dict[str, str]:
 
 async def existing(ctx: Context, kind: str, keys: list[str]) -> dict[str, ImportExisting]:
     """The dealer's customers with these reversed phones (``kind`` "phone") or e-mails, by key."""
-    column = Customer.phone_rev if kind == "phone" else Customer.email_key
-    rows = await Customer.scoped(ctx.dealer_id).select(Customer.id, Customer.number, Customer.name, column).where(
-        column.is_in(keys)).order_by(Customer.id)
+    column = "phone_rev" if kind == "phone" else "email_key"
     found: dict[str, ImportExisting] = {}
-    for row in rows:
-        found.setdefault(row[column._meta.name], ImportExisting(f"{row['name']} (#{row['number']})",
-                                                                f"/customers/{row['id']}"))
+    for row in await import_rows_with(Customer, ctx.dealer_id, column, keys, ("id", "number", "name", column)):
+        found.setdefault(row[column], ImportExisting(f"{row['name']} (#{row['number']})", f"/customers/{row['id']}"))
     return found
 
 
