@@ -230,3 +230,28 @@ async def test_unreadable_files_are_refused_with_a_reason(make_dealer, client_as
     assert (await upload(client, HEAD + "\n")).status_code == 422
     broken = await upload(client, b"PK\x03\x04broken", "x.xlsx")
     assert broken.status_code == 400 and "workbook" in broken.text
+
+
+async def test_leads_are_imported_the_same_way(make_dealer, client_as):
+    from plugins.leads.tables import Lead
+
+    dealer, client = await admin_of(make_dealer, client_as, modules=("leads", "customers"))
+    made = await client.post("/leads/", data={"surname": "Known", "model": "Fabia", "phone": "+420601234567",
+                                              "source": "phone", "request_type": "new_car"})
+    assert made.status_code in (302, 303), made.text[:500]
+    file = "Příjmení;Jméno;Telefon;Model;Zdroj\nNovák;Jan;+420 601 234 567;Octavia;Phone call\n" \
+           "Dvořák;Petr;+420 602 000 111;Kodiaq;Brand website\nČerný;;;Superb;\n"
+    token, text = await preview(client, file, base="/leads/import", name="leads.csv")
+    assert count(text, "errors") == 1 and 'data-error-row="4"' in text, re.findall(r"data-error-row.{0,200}", text)
+    assert count(text, "duplicates") == 1 and 'data-duplicate-row="2"' in text
+    assert await Lead.scoped(dealer.id).count() == 1  # the preview wrote nothing
+    fixed = file.replace("Černý;;;Superb;", "Černý;;+420 603 000 222;Superb;")
+    token, text = await preview(client, fixed, base="/leads/import", name="leads.csv")
+    assert count(text, "errors") == 0, text
+    await client.post(f"/leads/import/{token}/confirm", data={})
+    done = await finished(client, token, base="/leads/import")
+    assert 'data-percent="100"' in done
+    rows = await Lead.scoped(dealer.id).select().order_by(Lead.id)
+    assert [r["surname"] for r in rows] == ["Known", "Dvořák", "Černý"]
+    assert rows[1]["source"] == "website" and rows[1]["status"] == "new" and rows[1]["assignee_id"] is None
+    assert rows[2]["source"] == "import" and rows[2]["request_type"] == "new_car"
