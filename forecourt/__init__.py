@@ -21,7 +21,7 @@ from core.bulk.reading import FileRefused as ImportFileRefused
 from core.bulk.reading import read_table as read_import_table
 from core.bulk.reading import too_large as import_too_large
 from core.bulk.spec import Existing as ImportExisting
-from core.bulk.spec import ImportField, Importer
+from core.bulk.spec import Importer, ImportField
 from core.context import Context, system_context
 from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
@@ -84,18 +84,6 @@ from core.workflow.merging import move as move_history
 from core.workflow.timeline import TimelineEntry
 
 __all__ = [
-    "read_import_table",
-    "import_too_large",
-    "import_routes",
-    "import_rows_with",
-    "import_header_key",
-    "import_choice_keys",
-    "import_choice",
-    "create_entities",
-    "Importer",
-    "ImportFileRefused",
-    "ImportField",
-    "ImportExisting",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "PROBLEM_JSON",
@@ -109,6 +97,10 @@ __all__ = [
     "Forbidden",
     "HookKind",
     "HookScope",
+    "ImportExisting",
+    "ImportField",
+    "ImportFileRefused",
+    "Importer",
     "Input",
     "Job",
     "KeyCheck",
@@ -142,6 +134,7 @@ __all__ = [
     "check_api_key",
     "compute_metrics",
     "core_version",
+    "create_entities",
     "create_entity",
     "create_reminder",
     "day_start",
@@ -165,6 +158,12 @@ __all__ = [
     "hook_owner_enabled",
     "hookimpl",
     "hookspec",
+    "import_choice",
+    "import_choice_keys",
+    "import_header_key",
+    "import_routes",
+    "import_rows_with",
+    "import_too_large",
     "in_language",
     "lazy_gettext",
     "lazy_pgettext",
@@ -182,6 +181,7 @@ __all__ = [
     "rate_limit",
     "read_decimal",
     "read_id",
+    "read_import_table",
     "read_integer",
     "read_text",
     "render_fragment",

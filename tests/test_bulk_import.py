@@ -173,7 +173,7 @@ async def test_the_mapping_is_remembered_for_the_dealer(make_dealer, client_as):
     assert mapped.status_code == 303
     second = token_of(await upload(client, odd.replace("Jan Novák", "Eva")))
     assert selected((await client.get(f"/customers/import/{second}")).text) == {0: "name", 1: "phone", 2: ""}
-    other, other_client = await admin_of(make_dealer, client_as)
+    _other, other_client = await admin_of(make_dealer, client_as)
     theirs = token_of(await upload(other_client, odd))
     assert selected((await other_client.get(f"/customers/import/{theirs}")).text) == {0: "", 1: "", 2: ""}
     assert await ImportMapping.count().where(ImportMapping.dealer_id == dealer.id) == 1

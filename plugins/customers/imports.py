@@ -16,9 +16,9 @@ from typing import Any
 from forecourt import (
     LANGUAGE_NAMES,
     Context,
+    Importer,
     ImportExisting,
     ImportField,
-    Importer,
     create_entities,
     import_choice,
     import_choice_keys,

@@ -15,9 +15,9 @@ from typing import Any
 
 from forecourt import (
     Context,
+    Importer,
     ImportExisting,
     ImportField,
-    Importer,
     create_entities,
     import_choice,
     import_choice_keys,
