@@ -12,8 +12,8 @@ into a fresh dealer:
   timed) written by multi-row ``INSERT`` statements of 1,000 rows in one
   transaction: the floor of the database and driver;
 * **import load** — the job that the confirmation starts
-  (:func:`core.bulk.runs.confirm` to "done"): every row read again with the
-  customer form's rules, duplicates looked up, numbers taken, every row
+  (:func:`core.bulk.load.confirm` to "done"): the checked values read back,
+  duplicates looked up again, numbers taken, every row
   through ``create_entities`` (veto hook per row, protected columns, the
   ``on_entity_created`` notification) in batches, one transaction;
 * **whole import** — reading the file, the preview's check, and the load.
