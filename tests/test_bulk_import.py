@@ -232,6 +232,29 @@ async def test_unreadable_files_are_refused_with_a_reason(make_dealer, client_as
     assert broken.status_code == 400 and "workbook" in broken.text
 
 
+async def test_an_xlsx_workbook_in_windows_1251_csv_and_numbers_as_cells(make_dealer, client_as):
+    import io
+
+    from openpyxl import Workbook
+
+    dealer, client = await admin_of(make_dealer, client_as)
+    book = Workbook()
+    sheet = book.active
+    for row in (["Имя", "Телефон", "Бюджет"], ["Иван Петров", "+7 916 123 45 67", 1500000]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    token, text = await preview(client, out.getvalue(), name="клиенты.xlsx")
+    assert count(text, "valid") == 1 and count(text, "errors") == 0
+    await client.post(f"/customers/import/{token}/confirm", data={})
+    await finished(client, token)
+    token, text = await preview(client, "Имя;Телефон\nМария Смирнова;+7 916 765 43 21\n".encode("cp1251"))
+    await client.post(f"/customers/import/{token}/confirm", data={})
+    await finished(client, token)
+    rows = await customers(dealer.id)
+    assert [(r["name"], r["budget_max"]) for r in rows] == [("Иван Петров", 1500000), ("Мария Смирнова", None)]
+
+
 async def test_leads_are_imported_the_same_way(make_dealer, client_as):
     from plugins.leads.tables import Lead
 

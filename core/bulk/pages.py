@@ -172,7 +172,8 @@ def routes(importer: Importer) -> list[Any]:
     async def progress(request: Request, token: FromPath[str]) -> Response:
         run = await the_run(request, token)
         state = await runs.progress(run)
-        headers = {"hx-refresh": "true"} if run["status"] == "checked" else {}  # checked: show the preview
+        # the check has ended (the preview, or the mapping page saying why it failed): the whole page changes
+        headers = {"hx-refresh": "true"} if run["status"] in ("checked", "uploaded") else {}
         return Response(content=str(_progress_html(importer, run, state)), media_type="text/html",
                         headers=headers)
 

@@ -134,7 +134,7 @@ class Progress:
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed", "checked")
+        return self.status in ("done", "failed", "checked", "uploaded")
 
 
 async def progress(run: dict[str, Any]) -> Progress:
