@@ -217,11 +217,12 @@ async def _load(ctx: Context, importer: Importer, run_id: int, language: str) ->
             report = Report(rows=kept.get("rows", []), lines=kept.get("lines", []),
                             in_file=set(kept.get("in_file", [])))
             report.duplicate_lines |= report.in_file
-            await _existing(ctx, importer, report)
-            rows = [values for values, line in zip(report.rows, report.lines, strict=True)
-                    if run["with_duplicates"] or line not in report.duplicate_lines]
-            runs.live[run_id] = (0, len(rows))
             async with db.transaction():
+                # looked up inside the transaction: on SQLite no other writer can add a duplicate until it ends
+                await _existing(ctx, importer, report)
+                rows = [values for values, line in zip(report.rows, report.lines, strict=True)
+                        if run["with_duplicates"] or line not in report.duplicate_lines]
+                runs.live[run_id] = (0, len(rows))
                 for start in range(0, len(rows), importer.batch):
                     await importer.write(ctx, rows[start:start + importer.batch])
                     done = min(start + importer.batch, len(rows))
