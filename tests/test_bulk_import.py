@@ -179,6 +179,17 @@ async def test_the_mapping_is_remembered_for_the_dealer(make_dealer, client_as):
     assert await ImportMapping.count().where(ImportMapping.dealer_id == dealer.id) == 1
 
 
+async def test_mappings_saved_at_once_leave_one_remembered_mapping(make_dealer, client_as):
+    dealer, client = await admin_of(make_dealer, client_as)
+    tokens = [token_of(await upload(client, "Kunde;Rufnummer\nJan;+420 601 234 567\n")) for _ in range(4)]
+    answers = await asyncio.gather(*[client.post(f"/customers/import/{t}/mapping",
+                                                 data={"col-0": "name", "col-1": "phone"}) for t in tokens])
+    assert [a.status_code for a in answers] == [303] * 4
+    assert await ImportMapping.count().where(ImportMapping.dealer_id == dealer.id) == 1
+    for token in tokens:
+        await finished(client, token, until=("checked",))
+
+
 async def test_another_dealer_sees_nothing_of_an_import(make_dealer, client_as):
     dealer, client = await admin_of(make_dealer, client_as)
     other, other_client = await admin_of(make_dealer, client_as)

@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from core import db
 from core.bulk.columns import header_key
 from core.bulk.reading import Table
 from core.bulk.spec import Importer
@@ -98,16 +97,11 @@ async def save_mapping(ctx: Context, importer: Importer, run: dict[str, Any], ch
     for i, text in enumerate(header):
         if text:
             mine[header_key(text)] = chosen.get(i, "-")  # "-": the dealer left this column out on purpose
-    async with db.transaction():
-        updated = await ImportMapping.update({ImportMapping.mapping: json.dumps(mine),
-                                              ImportMapping.updated_at: now()}).where(
-            (ImportMapping.dealer_id == ctx.dealer_id) & (ImportMapping.importer == importer.key)
-        ).returning(ImportMapping.id)
-        if not updated:
-            await ImportMapping.raw(
-                "INSERT INTO core_import_mapping (dealer_id, importer, mapping, updated_at) VALUES ({}, {}, {}, {}) "
-                "ON CONFLICT (dealer_id, importer) DO UPDATE SET mapping = excluded.mapping, "
-                "updated_at = excluded.updated_at", ctx.dealer_id, importer.key, json.dumps(mine), now())
+    # one upsert on the unique (dealer_id, importer) index: two tabs saving at once leave one row
+    await ImportMapping.raw(
+        "INSERT INTO core_import_mapping (dealer_id, importer, mapping, updated_at) VALUES ({}, {}, {}, {}) "
+        "ON CONFLICT (dealer_id, importer) DO UPDATE SET mapping = excluded.mapping, "
+        "updated_at = excluded.updated_at", ctx.dealer_id, importer.key, json.dumps(mine), now())
 
 
 def mapping_of(run: dict[str, Any]) -> dict[int, str]:
