@@ -10,9 +10,12 @@ only :mod:`.reading` and :mod:`.columns`):
 * :mod:`.spec` is what a plugin declares: an :class:`~.spec.Importer` with its
   fields, its row check and its batch writer;
 * :mod:`.runs` keeps an upload between its steps (``core_import_run``), the
-  dealer's remembered column mapping (``core_import_mapping``), and loads a
-  confirmed upload in one transaction, in batches, as a background task whose
+  dealer's remembered column mapping (``core_import_mapping``) and the
   progress the page polls;
+* :mod:`.load` runs the check and, once confirmed, the load (one transaction,
+  in batches) as background tasks;
+* :mod:`.insert` is the entity write path for many rows (``create_entities``)
+  and the one-query key look-up (``rows_with``);
 * :mod:`.pages` builds the routes a plugin mounts (upload, mapping, preview,
   confirmation, progress).
 """
