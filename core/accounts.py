@@ -210,7 +210,8 @@ async def dealer_currency(dealer_id: int) -> str:
 
 
 async def dealers_with_module(plugin: str, among: list[int] | None = None) -> list[dict[str, Any]]:
-    """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language", "currency"}``, by city.
+    """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language", "currency",
+    "timezone"}``, by city.
 
     ``among`` limits the answer to those dealer ids (e.g. the dealers of rows found across dealers).
     """
@@ -220,6 +221,7 @@ async def dealers_with_module(plugin: str, among: list[int] | None = None) -> li
             return []
         where = where & Dealer.id.is_in(list(set(among)))
     rows = await Dealer.select(Dealer.id, Dealer.name, Dealer.city, Dealer.language, Dealer.currency,
-                               Dealer.modules).where(where).order_by(Dealer.city).order_by(Dealer.name)
+                               Dealer.timezone, Dealer.modules).where(where).order_by(Dealer.city).order_by(Dealer.name)
     return [{"id": r["id"], "name": r["name"], "city": r["city"], "language": r["language"],
-             "currency": r["currency"]} for r in rows if plugin in parse_modules(r["modules"])]
+             "currency": r["currency"], "timezone": r["timezone"]}
+            for r in rows if plugin in parse_modules(r["modules"])]

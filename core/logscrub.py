@@ -38,7 +38,6 @@ class ScrubSecrets(logging.Filter):
 
 
 _FILTER = ScrubSecrets()
-_installed: list[bool] = []
 
 
 def install() -> None:
@@ -49,14 +48,14 @@ def install() -> None:
     and handlers configured later (Litestar's queue handler) would miss a
     filter put on the handlers present now.
     """
-    if _installed:
-        return
-    _installed.append(True)
     made = logging.getLogRecordFactory()
+    if getattr(made, "forecourt_scrubs", False):  # installed already: the factory itself says so
+        return
 
     def scrubbed(*args: object, **kwargs: object) -> logging.LogRecord:
         record = made(*args, **kwargs)
         _FILTER.filter(record)
         return record
 
+    scrubbed.forecourt_scrubs = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(scrubbed)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -55,6 +55,9 @@ class Runtime:
     engine: Engine
     #: a static file's path -> (mtime, content hash), for versioned URLs (a cache, filled as pages render)
     static_hashes: dict[Path, tuple[float, str]] = field(default_factory=dict)
+    #: bulk imports this process is running (core.bulk): run id -> (rows done, rows), and -> its asyncio task
+    import_progress: dict[int, tuple[int, int]] = field(default_factory=dict)
+    import_tasks: dict[int, Any] = field(default_factory=dict)
 
 
 _booted: list[Runtime] = []  #: the process's runtime (at most one): the core's only module-level state

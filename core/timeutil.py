@@ -8,9 +8,11 @@ the zone in a context variable, so formatting (``core.i18n.fmt_datetime``),
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from core import languages
@@ -54,6 +56,20 @@ def set_zone(name: str) -> contextvars.Token[dt.tzinfo]:
 
 def reset_zone(token: contextvars.Token[dt.tzinfo]) -> None:
     _zone.reset(token)
+
+
+@contextlib.contextmanager
+def in_zone(name: str) -> Iterator[None]:
+    """Inside the block, "today", day starts and local times are those of the IANA zone ``name`` ("" = UTC).
+
+    For work that goes over several dealers in one request or job (a
+    cross-dealer summary): each dealer's periods in that dealer's own zone.
+    """
+    token = set_zone(name)
+    try:
+        yield
+    finally:
+        reset_zone(token)
 
 
 def current_zone() -> dt.tzinfo:

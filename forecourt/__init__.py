@@ -77,7 +77,7 @@ from core.signing import sign as sign_proof
 from core.signing import verify as verify_proof
 from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
-from core.timeutil import day_start, from_local, now, today
+from core.timeutil import day_start, from_local, in_zone, now, today
 from core.web import NavItem, SlotContent, flash, page
 from core.web.problems import PROBLEM_JSON, ApiProblem, answer_language
 from core.web.settings_page import SettingField, SettingsPage
@@ -185,6 +185,7 @@ __all__ = [
     "import_rows_with",
     "import_too_large",
     "in_language",
+    "in_zone",
     "lazy_gettext",
     "lazy_pgettext",
     "make_api_key",

@@ -185,9 +185,12 @@ async def test_blacklisted_and_invalid_customers_links_are_dead_and_the_card_say
     assert "Take them off the blacklist first." in panel and "Generate quick order link" not in panel
     r = await manager.post(f"/quicklinks/customers/{customer}/link")
     assert r.status_code == 409 and "The customer is blacklisted: a link would not open." in r.text
-    assert (await links.resolve(token))["id"]  # the row lives on; the customer pages check the customer
+    assert await links.resolve(token) is None  # revoked for good: taking them off the blacklist does not revive it
 
     await admin.post(f"/customers/{customer}/blacklist", data={"blacklisted": "0"})
+    assert await links.resolve(token) is None
+    assert 'data-dead="blacklisted"' in panel_of((await manager.get(f"/customers/{customer}")).text)
+    _, token = await make(manager, customer)
     assert 'data-dead=""' in panel_of((await manager.get(f"/customers/{customer}")).text)
     assert (await manager.post(f"/customers/{customer}/invalid", data={"invalid": "1"})).status_code == 303
     panel = panel_of((await manager.get(f"/customers/{customer}")).text)

@@ -382,11 +382,26 @@ async def test_quantities_change_in_place_with_htmx_and_bad_ones_are_refused(mak
     assert r.status_code == 200 and 'id="cart-count">(1)' in r.text and "<html" not in r.text
     r = await client.post(f"/quicklinks/shop/cart/{w.products[0]['id']}", data={"quantity": "3"}, headers=hx)
     assert r.status_code == 200 and r.text.lstrip().startswith('<div id="cart"') and 'data-total="3000.00"' in r.text
-    for bad in ("-1", "1.5", "x", "10001", ""):
+    odd = ("²", "①", "٣", "1" * 5000)  # digits to str.isdigit() that int() refuses, and a number too long to read
+    for bad in ("-1", "1.5", "x", "10001", "", *odd):
         r = await client.post(f"/quicklinks/shop/cart/{w.products[0]['id']}", data={"quantity": bad}, headers=hx)
         assert r.status_code == 422 and 'data-total="3000.00"' in r.text, bad
-    for bad in ("0", "x", str(2**40), "999999", ""):
+        assert (await client.post(f"/quicklinks/shop/cart/{w.products[0]['id']}",
+                                  data={"quantity": bad})).status_code == 422, bad
+    for bad in ("0", "x", str(2**40), "999999", "", *odd):
         assert (await client.post("/quicklinks/shop/cart", data={"product_id": bad})).status_code == 422, bad
+        if bad:  # no quantity adds one
+            r = await client.post("/quicklinks/shop/cart", data={"product_id": str(w.products[0]["id"]),
+                                                                  "quantity": bad})
+            assert r.status_code == 422, bad
+    # a refused htmx add answers its target (the header's count) and the reason, never a whole cart into the menu
+    r = await client.post("/quicklinks/shop/cart", data={"product_id": str(w.products[0]["id"]), "quantity": "20000"},
+                          headers=hx)
+    assert r.status_code == 422 and r.text.lstrip().startswith('<span id="cart-count">('), r.text[:300]
+    assert 'hx-swap-oob="true"' in r.text and '<div id="cart"' not in r.text
+    for bad in odd:
+        r = await checkout(client, bad)
+        assert r.status_code == 409 and not await orders_of(w), bad
     r = await client.post(f"/quicklinks/shop/cart/{w.products[0]['id']}", data={"remove": "1"})
     assert r.status_code == 303 and not await CartItem.scoped(w.dealer.id).select()
     await client.aclose()

@@ -128,6 +128,7 @@ async def test_bad_filters_are_4xx(make_dealer, client_as):
     admin = await client_as(dealer, "dealer_admin")
     for query in ("period=custom&from=2026-13-01&to=2026-01-01", "period=custom&from=x&to=y",
                   "period=custom&from=2026-02-01&to=2026-01-01", "manager=abc", "manager=999999",
+                  "manager=%C2%B2", "manager=" + "1" * 5000,  # a digit to isdigit() int() refuses; too long a number
                   "source=Nowhere!", "source=nowhere&period=month", "period=custom&from=1000-01-01&to=9999-12-31",
                   "period=nonsense", "bucket=year", "compare=%00"):
         answer = await admin.get(f"/reports/sales?{query}")

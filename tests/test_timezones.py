@@ -73,3 +73,19 @@ async def test_time_zones_are_chosen_for_new_dealers_and_changed_by_their_admin(
     assert (await manager.post(f"/admin/dealers/{dealer.id}/timezone", data={"timezone": "UTC"})).status_code == 403
     other = await make_dealer(modules=[])
     assert (await admin.post(f"/admin/dealers/{other.id}/timezone", data={"timezone": "UTC"})).status_code == 404
+
+
+def test_in_zone_sets_the_days_of_a_zone_inside_the_block_only():
+    """A cross-dealer summary computes each dealer's period from that dealer's midnights (forecourt.in_zone)."""
+    import datetime as dt
+
+    from forecourt import day_start, in_zone
+
+    day = dt.date(2026, 7, 1)
+    outside = day_start(day)
+    with in_zone("Europe/Prague"):
+        assert day_start(day) == dt.datetime(2026, 6, 30, 22, 0, tzinfo=dt.UTC)
+        with in_zone("Asia/Shanghai"):
+            assert day_start(day) == dt.datetime(2026, 6, 30, 16, 0, tzinfo=dt.UTC)
+        assert day_start(day) == dt.datetime(2026, 6, 30, 22, 0, tzinfo=dt.UTC)
+    assert day_start(day) == outside

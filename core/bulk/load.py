@@ -83,7 +83,7 @@ async def check(ctx: Context, importer: Importer, run: dict[str, Any]) -> Report
     seen: dict[str, dict[str, int]] = {}
     for n, (line, cells) in enumerate(rows):
         if n % 100 == 99:
-            runs.live[run["id"]] = (n, len(rows))
+            runs.working()[run["id"]] = (n, len(rows))
             await asyncio.sleep(0)  # a long check must not stall the server's other requests
         values, errors = importer.clean({k: cells[i] if i < len(cells) else "" for i, k in chosen.items()},
                                         ctx.dealer_language)
@@ -165,8 +165,8 @@ async def _record(run_id: int, report: Report) -> None:
 
 def _start(run_id: int, coro: Any) -> None:
     task = asyncio.get_running_loop().create_task(coro, context=contextvars.copy_context())
-    runs.tasks[run_id] = task
-    task.add_done_callback(lambda _t: runs.tasks.pop(run_id, None))
+    runs.tasks()[run_id] = task
+    task.add_done_callback(lambda _t: runs.tasks().pop(run_id, None))
 
 
 async def start_check(ctx: Context, importer: Importer, run: dict[str, Any]) -> None:
@@ -186,13 +186,13 @@ async def _check_job(ctx: Context, importer: Importer, run_id: int, language: st
             await ImportRun.update({ImportRun.status: "uploaded", ImportRun.result: _(
                 "The rows could not be checked; try again.")}).where(ImportRun.id == run_id)
         finally:
-            runs.live.pop(run_id, None)
+            runs.working().pop(run_id, None)
 
 
 async def recheck(ctx: Context, importer: Importer, run: dict[str, Any]) -> None:
     """Check again now, in this request (the preview in another language than it was checked in)."""
     await _record(run["id"], await check(ctx, importer, run))
-    runs.live.pop(run["id"], None)
+    runs.working().pop(run["id"], None)
 
 
 async def confirm(ctx: Context, importer: Importer, run: dict[str, Any], with_duplicates: bool) -> bool:
@@ -222,11 +222,11 @@ async def _load(ctx: Context, importer: Importer, run_id: int, language: str) ->
                 await _existing(ctx, importer, report)
                 rows = [values for values, line in zip(report.rows, report.lines, strict=True)
                         if run["with_duplicates"] or line not in report.duplicate_lines]
-                runs.live[run_id] = (0, len(rows))
+                runs.working()[run_id] = (0, len(rows))
                 for start in range(0, len(rows), importer.batch):
                     await importer.write(ctx, rows[start:start + importer.batch])
                     done = min(start + importer.batch, len(rows))
-                    runs.live[run_id] = (done, len(rows))
+                    runs.working()[run_id] = (done, len(rows))
                     if not db.is_sqlite():
                         await _outside(_progress(run_id, done))
                     await asyncio.sleep(0)
@@ -241,7 +241,7 @@ async def _load(ctx: Context, importer: Importer, run_id: int, language: str) ->
                                     ImportRun.done_rows: 0, ImportRun.finished_at: now()}).where(
                 ImportRun.id == run_id)
         finally:
-            runs.live.pop(run_id, None)
+            runs.working().pop(run_id, None)
 
 
 async def _outside(coro: Any) -> None:
@@ -255,6 +255,6 @@ async def _progress(run_id: int, done: int) -> None:
 
 async def wait(run_id: int) -> None:
     """Wait for the run's job in this process to end (the benchmark, the CLI)."""
-    task = runs.tasks.get(run_id)
+    task = runs.tasks().get(run_id)
     if task is not None:
         await asyncio.shield(task)

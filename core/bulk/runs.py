@@ -27,9 +27,20 @@ from core.timeutil import now
 LIFETIME = dt.timedelta(hours=6)  #: how long an upload waits for its confirmation
 INTERRUPTED = dt.timedelta(minutes=30)  #: a job "running" this long with no task here has died with its process
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-#: run id -> (rows done, rows to do), while a job of this process works on it
-live: dict[int, tuple[int, int]] = {}
-tasks: dict[int, Any] = {}  #: run id -> its job's asyncio task in this process
+
+
+def working() -> dict[int, tuple[int, int]]:
+    """Run id -> (rows done, rows) of the runs this process is working on (kept by the runtime)."""
+    from core.runtime import current
+
+    return current().import_progress
+
+
+def tasks() -> dict[int, Any]:
+    """Run id -> its job's asyncio task in this process (kept by the runtime)."""
+    from core.runtime import current
+
+    return current().import_tasks
 
 
 # --- the upload -----------------------------------------------------------------------------------------
@@ -139,10 +150,10 @@ async def progress(run: dict[str, Any]) -> Progress:
     shown as failed and may be checked or confirmed again.
     """
     status = run["status"]
-    found = live.get(run["id"])
+    found = working().get(run["id"])
     if found is not None:
         return Progress(status if status in ("checking", "running") else "running", found[0], found[1])
-    if status in ("checking", "queued", "running") and run["id"] not in tasks and run["started_at"] is not None \
+    if status in ("checking", "queued", "running") and run["id"] not in tasks() and run["started_at"] is not None \
             and now() - run["started_at"] > INTERRUPTED:
         reason = _("The import was interrupted (the server stopped) and nothing was imported: try again.")
         back = "uploaded" if status == "checking" else "checked"

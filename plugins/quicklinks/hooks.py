@@ -42,6 +42,19 @@ async def page_slots(slot, ctx, subject):
 
 
 @hookimpl
+async def customers_blacklist_changed(ctx, customer_id, blacklisted, reason):
+    """Blacklisting a customer kills their link for good ("blacklisted"); taking them off does not revive it.
+
+    The customer pages also refuse a blacklisted customer's link at every
+    request, so the link is dead from the blacklisting on even before this runs.
+    """
+    if blacklisted:
+        from plugins.quicklinks import links
+
+        await links.revoke(ctx, customer_id, reason="blacklisted")
+
+
+@hookimpl
 async def customers_delete_records(ctx, customer_id):
     """A deleted customer's link dies ("deleted") and its cart goes; the log of its uses and checkouts stay.
 

@@ -18,7 +18,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
-from forecourt import compute_metrics, dealers_with_module, enabled_modules, page, system_context, today
+from forecourt import compute_metrics, dealers_with_module, enabled_modules, in_zone, page, system_context, today
 from plugins.reports import periods
 from plugins.reports.layout import FAILED, Column, Table, value_for
 
@@ -40,8 +40,9 @@ async def summary(span: periods.Span) -> Table:
     labels: dict[str, str] = {}
     for dealer in dealers:
         modules = await enabled_modules(dealer["id"])
-        ctx = system_context(dealer["id"], modules, dealer["name"])
-        figures = await compute_metrics(ctx, span.period(), COUNTS, breakdowns=())
+        ctx = system_context(dealer["id"], modules, dealer["name"], timezone=dealer["timezone"])
+        with in_zone(dealer["timezone"]):  # the span's days from each dealer's own midnights, not the admin's
+            figures = await compute_metrics(ctx, span.period(), COUNTS, breakdowns=())
         found[dealer["id"]] = {f.metric.key: value_for(f) for f in figures if f.metric.unit == "count"}
         labels.update({f.metric.key: str(f.metric.label) for f in figures if f.metric.unit == "count"})
     keys = [k for k in COUNTS if k in labels]

@@ -27,6 +27,7 @@ from forecourt import (
     declared_metrics,
     page,
     pgettext,
+    read_id,
     requires,
     system_context,
 )
@@ -60,8 +61,9 @@ async def board_of(request: Request, report: Report) -> dict[str, Any]:
     raw_manager = str(query.get("manager") or "")
     manager: int | None = None
     if raw_manager:
-        if raw_manager.isdigit() and int(raw_manager) in {u["id"] for u in managers}:
-            manager = int(raw_manager)
+        chosen = read_id(raw_manager)
+        if chosen is not None and chosen in {u["id"] for u in managers}:
+            manager = chosen
         else:
             errors["manager"] = _("Choose a manager from the list.")
     sys = system_context(ctx.dealer_id, ctx.modules, ctx.dealer_name, timezone=getattr(ctx, "timezone", ""))

@@ -15,6 +15,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from forecourt import gettext as _
-from forecourt import in_language, now, transaction
+from forecourt import in_language, now, read_id, transaction
 from plugins.orders import services as catalogue
 from plugins.quicklinks import pricing, uses
 from plugins.quicklinks.shop import session
@@ -91,8 +92,9 @@ async def priced(shop: session.Shop, rows: list[dict[str, Any]], version: int) -
 
 
 def quantity_of(raw: Any, minimum: int) -> int:
+    # ASCII digits only: "²" passes isdigit() and then int() raises
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or len(text) > 6 or not minimum <= int(text) <= MAX_QUANTITY:
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not minimum <= int(text) <= MAX_QUANTITY:
         raise CartRefused(_("Enter a whole quantity from %(low)s to %(high)s.") % {"low": minimum,
                                                                                    "high": MAX_QUANTITY})
     return int(text)
@@ -171,11 +173,14 @@ async def cart_add(request: Request) -> Response:
     data = await _form(request)
     try:
         with in_language(shop.lang):  # a refusal is read by the customer, in their language
-            product_id = int(data.get("product_id", "")) if data.get("product_id", "").isdigit() else 0
-            if not 0 < product_id < 2**31:
+            product_id = read_id(data.get("product_id", ""))
+            if product_id is None:
                 raise CartRefused(_("This product is no longer offered."))
             await add(shop, product_id, quantity_of(data.get("quantity") or "1", 1))
     except CartRefused as refused:
+        if _htmx(request):  # the form targets the header's count: answer with the count and the reason, not a cart
+            return await session.render(request, shop, "quicklinks/shop/_refused.html",
+                                        {"in_cart": await count(shop), "message": str(refused)}, status_code=422)
         return await show(request, shop, str(refused), 422)
     if _htmx(request):
         return await session.render(request, shop, "quicklinks/shop/_added.html", {"in_cart": await count(shop)})

@@ -26,6 +26,7 @@ concurrent submits queue and the later ones find the key taken.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,7 +179,7 @@ async def checkout(request: Request) -> Response:
     with in_language(shop.lang):  # the refusals below are read by the customer, in their language
         values, errors = read(data)
         typed = data.get("cart_version", "").strip()
-        version = int(typed) if typed.isdigit() and len(typed) <= 10 else -1
+        version = int(typed) if re.fullmatch(r"[0-9]{1,10}", typed) else -1
         try:
             if errors:
                 raise Refused(422, errors)
