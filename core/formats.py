@@ -6,7 +6,7 @@ in the context variables here (:mod:`core.i18n` sets them).
 
 Babel parses and interprets its CLDR patterns again on every call: on a lead
 list of 50 rows, a date and a price per row, that was a third of the page's
-render time (issue 14, measured with ``bench/profile_page.py``). So:
+render time (issue 14, measured in-process with ``bench/profile_page.py``). So:
 
 * every pattern is parsed once per (language, format) and kept;
 * a date part is formatted once per (language, format, date) and a time part
