@@ -4,13 +4,24 @@
 """
 
 from core import __version__ as core_version
-from core.accounts import dealer_names, dealer_users, dealers_with_module
+from core.accounts import dealer_currency, dealer_names, dealer_users, dealers_with_module
 from core.apikeys import KeyCheck
 from core.apikeys import bearer as api_key_of
 from core.apikeys import check as check_api_key
 from core.apikeys import listed as api_keys
 from core.apikeys import make as make_api_key
 from core.apikeys import revoke as revoke_api_key
+from core.bulk.columns import choice as import_choice
+from core.bulk.columns import choice_keys as import_choice_keys
+from core.bulk.columns import header_key as import_header_key
+from core.bulk.insert import create_entities
+from core.bulk.insert import rows_with as import_rows_with
+from core.bulk.pages import routes as import_routes
+from core.bulk.reading import FileRefused as ImportFileRefused
+from core.bulk.reading import read_table as read_import_table
+from core.bulk.reading import too_large as import_too_large
+from core.bulk.spec import Existing as ImportExisting
+from core.bulk.spec import Importer, ImportField
 from core.context import Context, system_context
 from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
@@ -30,6 +41,7 @@ from core.i18n import (
     fmt_date,
     fmt_datetime,
     fmt_money,
+    fmt_number,
     gettext,
     in_language,
     lazy_gettext,
@@ -44,8 +56,16 @@ from core.languages import TABLE as LANGUAGES
 from core.languages import Language
 from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.messages import Message
-from core.metrics import Metric, MetricValue, Period
+from core.metrics import BUCKETS as METRIC_BUCKETS
+from core.metrics import FILTERS as METRIC_FILTERS
+from core.metrics import UNITS as METRIC_UNITS
+from core.metrics import Buckets as MetricBuckets
+from core.metrics import Figure as MetricFigure
+from core.metrics import Metric, MetricValue, Period, SeriesValue
+from core.metrics import Series as MetricSeries
 from core.metrics import compute as compute_metrics
+from core.metrics import compute_series as compute_metric_series
+from core.metrics import declared as declared_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
@@ -75,6 +95,9 @@ from core.workflow.timeline import TimelineEntry
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "METRIC_BUCKETS",
+    "METRIC_FILTERS",
+    "METRIC_UNITS",
     "PROBLEM_JSON",
     "ApiProblem",
     "Conflict",
@@ -86,6 +109,10 @@ __all__ = [
     "Forbidden",
     "HookKind",
     "HookScope",
+    "ImportExisting",
+    "ImportField",
+    "ImportFileRefused",
+    "Importer",
     "Input",
     "Job",
     "KeyCheck",
@@ -95,12 +122,16 @@ __all__ = [
     "Manifest",
     "Message",
     "Metric",
+    "MetricBuckets",
+    "MetricFigure",
+    "MetricSeries",
     "MetricValue",
     "Moved",
     "NavItem",
     "Period",
     "Permission",
     "PhoneSearch",
+    "SeriesValue",
     "SettingField",
     "SettingsPage",
     "SlotContent",
@@ -117,14 +148,18 @@ __all__ = [
     "apply_transition",
     "call_hook",
     "check_api_key",
+    "compute_metric_series",
     "compute_metrics",
     "core_version",
+    "create_entities",
     "create_entity",
     "create_reminder",
     "day_start",
+    "dealer_currency",
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
+    "declared_metrics",
     "delete_entity",
     "digits",
     "enabled_modules",
@@ -133,6 +168,7 @@ __all__ = [
     "fmt_date",
     "fmt_datetime",
     "fmt_money",
+    "fmt_number",
     "fold",
     "from_local",
     "gettext",
@@ -142,6 +178,12 @@ __all__ = [
     "hook_owner_enabled",
     "hookimpl",
     "hookspec",
+    "import_choice",
+    "import_choice_keys",
+    "import_header_key",
+    "import_routes",
+    "import_rows_with",
+    "import_too_large",
     "in_language",
     "lazy_gettext",
     "lazy_pgettext",
@@ -159,6 +201,7 @@ __all__ = [
     "rate_limit",
     "read_decimal",
     "read_id",
+    "read_import_table",
     "read_integer",
     "read_text",
     "render_fragment",
