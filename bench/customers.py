@@ -9,12 +9,19 @@ surname search, a phone-fragment search and a lower-case Cyrillic search.
 Beside them, ``bench/bare_customers.py`` renders the same list template with
 the same 50 rows from memory (the framework floor), and the raw SQL of the
 first page is timed alone (the database floor).
+
+Before / after (issue 14, the page floor): the first page and the bare page
+of main before that work (``harness.FLOOR_BEFORE``: its templates, i18n and
+formatting, on asyncio and h11 as it was served) run in the same rounds on
+the same data beside today's (uvloop and httptools); the first page also
+with one connection (its p50 is one request's server time).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
@@ -26,7 +33,18 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, alternate, login_cookie, median_load, paired_ratio, server, table, throwaway_postgres
+from harness import (
+    FLOOR_BEFORE,
+    ROOT,
+    alternate,
+    login_cookie,
+    median_load,
+    old_tree,
+    ratio_spread,
+    server,
+    table,
+    throwaway_postgres,
+)
 
 LOGIN, PASSWORD = "bench-admin", "bench-pass-2026"
 FIRST = ["Jan", "Petr", "Jana", "Eva", "Tomáš", "Lucie", "Иван", "Мария", "Алексей", "Елена", "Jürgen", "Wei"]
@@ -118,8 +136,18 @@ def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
           flush=True)
     rows = []
     with server(["--factory", "core.cli:app_factory"], env) as app_url, \
-            server(["--app-dir", "bench", "bare_customers:app"], env) as bare_url:
+            server(["--app-dir", "bench", "bare_customers:app"], env) as bare_url, \
+            contextlib.ExitStack() as stack:
         cookie = {"Cookie": login_cookie(app_url, LOGIN, PASSWORD)}
+        before = stack.enter_context(old_tree(args.before)) if args.before else None
+        old: dict[str, tuple[str, int, dict[str, str] | None]] = {}
+        if before:
+            old_url = stack.enter_context(server(["--factory", "core.cli:app_factory"], env, tree=before))
+            old_bare = stack.enter_context(server(["--app-dir", "bench", "bare_customers:app"], env, tree=before))
+            old_cookie = {"Cookie": login_cookie(old_url, LOGIN, PASSWORD)}
+            old = {"before: list, first page": (old_url + "/customers/?view=list", args.connections, old_cookie),
+                   "before: bare Litestar, same 50 rows": (old_bare + "/", args.connections, None),
+                   "before: list, first page, 1 connection": (old_url + "/customers/?view=list", 1, old_cookie)}
         with httpx.Client(base_url=app_url, headers=cookie) as client:
             page = client.get("/customers/", params={"view": "list"}).text
             deep = page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
@@ -139,12 +167,21 @@ def measure(engine: str, url: str, args: argparse.Namespace) -> list[list[str]]:
         targets = {label: (app_url + path, args.connections, cookie) if path else (bare_url + "/", args.connections,
                                                                                    None)
                    for label, path in pages.items()}
-        runs = alternate(targets, args.rounds, args.seconds)
+        targets["list, first page, 1 connection"] = (app_url + "/customers/?view=list", 1, cookie)
+        runs = alternate({**targets, **old}, args.rounds, args.seconds)
     for label, loads in runs.items():
         load = median_load(loads)
         rows.append([engine, label, f"{load.rps:,.0f}", f"{load.p50_ms:.2f}", f"{load.p99_ms:.2f}", str(load.errors)])
-    ratio = paired_ratio(runs["list, first page"], runs["bare Litestar, same 50 rows"])
-    rows.append([engine, "ratio first page / bare (median of the rounds' ratios)", "", f"{ratio:.2f}x", "", ""])
+    ratio = ratio_spread(runs["list, first page"], runs["bare Litestar, same 50 rows"])
+    rows.append([engine, "ratio first page / bare (median of the rounds' ratios, lowest-highest)", "", ratio, "", ""])
+    if old:
+        for label, page, base in (
+                ("before: ratio first page / bare", "before: list, first page", "before: bare Litestar, same 50 rows"),
+                ("bare floor after / before", "bare Litestar, same 50 rows", "before: bare Litestar, same 50 rows"),
+                ("first page after / before", "list, first page", "before: list, first page"),
+                ("first page after / before, 1 connection", "list, first page, 1 connection",
+                 "before: list, first page, 1 connection")):
+            rows.append([engine, label + " (median, lowest-highest)", "", ratio_spread(runs[page], runs[base]), "", ""])
     rows.append([engine, "raw query of the first page", "", f"{_raw_sql_ms(url):.2f}", "", ""])
     return rows
 
@@ -155,6 +192,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per page; medians are reported")
+    parser.add_argument("--before", default=FLOOR_BEFORE,
+                        help="the commit whose list and bare page are the 'before' rows ('' for none)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--raw-sql", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

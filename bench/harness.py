@@ -72,14 +72,47 @@ def throwaway_postgres() -> Iterator[str | None]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+#: main before issue 14's page-floor work: the "before" rows of leads.py and customers.py run this code
+#: (its templates, its i18n and formatting, plain asyncio and h11) on the same data, beside today's
+FLOOR_BEFORE = "b598c5697c865f5dc22480a5b2a1985fe02611cf"
+
+
 @contextlib.contextmanager
-def server(argv: list[str], env: dict[str, str], health: str = "/health") -> Iterator[str]:
-    """Run a uvicorn server (one worker, no access log) on the server core; yield its base URL."""
+def old_tree(rev: str) -> Iterator[Path | None]:
+    """The project's files at ``rev`` in a temporary folder (``git archive``), or None without git or the commit.
+
+    A server started with ``tree=`` runs that code instead of the checkout's
+    (``PYTHONPATH`` and the working folder come first, before the editable install).
+    """
+    with tempfile.TemporaryDirectory(prefix="fc-bench-before-") as tmp:
+        try:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            print(f"(no 'before' rows: commit {rev[:12]} is not in this checkout's git history)")
+            yield None
+            return
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], health: str = "/health", tree: Path | None = None) -> Iterator[str]:
+    """Run a uvicorn server (one worker, no access log) on the server core; yield its base URL.
+
+    It runs on the loop and HTTP parser ``forecourt serve`` uses (:func:`core.server.loop_and_parser`);
+    with ``tree`` (see :func:`old_tree`) it runs that tree's code on plain asyncio and h11, as it was served.
+    """
+    from core.server import loop_and_parser
+
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it until we stop it
+    loop, http = ("asyncio", "h11") if tree else loop_and_parser()
     cmd = pinned(SERVER_CPU, [sys.executable, "-m", "uvicorn", *argv, "--host", "127.0.0.1",
-                              "--port", str(port), "--no-access-log", "--log-level", "warning"])
-    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                              "--port", str(port), "--no-access-log", "--log-level", "warning",
+                              "--loop", loop, "--http", http])
+    if tree:
+        env = {**env, "PYTHONPATH": str(tree)}
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=tree or ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -176,6 +209,12 @@ def median_load(loads: list[Load]) -> Load:
 def paired_ratio(pages: list[Load], baseline: list[Load]) -> float:
     """The median of each round's page/baseline p50 ratio."""
     return statistics.median(a.p50_ms / b.p50_ms for a, b in zip(pages, baseline, strict=True))
+
+
+def ratio_spread(pages: list[Load], baseline: list[Load]) -> str:
+    """``"0.52x (0.47-0.60)"``: the median of the rounds' p50 ratios and their lowest and highest."""
+    ratios = [a.p50_ms / b.p50_ms for a, b in zip(pages, baseline, strict=True)]
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def table(rows: list[list[str]]) -> str:

@@ -13,13 +13,20 @@ separate cores:
 * the cross-dealer search (surname + first name + last 4 phone digits) over
   the whole base, with one connection so that latency is the server's time
   (goal: median <= 10 ms), plus the search alone in-process;
-* the same list at the small and the large size (goal: 1M within 1.2x of 10k).
+* the same list at the small and the large size (goal: 1M within 1.2x of 10k);
+* before / after (issue 14, the page floor): the list and the bare page of
+  main before that work (``harness.FLOOR_BEFORE``: its templates, i18n and
+  formatting, served on asyncio and h11, as then) beside today's (uvloop and
+  httptools), in the same rounds on the same data; the list also with one
+  connection, so that its p50 is one request's server time (goal <= 5 ms),
+  and the bare floor after / before (goal <= 0.5x).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import random
@@ -28,12 +35,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, alternate, login_cookie, median_load, paired_ratio, server, table, throwaway_postgres
+from harness import (
+    FLOOR_BEFORE,
+    ROOT,
+    alternate,
+    login_cookie,
+    median_load,
+    old_tree,
+    paired_ratio,
+    ratio_spread,
+    server,
+    table,
+    throwaway_postgres,
+)
 
 PASSWORD = "bench-pass-2026"
 DEALERS = 100
@@ -144,15 +164,21 @@ def _a_known_lead(url: str, cookie: dict[str, str]) -> tuple[str, str, str]:
     return surname, first, "".join(c for c in phone if c.isdigit())[-4:]
 
 
-def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict[str, float]:
+def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict[str, Any]:
     env = {"FORECOURT_DATABASE_URL": url, "FORECOURT_PLUGINS": "leads", "FORECOURT_JOBS_INTERVAL": "0",
            "FORECOURT_SECRET_KEY": "bench-secret-key-not-for-production", "BENCH_DEALER": "d-1"}
     t = time.monotonic()
     subprocess.run([sys.executable, __file__, "--seed", str(total)], env={**os.environ, **env}, cwd=ROOT, check=True)
     print(f"{engine}: {total:,} leads over {DEALERS} dealers ready in {time.monotonic() - t:.0f} s", flush=True)
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
     with server(["--factory", "core.cli:app_factory"], env) as app_url, \
-            server(["--app-dir", "bench", "bare_leads:app"], env) as bare_url:
+            server(["--app-dir", "bench", "bare_leads:app"], env) as bare_url, \
+            contextlib.ExitStack() as stack:
+        before = stack.enter_context(old_tree(args.before)) if args.before else None
+        if before:
+            old_url = stack.enter_context(server(["--factory", "core.cli:app_factory"], env, tree=before))
+            old_bare = stack.enter_context(server(["--app-dir", "bench", "bare_leads:app"], env, tree=before))
+            old_cookie = {"Cookie": login_cookie(old_url, "m1", PASSWORD)}
         cookie = {"Cookie": login_cookie(app_url, "m1", PASSWORD)}
         surname, first, tail = _a_known_lead(app_url, cookie)
         with httpx.Client(base_url=app_url, headers=cookie) as client:
@@ -165,21 +191,55 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
         search = "/leads/search-all?" + urlencode({"surname": surname, "first_name": first, "phone": tail})
         targets = {"list": (app_url + "/leads/", args.connections, cookie),
                    "bare": (bare_url + "/", args.connections, None),
-                   "deep": (app_url + deep, args.connections, cookie),
-                   "search": (app_url + search, 1, cookie)}
+                   "list1": (app_url + "/leads/", 1, cookie)}
+        if before:
+            targets.update({"old_list": (old_url + "/leads/", args.connections, old_cookie),
+                            "old_bare": (old_bare + "/", args.connections, None),
+                            "old_list1": (old_url + "/leads/", 1, old_cookie)})
+        targets.update({"deep": (app_url + deep, args.connections, cookie),
+                        "search": (app_url + search, 1, cookie)})
         runs = alternate(targets, args.rounds, args.seconds)
         for label, loads in runs.items():
             load = median_load(loads)
             out[label], out[label + "_rps"], out[label + "_errors"] = load.p50_ms, load.rps, load.errors
         out["ratio"] = paired_ratio(runs["list"], runs["bare"])
+        out["ratio_spread"] = ratio_spread(runs["list"], runs["bare"])
+        if before:
+            out["old_ratio_spread"] = ratio_spread(runs["old_list"], runs["old_bare"])
+            out["floor_spread"] = ratio_spread(runs["bare"], runs["old_bare"])
+            out["list_spread"] = ratio_spread(runs["list"], runs["old_list"])
+            out["list1_spread"] = ratio_spread(runs["list1"], runs["old_list1"])
     alone = subprocess.run([sys.executable, __file__, "--search-alone", surname, first, tail],
                            env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, check=True)
     out["search_alone"] = float(alone.stdout.split()[-1])
     return out
 
 
-def _errors(out: dict[str, float]) -> float:
+def _errors(out: dict[str, Any]) -> float:
     return sum(value for key, value in out.items() if key.endswith("_errors"))
+
+
+def _floor_rows(engine: str, small: dict[str, Any], large: dict[str, Any]) -> list[list[str]]:
+    """Issue 14's before / after rows (empty when the run had no "before" tree)."""
+    if "old_list" not in large:
+        return []
+
+    def both(key: str, fmt: str = "{:.2f}") -> list[str]:
+        return [fmt.format(small[key]) if key in small else "", fmt.format(large[key])]
+
+    return [
+        [engine, "before: list p50 ms (req/s)", f"{small['old_list']:.2f} ({small['old_list_rps']:,.0f})",
+         f"{large['old_list']:.2f} ({large['old_list_rps']:,.0f})", ""],
+        [engine, "before: list p50 ms, 1 connection", *both("old_list1"), ""],
+        [engine, "after:  list p50 ms, 1 connection", *both("list1"), "<= 5 ms"],
+        [engine, "before: bare page p50 ms", *both("old_bare"), ""],
+        [engine, "before: list / bare (median, lowest-highest)", small.get("old_ratio_spread", ""),
+         large["old_ratio_spread"], ""],
+        [engine, "bare floor after / before (the rounds' ratios)", small.get("floor_spread", ""),
+         large["floor_spread"], "<= 0.5x"],
+        [engine, "list after / before, 8 connections", small.get("list_spread", ""), large["list_spread"], ""],
+        [engine, "list after / before, 1 connection", small.get("list1_spread", ""), large["list1_spread"], ""],
+    ]
 
 
 def main() -> int:
@@ -189,6 +249,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per page; medians are reported")
+    parser.add_argument("--before", default=FLOOR_BEFORE,
+                        help="the commit whose list and bare page are the 'before' rows ('' for none)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--search-alone", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,20 +262,21 @@ def main() -> int:
         return 0
     rows = [["engine", "measure", f"{args.small:,} leads", f"{args.total:,} leads", "goal"]]
 
-    def report(engine: str, small: dict[str, float], large: dict[str, float]) -> None:
+    def report(engine: str, small: dict[str, Any], large: dict[str, Any]) -> None:
         rows.extend([
             [engine, "list p50 ms (req/s)", f"{small['list']:.2f} ({small['list_rps']:,.0f})",
              f"{large['list']:.2f} ({large['list_rps']:,.0f})", ""],
             [engine, "list 20 pages deep p50 ms", f"{small['deep']:.2f}", f"{large['deep']:.2f}", ""],
             [engine, "bare page p50 ms", f"{small['bare']:.2f}", f"{large['bare']:.2f}", ""],
-            [engine, "list / bare (median of the rounds' ratios)", f"{small['ratio']:.2f}x",
-             f"{large['ratio']:.2f}x", "<= 1.5x"],
+            [engine, "list / bare (median of the rounds' ratios, lowest-highest)", small["ratio_spread"],
+             large["ratio_spread"], "<= 1.2x"],
             [engine, "list at the large / the small size", "", f"{large['list'] / small['list']:.2f}x", "<= 1.2x"],
             [engine, "cross-dealer search p50 ms (1 conn)", f"{small['search']:.2f}", f"{large['search']:.2f}",
              "<= 10 ms"],
             [engine, "cross-dealer search alone ms", f"{small['search_alone']:.2f}",
              f"{large['search_alone']:.2f}", ""],
             [engine, "errors (all pages, the bare one too)", f"{_errors(small):.0f}", f"{_errors(large):.0f}", "0"],
+            *_floor_rows(engine, small, large),
         ])
 
     with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:

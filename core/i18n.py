@@ -10,35 +10,37 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
 import functools
 import io
 import sys
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_timedelta, get_date_format, get_datetime_format, get_time_format, parse_pattern
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from core import languages, runtime
+from core.formats import babel_locale, current_currency, current_language
+from core.formats import fmt_date as fmt_date
+from core.formats import fmt_datetime as fmt_datetime
+from core.formats import fmt_money as fmt_money
+from core.formats import fmt_number as fmt_number
+from core.formats import fmt_since as fmt_since
 from core.settings import LANGUAGES
-from core.timeutil import local, now
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGE_NAMES = languages.NAMES  #: code -> its own name (:data:`core.languages.TABLE`)
 
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_locale", default="en")
-#: the acting dealer's currency (set per request and per job run, like its time zone)
-_currency: contextvars.ContextVar[str] = contextvars.ContextVar("forecourt_currency", default="EUR")
+_current: contextvars.ContextVar[str] = current_language  #: the request's language (kept in core.formats)
+_currency: contextvars.ContextVar[str] = current_currency  #: the acting dealer's currency (core.formats)
 #: the currency a new dealer gets from its language when none is chosen
 CURRENCY_BY_LANGUAGE = languages.CURRENCIES
 #: the core's gettext domain; every other domain is a plugin's name
 CORE_DOMAIN = "core"
+#: translated texts a process remembers (:meth:`Catalogues.text`); an install has a few thousand
+TEXTS_REMEMBERED = 50_000
 
 
 def _compile_po(path: Path) -> bytes:
@@ -80,6 +82,44 @@ class Catalogues:
             self.by_domain.setdefault(CORE_DOMAIN, {})[lang] = _chain(compiled, [CORE_DOMAIN, *names])
             for name in names:
                 self.by_domain.setdefault(name, {})[lang] = _chain(compiled, [name, CORE_DOMAIN])
+        #: (domain, language, [context,] message) -> its text: a page asks for the same texts on every request,
+        #: and a lookup through the fallback chain costs several dict probes and calls each time
+        self._texts: dict[tuple[str, ...], str] = {}
+        self._templates: dict[str | None, str] = {}  # a cache of template_domain
+
+    def catalogue(self, domain: str, lang: str) -> NullTranslations | None:
+        """``domain``'s translations in ``lang`` (an unknown domain reads the core's)."""
+        by_lang = self.by_domain.get(domain) or self.by_domain.get(CORE_DOMAIN) or {}
+        return by_lang.get(lang)
+
+    def text(self, domain: str, lang: str, message: str, context: str | None = None) -> str:
+        """``message`` (in the sense ``context`` names, if given) from ``domain``'s catalogue in ``lang``.
+
+        Remembered per (domain, language, context, message): the catalogues do not change after boot. At most
+        :data:`TEXTS_REMEMBERED` are kept, so text made at run time cannot grow the memory without bound.
+        """
+        key = (domain, lang, message) if context is None else (domain, lang, message, context)
+        found = self._texts.get(key)
+        if found is None:
+            catalogue = self.catalogue(domain, lang)
+            if catalogue is None:
+                found = message
+            elif context is None:
+                found = catalogue.gettext(message)
+            else:
+                found = catalogue.pgettext(context, message)
+            if len(self._texts) < TEXTS_REMEMBERED:
+                self._texts[key] = found
+        return found
+
+    def template_domain(self, name: str | None) -> str:
+        """A template's gettext domain: ``leads/board.html`` reads the leads plugin's catalogue first."""
+        found = self._templates.get(name)
+        if found is None:
+            first = (name or "").split("/", 1)[0]
+            found = first if "/" in (name or "") and first in self.by_domain else CORE_DOMAIN
+            self._templates[name] = found
+        return found
 
     def domain_of_module(self, module: str, file: str | None) -> str:
         found = self._module_domains.get(module)
@@ -104,8 +144,8 @@ def _chain(compiled: dict[str, bytes], order: list[str]) -> NullTranslations:
 
 def _installed() -> Catalogues | None:
     """The booted runtime's catalogues (None before boot: texts stay in English)."""
-    rt = runtime.booted()
-    return rt.catalogues if rt is not None else None
+    booted = runtime._booted  # read directly: this runs for every text a page shows
+    return booted[0].catalogues if booted else None
 
 
 def domains() -> list[str]:
@@ -205,16 +245,15 @@ def _currency_codes() -> frozenset[str]:
 
 def _catalogue(domain: str) -> NullTranslations | None:
     cats = _installed()
-    if cats is None:
-        return None
-    by_lang = cats.by_domain.get(domain) or cats.by_domain.get(CORE_DOMAIN) or {}
-    return by_lang.get(_current.get())
+    return cats.catalogue(domain, _current.get()) if cats is not None else None
 
 
 def gettext(message: str, domain: str | None = None) -> str:
     """``message`` in the current language, from the catalogue of the calling code's plugin (or ``domain``'s)."""
-    catalogue = _catalogue(domain or caller_domain())
-    return catalogue.gettext(message) if catalogue else message
+    cats = _installed()
+    if cats is None:
+        return message
+    return cats.text(domain or caller_domain(), _current.get(), message)
 
 
 def ngettext(singular: str, plural: str, n: int, domain: str | None = None) -> str:
@@ -226,8 +265,10 @@ def ngettext(singular: str, plural: str, n: int, domain: str | None = None) -> s
 
 def pgettext(context: str, message: str, domain: str | None = None) -> str:
     """``message`` in the sense ``context`` names: one English word with two meanings gets two translations."""
-    catalogue = _catalogue(domain or caller_domain())
-    return catalogue.pgettext(context, message) if catalogue else message
+    cats = _installed()
+    if cats is None:
+        return message
+    return cats.text(domain or caller_domain(), _current.get(), message, context)
 
 
 def npgettext(context: str, singular: str, plural: str, n: int, domain: str | None = None) -> str:
@@ -252,11 +293,20 @@ def domain_of(where: Where) -> str:
 
 
 def _lazy_gettext(message: str, where: Where) -> str:
-    return gettext(message, domain=domain_of(where))
+    # shown on every row of a list (a status badge, a source): the catalogues looked up once, not three times
+    cats = _installed()
+    if cats is None:
+        return message
+    domain = where if isinstance(where, str) else cats.domain_of_module(*where)
+    return cats.text(domain, _current.get(), message)
 
 
 def _lazy_pgettext(context: str, message: str, where: Where) -> str:
-    return pgettext(context, message, domain=domain_of(where))
+    cats = _installed()
+    if cats is None:
+        return message
+    domain = where if isinstance(where, str) else cats.domain_of_module(*where)
+    return cats.text(domain, _current.get(), message, context)
 
 
 def lazy_gettext(message: str, domain: str | None = None) -> LazyProxy:
@@ -297,83 +347,4 @@ def _locale() -> str:
     return _current.get()
 
 
-@functools.lru_cache(maxsize=64)
-def _babel_locale(lang: str) -> Locale:
-    return Locale.parse(lang)
-
-
-@functools.lru_cache(maxsize=64)
-def _datetime_patterns(lang: str, format: str) -> tuple[str, Any, Any]:
-    """The locale's "{1}, {0}" glue and the parsed date and time patterns, parsed once.
-
-    ``babel.dates.format_datetime`` re-parses its patterns on every call; a
-    list of 50 rows with a date each spent most of its render time there.
-    """
-    locale = _babel_locale(lang)
-    glue = str(get_datetime_format(format, locale=locale)).replace("'", "")
-    return glue, parse_pattern(get_date_format(format, locale=locale).pattern), parse_pattern(
-        get_time_format(format, locale=locale).pattern)
-
-
-def fmt_datetime(value: dt.datetime | None, format: str = "short") -> str:
-    """A moment as the reader's language writes it, on the dealer's clock (see :mod:`core.timeutil`)."""
-    if value is None:
-        return ""
-    value = local(value)
-    try:
-        glue, date_pattern, time_pattern = _datetime_patterns(_locale(), format)
-    except UnknownLocaleError:  # pragma: no cover
-        return value.isoformat(" ", "minutes")
-    locale = _babel_locale(_locale())
-    return glue.replace("{0}", time_pattern.apply(value, locale)).replace("{1}", date_pattern.apply(value, locale))
-
-
-def fmt_since(value: dt.datetime | None) -> str:
-    """How long ago ``value`` was, roughly, in the reader's language ("5 hours", "2 days")."""
-    if value is None:
-        return ""
-    return format_timedelta(now() - value, threshold=1.5, locale=_babel_locale(_locale()))
-
-
-def fmt_date(value: dt.date | None, format: str = "medium") -> str:
-    if value is None:
-        return ""
-    locale = _babel_locale(_locale())
-    return _date_pattern(_locale(), format).apply(value, locale)
-
-
-@functools.lru_cache(maxsize=64)
-def _date_pattern(lang: str, format: str) -> Any:
-    return parse_pattern(get_date_format(format, locale=_babel_locale(lang)).pattern)
-
-
-def fmt_money(value: Decimal | float | int | None, currency: str = "") -> str:
-    """An amount with its currency as the reader writes it ("2 415 000 Kč", "₽2,415,000.00").
-
-    ``currency`` defaults to the acting dealer's. Whole amounts show without
-    decimals (car prices are), others with the currency's usual digits.
-    """
-    if value is None:
-        return ""
-    code = currency or _currency.get()
-    whole = Decimal(value) == Decimal(value).to_integral_value() if not isinstance(value, float) else value.is_integer()
-    return _currency_format(_locale(), whole).apply(value, _babel_locale(_locale()), currency=code,
-                                                    currency_digits=not whole, decimal_quantization=not whole)
-
-
-@functools.lru_cache(maxsize=16)
-def _currency_format(lang: str, whole: bool) -> Any:
-    pattern = _babel_locale(lang).currency_formats["standard"]
-    if whole:
-        from babel.numbers import parse_pattern as parse_number_pattern
-
-        pattern = parse_number_pattern(pattern.pattern.split(";")[0].replace(".00", "").replace(",00", ""))
-        pattern.frac_prec = (0, 0)
-    return pattern
-
-
-def fmt_number(value: Decimal | float | int | None) -> str:
-    if value is None:
-        return ""
-    locale = _babel_locale(_locale())
-    return locale.decimal_formats[None].apply(value, locale)
+_babel_locale = babel_locale  # the name core code used before core.formats

@@ -9,6 +9,12 @@ left most connections with one of them. Here each worker opens its own
 listening socket with ``SO_REUSEPORT`` and protocol TCP: the kernel spreads
 new connections over the workers, and asyncio sets ``TCP_NODELAY`` on each.
 
+Each worker runs uvicorn on uvloop's event loop and httptools' HTTP parser
+(:func:`loop_and_parser`; issue 14 measured them against asyncio's loop and
+h11, and granian, side by side: bench/README.md). Both are pinned
+dependencies; where one cannot be imported (a platform without a wheel),
+the worker falls back to asyncio and h11 and says so in its log.
+
 The parent only watches: it stops every worker when one dies or when it is
 told to stop (SIGTERM / SIGINT), so a supervisor (systemd, a container
 runtime) restarts the whole service cleanly.
@@ -16,12 +22,25 @@ runtime) restarts the whole service cleanly.
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import multiprocessing
 import os
 import signal
 import socket
 import sys
 import time
+
+log = logging.getLogger("forecourt")
+
+
+def loop_and_parser() -> tuple[str, str]:
+    """uvicorn's ``loop`` and ``http``: uvloop and httptools when importable, else asyncio and h11."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") is not None else "h11"
+    if (loop, http) != ("uvloop", "httptools"):
+        log.warning("forecourt: serving on %s and %s (uvloop or httptools is not importable here)", loop, http)
+    return loop, http
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -47,7 +66,8 @@ def _worker(host: str, port: int, log_level: str) -> None:
     # (per-address limits, the login failure log) and scheme come from its X-Forwarded-* headers,
     # believed only from the proxies named in FORECOURT_TRUSTED_PROXIES.
     proxies = Settings.from_env().trusted_proxies
-    config = uvicorn.Config("core.cli:app_factory", factory=True, log_level=log_level,
+    loop, http = loop_and_parser()
+    config = uvicorn.Config("core.cli:app_factory", factory=True, log_level=log_level, loop=loop, http=http,
                             proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     scrub_secrets()  # after uvicorn configured its loggers: quick link tokens never reach the access log
     uvicorn.Server(config).run(sockets=[sock])

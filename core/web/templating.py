@@ -52,13 +52,46 @@ def _workflow_states(machine_key: str) -> list[Any]:
 
 def template_domain(name: str | None) -> str:
     """A template's gettext domain: ``leads/board.html`` reads the leads plugin's catalogue first."""
-    first = (name or "").split("/", 1)[0]
-    return first if "/" in (name or "") and first in i18n.domains() else i18n.CORE_DOMAIN
+    cats = i18n._installed()
+    if cats is not None:
+        return cats.template_domain(name)
+    return i18n.CORE_DOMAIN
 
 
 @pass_context
 def _gettext(context: Context, message: str) -> str:
-    return i18n.gettext(message, domain=template_domain(context.name))
+    cats = i18n._installed()
+    if cats is None:
+        return message
+    return cats.text(cats.template_domain(context.name), i18n.get_locale(), message)
+
+
+@pass_context
+def _page_gettext(context: Context, message: str, **variables: Any) -> str:
+    """``_()`` and ``gettext()`` in templates: what Jinja's new-style gettext does, in one call instead of three.
+
+    Jinja wraps the installed function twice (``_`` -> ``gettext`` -> ours), and
+    each wrapper is a context call that copies the context inside a loop; a
+    list of 50 rows made ~150 such calls per page. The result is the same: the
+    text from the template's domain, Markup under autoescape, always ``%``-formatted.
+    """
+    cats = i18n._installed()
+    text = message if cats is None else cats.text(cats.template_domain(context.name), i18n.get_locale(), message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
+def _page_pgettext(context: Context, msgctxt: str, message: str, **variables: Any) -> str:
+    """``pgettext()`` in templates, as Jinja's new-style one (``context`` in the variables), in one call."""
+    variables.setdefault("context", msgctxt)
+    cats = i18n._installed()
+    text = message if cats is None else cats.text(cats.template_domain(context.name), i18n.get_locale(), message,
+                                                   msgctxt)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 @pass_context
@@ -68,7 +101,10 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 
 @pass_context
 def _pgettext(context: Context, msgctxt: str, message: str) -> str:
-    return i18n.pgettext(msgctxt, message, domain=template_domain(context.name))
+    cats = i18n._installed()
+    if cats is None:
+        return message
+    return cats.text(cats.template_domain(context.name), i18n.get_locale(), message, msgctxt)
 
 
 @pass_context
@@ -76,11 +112,32 @@ def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: in
     return i18n.npgettext(msgctxt, singular, plural, n, domain=template_domain(context.name))
 
 
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class PageEnvironment(Environment):
+    """Jinja's environment, reading ``row.name`` of a plain dict (a query's row) without raising first.
+
+    Jinja looks ``row.name`` up as an attribute, and only after the
+    ``AttributeError`` as an item; a list of 50 rows did that ~1,000 times a
+    page. A plain dict has no attribute but its methods, so for any other
+    name the item is read first: what Jinja would have returned, sooner.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def build_env(registry: Registry, debug: bool = False) -> Environment:
     folders = [TEMPLATES] + [
         p.manifest.templates for p in registry.plugins.values() if p.manifest.templates
     ]
-    env = Environment(
+    env = PageEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
@@ -90,6 +147,7 @@ def build_env(registry: Registry, debug: bool = False) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
     )
+    env.globals.update(_=_page_gettext, gettext=_page_gettext, pgettext=_page_pgettext)
     env.filters.update(
         datetime=i18n.fmt_datetime, date=i18n.fmt_date, money=i18n.fmt_money,
         number=i18n.fmt_number, since=i18n.fmt_since,
