@@ -79,9 +79,10 @@ class SubstringIndex:
         delete = f"INSERT INTO {self.fts} ({self.fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
         insert = f"INSERT INTO {self.fts} (rowid, {cols}) VALUES (new.id, {new});"
         return [
-            # detail=none: the index holds which rows have a trigram, not where; LIKE re-checks the row
+            # detail=none: the index holds which rows have a trigram, not where (LIKE re-checks the row);
+            # columnsize=0: no per-row token counts (nothing ranks by them)
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.fts} USING fts5({cols}, content='{self.table}', "
-            "content_rowid='id', tokenize='trigram', detail='none')",
+            "content_rowid='id', tokenize='trigram', detail='none', columnsize=0)",
             f"CREATE TRIGGER IF NOT EXISTS {self.fts}_insert AFTER INSERT ON {self.table} BEGIN {insert} END",
             f"CREATE TRIGGER IF NOT EXISTS {self.fts}_delete AFTER DELETE ON {self.table} BEGIN {delete} END",
             f"CREATE TRIGGER IF NOT EXISTS {self.fts}_update AFTER UPDATE OF {cols} ON {self.table} "
