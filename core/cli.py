@@ -123,7 +123,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nForecourt demo on http://{args.host}:{args.port}  (database: {settings.database_url})")
     print("Log in with any of these (password for all: " + demo.DEMO_PASSWORD + "):")
     for login, _password, what in logins:
-        print(f"  {login:<22} {what}")
+        shown = f"http://{args.host}:{args.port}{login}" if login.startswith("/") else login  # a plugin's path
+        print(f"  {shown:<22} {what}")
     print()
     return _serve(args.host, args.port)
 

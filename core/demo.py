@@ -78,4 +78,5 @@ async def _seed_dealer(registry: Registry, settings: Settings, slug: str, name: 
     # a task step: no time limit (seeding may take a while) and no isolation: a failure stops
     # `forecourt demo` loudly, and the dealer's transaction then leaves nothing half-seeded
     await registry.call("demo_data", modules=enabled, dealer=dealer, users=users, ctx=ctx)
-    return logins
+    # lines a plugin asked to have printed with the logins (a quick link's address): see the demo_data hookspec
+    return logins + [(str(text), "", str(what)) for text, what in ctx.extra.get("demo_logins", ())]

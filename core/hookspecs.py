@@ -72,7 +72,10 @@ def demo_data(dealer: Dealer, users: dict[str, int], ctx: Context) -> None:
     the same database): add only what is missing. Insert rows with
     ``Table.scoped(...)``, or through ``create_entity(ctx, ...)`` when other
     plugins should see them (vetoes and notifications run as for a user's
-    write). Return nothing.
+    write). Return nothing. To have ``forecourt demo`` print a line with the
+    demo logins (the quick links plugin prints a demo customer's link),
+    append ``(text, what)`` to ``ctx.extra["demo_logins"]``; a text that
+    starts with ``/`` is printed after the demo server's address.
 
     :param dealer: the ``core_dealer`` row.
     :param users: maps ``"manager"``, ``"storekeeper"`` and ``"dealer_admin"`` to the demo users' ids.

@@ -85,14 +85,14 @@ async def make(ctx: Context, customer_id: int, expires_at: dt.datetime | None = 
             await Link.scoped(ctx.dealer_id).update(
                 {Link.revoked_at: moment, Link.revoked_reason: "regenerated", Link.revoked_by: ctx.user_id}
             ).where((Link.customer_id == customer_id) & Link.revoked_at.is_null())
-            rows = await Link.scoped(ctx.dealer_id).insert(
+            made = await Link.scoped(ctx.dealer_id).insert(
                 customer_id=customer_id, token_hash=digest(token), created_by=ctx.user_id, created_at=moment,
-                expires_at=expires_at).returning(Link.id)
+                expires_at=expires_at)
     except Exception as exc:
         if _is_unique_violation(exc):
             raise Conflict(_("Another link was made for this customer at the same moment; reload the card.")) from exc
         raise
-    row = await Link.scoped(ctx.dealer_id).select().where(Link.id == rows[0]["id"]).first()
+    row = await Link.scoped(ctx.dealer_id).select().where(Link.id == made.id).first()
     return Made(row, token)
 
 
