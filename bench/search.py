@@ -71,19 +71,19 @@ async def _measure(repeat: int) -> None:
             ("middle of one lead's e-mail", one["email"][1:-8]),
             ("fragment found nowhere", "qqzx"),
         ]
-        substring = listing.substring_sql
+        substring = listing.substring_fragments
         for label, q in cases:
             # alternating: the search as it was (prefix only) and as it is now, in the same rounds
             times: dict[str, list[float]] = {"before": [], "now": []}
             found = {"before": 0, "now": 0}
             for _ in range(repeat):
                 for mode in ("before", "now"):
-                    listing.substring_sql = substring if mode == "now" else (lambda q: None)
+                    listing.substring_fragments = substring if mode == "now" else (lambda q: None)
                     t = time.perf_counter()
                     rows, _token = await listing.search(dealer, q=q)
                     times[mode].append((time.perf_counter() - t) * 1000)
                     found[mode] = len(rows)
-            listing.substring_sql = substring
+            listing.substring_fragments = substring
             for mode in ("before", "now"):
                 what = "prefix only (before)" if mode == "before" else "prefix, then substring (now)"
                 print(f"{label} {q!r}: {what}|{statistics.median(times[mode]):.2f}|{found[mode]}")

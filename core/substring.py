@@ -34,6 +34,8 @@ from piccolo.columns.combination import WhereRaw
 from core.listing import Keyset
 
 MIN_CHARS = 3  #: the shortest fragment a trigram index can look up
+#: on SQLite, a fragment found in more rows than this over every dealer is looked for along the dealer's rows
+BROAD = 2000
 #: page-token markers: a page of the prefix matches, a page of the other substring matches
 _FIRST, _THEN = "1~", "2~"
 
@@ -103,6 +105,11 @@ class SubstringIndex:
         manager.add_raw(run)
         return manager
 
+    def fragments(self, fragments: Mapping[str, str]) -> dict[str, str] | None:
+        """The fragments trigrams can look up (:data:`MIN_CHARS` or more), None if none is left."""
+        wanted = {c: f for c, f in fragments.items() if len(f) >= MIN_CHARS}
+        return wanted or None
+
     def contains_sql(self, fragments: Mapping[str, str],
                      kind: str | None = None) -> tuple[str, tuple[str, ...]] | None:
         """"Any of these columns holds its fragment" for hand-written SQL (``{}`` placeholders).
@@ -132,6 +139,34 @@ class SubstringIndex:
         """The same condition for the query builder (``query.where(...)``), or None."""
         found = self.contains_sql(fragments)
         return None if found is None else WhereRaw(found[0], *found[1])
+
+    async def lookup_sql(self, fragments: Mapping[str, str]) -> tuple[str, tuple[Any, ...]] | None:
+        """:meth:`contains_sql`, planned for how common the fragment is (what a list should use).
+
+        PostgreSQL's GIN index holds the dealer, so it is :meth:`contains_sql`.
+        SQLite's FTS5 table does not: a common fragment ("ová" is in one
+        name in ten) gives the rows of every dealer, so its ids are probed
+        first, at most :data:`BROAD`. A narrow fragment is then those ids; a
+        broad one is checked row by row along the list's own index, where a
+        page of it is found within a few hundred of the dealer's rows. Either
+        way the cost no longer grows with the other dealers' rows.
+        """
+        from piccolo.querystring import QueryString
+
+        from core import db
+
+        found = self.contains_sql(fragments)
+        if found is None or db.engine_kind() == "postgres":
+            return found
+        wanted = {c: f for c, f in fragments.items() if len(f) >= MIN_CHARS}
+        lookups = " UNION ".join(f"SELECT rowid AS id FROM {self.fts} WHERE {c} LIKE {{}}" for c in wanted)
+        probe = QueryString(f"{lookups} LIMIT {BROAD + 1}", *(f"%{f}%" for f in wanted.values()))
+        ids = [row["id"] for row in await db.engine().run_querystring(probe)]
+        check = " OR ".join(f"instr({c}, {{}}) > 0" for c in wanted)
+        if len(ids) > BROAD:
+            return f"({check})", tuple(wanted.values())
+        return (f"(id IN ({', '.join(['{}'] * len(ids)) or 'NULL'}) AND ({check}))",
+                (*ids, *wanted.values()))
 
 
 async def ranked_page(keyset: Keyset, after: str, limit: int, first: Fetch,

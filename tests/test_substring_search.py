@@ -156,6 +156,21 @@ async def test_writes_keep_the_index_in_step(make_dealer, client_as):
     await fts_in_step("customers_customer")
 
 
+async def test_a_fragment_common_over_every_dealer_is_looked_for_along_the_dealers_rows(make_dealer, client_as,
+                                                                                         monkeypatch):
+    from core import substring
+
+    dealer = await make_dealer(modules=["leads", "customers"])
+    manager = await client_as(dealer, "manager")
+    first = await new_lead(manager, surname="Ivanova", phone="+420 601 000 031")
+    second = await new_lead(manager, surname="Novák", email="x@ivanov.example", phone="+420 601 000 032")
+    customer = await new_customer(manager, name="Petra Ivanová", phone="+420 602 000 031")
+    narrow = await leads_found(manager, "vano"), await customers_found(manager, "vano")
+    monkeypatch.setattr(substring, "BROAD", 0)  # every fragment counts as common now (SQLite's other path)
+    assert await leads_found(manager, "vano") == narrow[0] == [second, first]
+    assert await customers_found(manager, "vano") == narrow[1] == [customer]
+
+
 async def test_terms_under_three_characters_keep_the_prefix_search(make_dealer, client_as):
     dealer = await make_dealer(modules=["leads", "customers"])
     manager = await client_as(dealer, "manager")

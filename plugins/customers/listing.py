@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from forecourt import Keyset, day_start, now, ranked_page
-from plugins.customers.search import broad_condition, substring_condition, term_condition
+from plugins.customers.search import broad_condition, substring_condition, substring_fragments, term_condition
 from plugins.customers.tables import Customer
 
 PAGE_SIZE = 50
@@ -93,6 +93,10 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
 
     if not q.strip():
         return await ranked_page(keyset, after, limit, fetch(None, None), None)
-    inside = substring_condition(q)
+
+    async def others(token: str, n: int) -> list[dict[str, Any]]:  # looked up only when the prefix matches leave room
+        inside = await substring_condition(q)
+        return [] if inside is None else await fetch(inside, inside)(token, n)
+
     return await ranked_page(keyset, after, limit, fetch(term_condition(q), broad_condition(q)),
-                             None if inside is None else fetch(inside, inside))
+                             None if substring_fragments(q) is None else others)

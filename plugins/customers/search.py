@@ -28,8 +28,8 @@ from forecourt import (
 )
 from plugins.customers.tables import Customer
 
-__all__ = ["broad_condition", "digits", "fold", "name_keys", "parse_phone", "substring_condition", "term_condition",
-           "upper_bound"]
+__all__ = ["broad_condition", "digits", "fold", "name_keys", "parse_phone", "substring_condition",
+           "substring_fragments", "term_condition", "upper_bound"]
 
 #: the trigram index over the search keys (made by a migration; kept in step by triggers / GIN)
 SUBSTRING = SubstringIndex("customers_customer", ("name_key", "email_key", "phone_rev"))
@@ -79,8 +79,8 @@ def term_sql(q: str) -> tuple[str, tuple[Any, ...]]:
     return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", tuple(v for _, values in parts for v in values)
 
 
-def substring_condition(q: str) -> Any | None:
-    """The customers holding ``q`` anywhere and not matched by :func:`term_condition`, or None.
+def substring_fragments(q: str) -> dict[str, str] | None:
+    """What to look for where, for the customers that hold ``q`` anywhere, or None.
 
     A phone typed (4+ digits) is looked for among the phones' digits, any
     other term among the folded names and the e-mails. None for what
@@ -89,11 +89,16 @@ def substring_condition(q: str) -> Any | None:
     """
     q = q.strip()
     if (phone := phone_search(q)) is not None:
-        inside = SUBSTRING.contains_sql({"phone_rev": phone.ending})
-    elif typed_as_number(q):
+        return SUBSTRING.fragments({"phone_rev": phone.ending})
+    if typed_as_number(q):
         return None
-    else:
-        inside = SUBSTRING.contains_sql({"name_key": fold(q), "email_key": q.lower()})
+    return SUBSTRING.fragments({"name_key": fold(q), "email_key": q.lower()})
+
+
+async def substring_condition(q: str) -> Any | None:
+    """The customers holding ``q`` anywhere and not matched by :func:`term_condition`, or None."""
+    fragments = substring_fragments(q)
+    inside = None if fragments is None else await SUBSTRING.lookup_sql(fragments)
     if inside is None:
         return None
     prefix_part = term_sql(q)

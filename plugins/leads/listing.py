@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from forecourt import Keyset, day_start, ranked_page, read_id
-from plugins.leads.search import substring_sql, term_sql
+from plugins.leads.search import SUBSTRING, substring_fragments, term_sql
 from plugins.leads.tables import Lead
 
 PAGE_SIZE = 50
@@ -71,6 +71,12 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
     if not q.strip():
         return await ranked_page(keyset, after, limit, fetch(None), None)
     prefix = term_sql(q)
-    inside = substring_sql(q)
-    others = None if inside is None else fetch((f"{inside[0]} AND NOT ({prefix[0]})", (*inside[1], *prefix[1])))
-    return await ranked_page(keyset, after, limit, fetch(prefix), others)
+    fragments = substring_fragments(q)
+
+    async def others(token: str, n: int) -> Any:  # looked up only when the prefix matches leave room
+        inside = await SUBSTRING.lookup_sql(fragments or {})
+        if inside is None:
+            return []
+        return await fetch((f"{inside[0]} AND NOT ({prefix[0]})", (*inside[1], *prefix[1])))(token, n)
+
+    return await ranked_page(keyset, after, limit, fetch(prefix), None if fragments is None else others)

@@ -6,7 +6,7 @@ a term is a prefix range on one of them, chosen by what was typed
 (:func:`term_sql`). A term of 3 characters or more also finds the leads
 that hold it anywhere — digits in the middle of a number, "ová" inside a
 name, the middle of an e-mail — through :data:`SUBSTRING`
-(:func:`substring_sql`), listed after the prefix matches.
+(:func:`substring_fragments`), listed after the prefix matches.
 """
 
 from __future__ import annotations
@@ -30,18 +30,18 @@ def term_sql(q: str) -> tuple[str, tuple[Any, ...]]:
     return prefix_sql("name_key", fold(q))
 
 
-def substring_sql(q: str) -> tuple[str, tuple[Any, ...]] | None:
-    """The leads that hold ``q`` anywhere (a phone's digits, or a name / e-mail fragment), or None.
+def substring_fragments(q: str) -> dict[str, str] | None:
+    """What to look for where, for the leads that hold ``q`` anywhere (a phone's digits, a name / e-mail part).
 
     None for what trigrams cannot look up (under 3 characters, or fewer than
     4 digits typed as a number): the list then keeps the prefix search alone.
     """
     phone = phone_search(q)
     if phone is not None:
-        return SUBSTRING.contains_sql({"phone_rev": phone.ending})  # reversed digits: a reversed fragment
+        return SUBSTRING.fragments({"phone_rev": phone.ending})  # reversed digits: a reversed fragment
     if typed_as_number(q):
         return None
-    return SUBSTRING.contains_sql({"name_key": fold(q), "email_key": q.strip().lower()})
+    return SUBSTRING.fragments({"name_key": fold(q), "email_key": q.strip().lower()})
 
 
 def phone_ending(fragment: str) -> Any:
