@@ -159,12 +159,16 @@ class SubstringIndex:
         if found is None or db.engine_kind() == "postgres":
             return found
         wanted = {c: f for c, f in fragments.items() if len(f) >= MIN_CHARS}
-        lookups = " UNION ".join(f"SELECT rowid AS id FROM {self.fts} WHERE {c} LIKE {{}}" for c in wanted)
-        probe = QueryString(f"{lookups} LIMIT {BROAD + 1}", *(f"%{f}%" for f in wanted.values()))
-        ids = [row["id"] for row in await db.engine().run_querystring(probe)]
         check = " OR ".join(f"instr({c}, {{}}) > 0" for c in wanted)
-        if len(ids) > BROAD:
-            return f"({check})", tuple(wanted.values())
+        found_ids: set[int] = set()
+        for column, fragment in wanted.items():  # one probe a column, each stopping after BROAD + 1 rows
+            probe = QueryString(f"SELECT rowid AS id FROM {self.fts} WHERE {column} LIKE {{}} LIMIT {BROAD + 1}",
+                                f"%{fragment}%")
+            rows = await db.engine().run_querystring(probe)
+            found_ids.update(row["id"] for row in rows)
+            if len(rows) > BROAD or len(found_ids) > BROAD:
+                return f"({check})", tuple(wanted.values())
+        ids = sorted(found_ids)
         return (f"(id IN ({', '.join(['{}'] * len(ids)) or 'NULL'}) AND ({check}))",
                 (*ids, *wanted.values()))
 
