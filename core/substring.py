@@ -16,8 +16,10 @@ accents are folded exactly as there). It is, per engine:
   the same index, so a fragment is looked up within one dealer's rows).
 
 Trigrams need at least :data:`MIN_CHARS` characters; callers keep their
-prefix search for shorter terms (:meth:`SubstringIndex.contains_sql` gives
-None then). :func:`ranked_page` puts the prefix (and exact) matches first
+prefix search for shorter terms (:meth:`SubstringIndex.fragments` gives
+None then). A list uses :meth:`SubstringIndex.lookup_sql`, which on SQLite
+first probes how common the fragment is (the FTS5 table has no dealer).
+:func:`ranked_page` puts the prefix (and exact) matches first
 and the other substring matches after them, each part in the list's own
 keyset order, with one page token across both.
 """
