@@ -203,6 +203,12 @@ async def dealer_names(dealer_ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
+async def dealer_currency(dealer_id: int) -> str:
+    """The dealer's own currency (ISO 4217, e.g. ``"CZK"``): what its money figures are counted in; ``""`` if none."""
+    rows = await Dealer.select(Dealer.currency).where(Dealer.id == dealer_id)
+    return rows[0]["currency"] if rows else ""
+
+
 async def dealers_with_module(plugin: str, among: list[int] | None = None) -> list[dict[str, Any]]:
     """Active dealers that have ``plugin`` switched on: ``{"id", "name", "city", "language", "currency"}``, by city.
 

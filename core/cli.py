@@ -28,9 +28,11 @@ def _setup():
 
 
 def app_factory():
-    """Entry for uvicorn workers (``--factory``)."""
+    """Entry for uvicorn workers (``--factory``), also when uvicorn or another server is run directly."""
     from core.app import create_app
+    from core.logscrub import install as scrub_secrets
 
+    scrub_secrets()  # no log record of this process carries a quick link's token (see core/logscrub.py)
     return create_app()
 
 

@@ -171,12 +171,15 @@ def report_metrics(ctx: Context) -> list[Metric]:
 
     Called whenever figures are shown (the reports plugin, ``forecourt
     metrics``). Only declare here — return quickly and query nothing; each
-    metric's ``compute(ctx, period)`` runs afterwards, on its own, with 30
-    seconds to answer. Keys are ``"<your plugin>.<name>"`` and stay stable
-    (reports and exports refer to them). A value that is not a ``Metric``, a
+    metric's ``compute(ctx, period)`` (and ``series(ctx, period, buckets)``,
+    if it has one) runs afterwards, on its own, with 30 seconds to answer.
+    Keys are ``"<your plugin>.<name>"`` and stay stable (reports and exports
+    refer to them). Breakdowns, filters, series and units: "Metrics: the
+    contract" in docs/plugins.md. A value that is not a ``Metric``, a
     foreign key or a key declared twice is left out and recorded; a
-    ``compute`` that raises or runs out of time is recorded (hook name
-    ``report_metrics:<key>``) and its figure comes back as ``value=None``.
+    ``compute`` or ``series`` that raises or runs out of time is recorded
+    (hook name ``report_metrics:<key>``) and its figure comes back as
+    ``value=None`` (``points=None``).
 
     :param ctx: a system context of the dealer the figures are for.
 

@@ -39,6 +39,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int, log_level: str) -> None:
     import uvicorn
 
+    from core.logscrub import install as scrub_secrets
     from core.settings import Settings
 
     sock = listening_socket(host, port)
@@ -48,6 +49,7 @@ def _worker(host: str, port: int, log_level: str) -> None:
     proxies = Settings.from_env().trusted_proxies
     config = uvicorn.Config("core.cli:app_factory", factory=True, log_level=log_level,
                             proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    scrub_secrets()  # after uvicorn configured its loggers: quick link tokens never reach the access log
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -4,7 +4,7 @@
 """
 
 from core import __version__ as core_version
-from core.accounts import dealer_names, dealer_users, dealers_with_module
+from core.accounts import dealer_currency, dealer_names, dealer_users, dealers_with_module
 from core.apikeys import KeyCheck
 from core.apikeys import bearer as api_key_of
 from core.apikeys import check as check_api_key
@@ -30,6 +30,7 @@ from core.i18n import (
     fmt_date,
     fmt_datetime,
     fmt_money,
+    fmt_number,
     gettext,
     in_language,
     lazy_gettext,
@@ -44,8 +45,16 @@ from core.languages import TABLE as LANGUAGES
 from core.languages import Language
 from core.listing import Keyset, PhoneSearch, phone_search, prefix, prefix_sql, typed_as_number
 from core.messages import Message
-from core.metrics import Metric, MetricValue, Period
+from core.metrics import BUCKETS as METRIC_BUCKETS
+from core.metrics import FILTERS as METRIC_FILTERS
+from core.metrics import UNITS as METRIC_UNITS
+from core.metrics import Buckets as MetricBuckets
+from core.metrics import Figure as MetricFigure
+from core.metrics import Metric, MetricValue, Period, SeriesValue
+from core.metrics import Series as MetricSeries
 from core.metrics import compute as compute_metrics
+from core.metrics import compute_series as compute_metric_series
+from core.metrics import declared as declared_metrics
 from core.migrations import sql_migration
 from core.modules import enabled_modules
 from core.permissions import Permission, requires
@@ -76,6 +85,9 @@ from core.workflow.timeline import TimelineEntry
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "METRIC_BUCKETS",
+    "METRIC_FILTERS",
+    "METRIC_UNITS",
     "PROBLEM_JSON",
     "ApiProblem",
     "Conflict",
@@ -96,12 +108,16 @@ __all__ = [
     "Manifest",
     "Message",
     "Metric",
+    "MetricBuckets",
+    "MetricFigure",
+    "MetricSeries",
     "MetricValue",
     "Moved",
     "NavItem",
     "Period",
     "Permission",
     "PhoneSearch",
+    "SeriesValue",
     "SettingField",
     "SettingsPage",
     "SlotContent",
@@ -119,14 +135,17 @@ __all__ = [
     "apply_transition",
     "call_hook",
     "check_api_key",
+    "compute_metric_series",
     "compute_metrics",
     "core_version",
     "create_entity",
     "create_reminder",
     "day_start",
+    "dealer_currency",
     "dealer_names",
     "dealer_users",
     "dealers_with_module",
+    "declared_metrics",
     "delete_entity",
     "digits",
     "enabled_modules",
@@ -135,6 +154,7 @@ __all__ = [
     "fmt_date",
     "fmt_datetime",
     "fmt_money",
+    "fmt_number",
     "fold",
     "from_local",
     "gettext",

@@ -8,6 +8,7 @@ suite gets the same fixtures we use:
   ``FORECOURT_DATABASE_URL`` (default: a fresh SQLite file), migrated first.
   Override the ``forecourt_plugins`` fixture to choose which installed
   plugins it loads.
+* ``forecourt_server_log`` — the path of that server's log file.
 * ``make_dealer(modules=[...])`` — a new dealer with those modules enabled and
   one user per role; every test gets fresh dealers, so tests do not see each
   other's rows.
@@ -233,6 +234,12 @@ def forecourt_server(forecourt_env: dict[str, str], forecourt_registry) -> Itera
         late = []  # the last test's own, and it allows them
     if watch.between or late:
         pytest.fail(_failure_text(watch.between + late, "between tests or after the last one"), pytrace=False)
+
+
+@pytest.fixture
+def forecourt_server_log(forecourt_server: str) -> Path:
+    """The file ``forecourt_server`` logs to (its access lines and errors), e.g. to check what it never logs."""
+    return Path(_server_logs[-1])
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from forecourt import Forbidden, NavItem, Permission, TimelineEntry, hookimpl
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.customers import card, demo, views
+from plugins.customers import card, demo, metrics, views
 from plugins.customers.entity import CUSTOMER_ENTITY
 from plugins.customers.fields import METHODS
 from plugins.customers.machine import CUSTOMER
@@ -97,6 +97,11 @@ async def customers_create(ctx, values):
     row = await services.create(ctx, {"source": "other", **values, "status": "potential", "temperature": "warm"},
                                 ctx.dealer_language)
     return {"id": row.id, "number": row.number, "name": row.name, "url": f"/customers/{row.id}"}
+
+
+@hookimpl
+def report_metrics(ctx):
+    return list(metrics.METRICS)
 
 
 @hookimpl

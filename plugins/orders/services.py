@@ -32,6 +32,9 @@ from forecourt import gettext as _
 from plugins.orders.catalogue.fields import TRACKED, clean_product, clean_warehouse
 from plugins.orders.entity import PRODUCT as PRODUCT  # part of this public service API
 from plugins.orders.entity import WAREHOUSE as WAREHOUSE
+from plugins.orders.listing.products import PAGE_SIZE as PAGE_SIZE  # the catalogue as a list: public too
+from plugins.orders.listing.products import available_by_product as available_by_product
+from plugins.orders.listing.products import search as catalogue_page  # noqa: F401 - the catalogue page, public
 from plugins.orders.search import products as search
 from plugins.orders.tables import Product, Stock, Warehouse
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from forecourt import NavItem, Permission, SlotContent, hookimpl
 from forecourt import lazy_gettext as _l
-from plugins.quicklinks import branding
+from plugins.quicklinks import branding, shop
 
 
 @hookimpl
 def register_routes():
     from plugins.quicklinks import card, settings
 
-    return [*branding.ROUTES, *settings.ROUTES, *card.ROUTES]
+    return [*branding.ROUTES, *settings.ROUTES, *card.ROUTES, *shop.ROUTES]
 
 
 @hookimpl

@@ -1,18 +1,19 @@
-"""Substring search over the customers' search keys (name_key, email_key, phone_rev), filled from the rows there.
+"""Indexes for the customers plugin's figures: follow-ups by when they were made and when they are due,
+customers by their next follow-up (overdue now)."""
 
-SQLite: an FTS5 trigram table with external content and the triggers that
-keep it in step; PostgreSQL: pg_trgm (and btree_gin) and one GIN index on
-(dealer_id, the keys). See :mod:`core.substring`. The columns are written
-out here rather than read from the plugin, so the migration stays as it ran.
-"""
-
-from forecourt import SubstringIndex
+from forecourt import sql_migration
 
 ID = "2026-12-02T06:40:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Substring (trigram) index on the customers' search keys"
+DESCRIPTION = "Indexes for follow-up figures (reports)"
+
+STATEMENTS = [
+    "CREATE INDEX IF NOT EXISTS customers_followup_at ON customers_followup (dealer_id, at)",
+    "CREATE INDEX IF NOT EXISTS customers_followup_next ON customers_followup (dealer_id, next_at)",
+    "CREATE INDEX IF NOT EXISTS customers_customer_next_followup "
+    "ON customers_customer (dealer_id, invalid, next_followup_at)",
+]
 
 
 async def forwards():
-    index = SubstringIndex("customers_customer", ("name_key", "email_key", "phone_rev"))
-    return index.migration(ID, "customers", DESCRIPTION)
+    return sql_migration(ID, "customers", DESCRIPTION, STATEMENTS)

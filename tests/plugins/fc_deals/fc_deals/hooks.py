@@ -10,6 +10,8 @@ from forecourt import (
     Entity,
     Job,
     Message,
+    Metric,
+    MetricValue,
     NavItem,
     Permission,
     SlotContent,
@@ -166,3 +168,18 @@ async def orders_order_placed(ctx, order_id, source):
 @hookimpl(optionalhook=True)
 async def orders_order_status_changed(ctx, transition, entity_id, from_state, to_state):
     await _heard(ctx, "orders_order_status_changed", f"{entity_id}:{transition}:{from_state}->{to_state}")
+
+
+# --- a figure for reports, written against the first metric contract (period in, total out) ----------------
+
+
+async def deals_signed(ctx, period):
+    """Deals signed in the period: ``compute(ctx, period)`` -> ``MetricValue(total)``, nothing newer."""
+    rows = await Deal.scoped(ctx.dealer_id).select(Deal.id).where(
+        (Deal.signed_at >= period.start) & (Deal.signed_at < period.end))
+    return MetricValue(len(rows))
+
+
+@hookimpl
+def report_metrics(ctx):
+    return [Metric("deals.signed", "Deals signed", deals_signed, description="Deals signed in the period.")]

@@ -124,10 +124,14 @@ async def broken_metric(ctx, period):
     raise RuntimeError("extra cannot count today")
 
 
+async def broken_series(ctx, period, buckets):
+    raise RuntimeError("extra cannot count by day either")
+
+
 @hookimpl
 def report_metrics(ctx):
     """One good metric, one that fails when computed, and two malformed declarations the core must drop."""
     return [Metric("extra.marks", "Marks", count_marks, snapshot=True),
-            Metric("extra.broken", "Broken", broken_metric),
+            Metric("extra.broken", "Broken", broken_metric, series=broken_series),
             Metric("notes.stolen", "Not mine to declare", count_marks),
             "not a metric"]

@@ -1,0 +1,266 @@
+"""Benchmark: each report page for one dealer at 10,000 and at 1,000,000 leads + orders over 100 dealers.
+
+Run: ``.venv/bin/python bench/reports.py [--total 1000000] [--small 10000] [--requests 15]``
+
+Seeds 100 dealers (leads, orders, customers and reports switched on; an
+administrator each) with ``total`` leads and ``total`` orders spread over the
+last 700 days (SQLite ``executemany``, PostgreSQL ``COPY``), then for one
+dealer, on SQLite and on PostgreSQL:
+
+* each report page (manager efficiency, funnel and speed to lead, sales
+  performance with its series, customer analysis) over the last 90 days,
+  requested one at a time by the dealer's administrator: the median time of
+  ``--requests`` requests after two warm-ups (one uvicorn worker on its own
+  core; on loopback the client's time is the server's). Goal: <= 200 ms, and
+  the large base within 1.5x of the small one;
+* against the same metrics' SQL run alone: ``compute_metrics`` (and
+  ``compute_metric_series`` for sales) for the same keys and period
+  in-process, no HTTP, no template — what the page costs beyond its queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import orders as orders_bench  # the orders benchmark's realistic rows and fast bulk insert
+from harness import ROOT, login_cookie, server, table, throwaway_postgres
+
+PASSWORD = "bench-pass-2026"
+DEALERS = 100
+PAGES = ("efficiency", "funnel", "sales", "customers")
+PLUGINS = "leads,orders,customers,reports"
+LEAD_STATUSES = ("new",) * 3 + ("awaiting_visit", "contract_signed", "qualified", "test_drive", "offer",
+                                "negotiation", "won", "lost", "refused", "discarded", "postponed")
+LEAD_SOURCES = ("website", "phone", "walk_in", "email", "partner")
+
+
+def _columns(table_cls: Any) -> list[tuple[str, Any]]:
+    columns = []
+    for column in table_cls._meta.columns:
+        name = column._meta.db_column_name
+        if name != "id":
+            default = column.default
+            columns.append((name, None if column._meta.null and default is None else default))
+    return columns
+
+
+async def _bulk(database_url: str, table_name: str, columns: list[tuple[str, Any]], rows: list[dict]) -> None:
+    names = [n for n, _ in columns]
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        from piccolo.engine.sqlite import convert_datetime_in
+
+        def cell(value: Any) -> Any:
+            if isinstance(value, dt.datetime):
+                return convert_datetime_in(value)
+            return float(value) if isinstance(value, Decimal) else value
+
+        con = sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=60)
+        with con:
+            con.executemany(f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                            ([cell(row.get(n, d)) for n, d in columns] for row in rows))
+        con.close()
+        return
+    import asyncpg
+
+    con = await asyncpg.connect(database_url)
+    try:
+        await con.copy_records_to_table(table_name, columns=names,
+                                        records=[tuple(row.get(n, d) for n, d in columns) for row in rows])
+    finally:
+        await con.close()
+
+
+def _lead(rng: random.Random, i: int, dealer_id: int, manager: int, moment: dt.datetime) -> dict[str, Any]:
+    status = rng.choice(LEAD_STATUSES)
+    contacted = None if status == "new" and rng.random() < 0.7 else moment + dt.timedelta(
+        minutes=rng.expovariate(1 / 240))
+    email = f"l{i}@example.com"
+    return {"dealer_id": dealer_id, "surname": "Novák", "first_name": "Jan", "email": email,
+            "phone": "+420 601 000 000", "model": "Peugeot 408", "source": rng.choice(LEAD_SOURCES),
+            "kind": "pre_order", "status": status, "assignee_id": manager if rng.random() < 0.8 else None,
+            "created_at": moment, "updated_at": moment, "contacted_at": contacted,
+            "contract_signed_at": moment + dt.timedelta(days=2) if status in ("contract_signed", "won") else None,
+            "name_key": "novak jan", "email_key": email, "phone_rev": "000000106024"}
+
+
+async def _seed(total: int) -> None:
+    """In a child process: migrate, 100 dealers with an administrator each, ``total`` leads and orders."""
+    from core import accounts, db
+    from core.migrations import migrate
+    from core.settings import Settings
+    from core.startup import boot
+    from core.tables import Dealer
+    from plugins.leads.tables import Lead
+    from plugins.orders.tables import Order
+
+    settings = Settings.from_env()
+    boot(settings)
+    async with db.lifespan_pool():
+        await migrate()
+        if await Dealer.exists().where(Dealer.slug == "d-1"):
+            return
+        admins = {}
+        for n in range(1, DEALERS + 1):
+            dealer = await accounts.create_dealer(f"Dealer {n}", f"d-{n}", f"City {n}", "cs" if n % 2 else "ru",
+                                                  PLUGINS.split(","))
+            user = await accounts.create_user(login=f"a{n}", password=PASSWORD, role="dealer_admin",
+                                              dealer_id=dealer.id, must_change_password=False,
+                                              full_name=f"Admin {n}")
+            admins[dealer.id] = (user.id, n % 2)
+        rng = random.Random(2026)
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(days=700)
+        step = dt.timedelta(days=700) / total
+        ids = list(admins)
+        lead_columns, order_columns = _columns(Lead), orders_bench._order_columns()
+        leads: list[dict[str, Any]] = []
+        orders: list[dict[str, Any]] = []
+        for i in range(total):
+            dealer_id = ids[i % DEALERS]
+            user_id, czech = admins[dealer_id]
+            moment = start + step * i
+            leads.append(_lead(rng, i, dealer_id, user_id, moment))
+            row = orders_bench._values(rng, i, bool(czech), user_id, moment)
+            row.update(dealer_id=dealer_id, number=i // DEALERS + 1)
+            orders.append(row)
+            if len(leads) == 50_000:
+                await _bulk(settings.database_url, "leads_lead", lead_columns, leads)
+                await _bulk(settings.database_url, "orders_order", order_columns, orders)
+                leads.clear()
+                orders.clear()
+        if leads:
+            await _bulk(settings.database_url, "leads_lead", lead_columns, leads)
+            await _bulk(settings.database_url, "orders_order", order_columns, orders)
+        await Order.raw("ANALYZE")
+
+
+def _span() -> tuple[dt.date, dt.date]:
+    today = dt.datetime.now(dt.UTC).date()
+    return today - dt.timedelta(days=89), today
+
+
+async def _alone(requests: int) -> None:
+    """In a child process: each page's metrics (and series) computed in-process, the median ms per page."""
+    from core import db
+    from core.settings import Settings
+    from core.startup import boot
+    from core.tables import Dealer
+    from forecourt import compute_metric_series, compute_metrics, declared_metrics, enabled_modules, system_context
+    from plugins.reports.build import REPORTS
+    from plugins.reports.periods import Span
+    from plugins.reports.views import SERIES
+
+    settings = Settings.from_env()
+    boot(settings)
+    async with db.lifespan_pool():
+        dealer = await Dealer.select(Dealer.id, Dealer.name).where(Dealer.slug == "d-1").first()
+        ctx = system_context(dealer["id"], await enabled_modules(dealer["id"]), dealer["name"])
+        first, last = _span()
+        period = Span(first, last).period()
+        out = []
+        for slug in PAGES:
+            keys = REPORTS[slug].wants([m for _p, m in await declared_metrics(ctx)])
+            times = []
+            for n in range(requests + 2):
+                t = time.perf_counter()
+                await compute_metrics(ctx, period, keys, breakdowns=REPORTS[slug].breakdowns)
+                if slug == "sales":
+                    await compute_metric_series(ctx, period, "week", [k for k in keys if k in SERIES])
+                if n >= 2:
+                    times.append((time.perf_counter() - t) * 1000)
+            out.append(f"{statistics.median(times):.2f}")
+        print(" ".join(out))
+
+
+def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict[str, float]:
+    env = {"FORECOURT_DATABASE_URL": url, "FORECOURT_PLUGINS": PLUGINS, "FORECOURT_JOBS_INTERVAL": "0",
+           "FORECOURT_ARGON2_PROFILE": "test", "FORECOURT_SECRET_KEY": "bench-secret-key-not-for-production"}
+    t = time.monotonic()
+    subprocess.run([sys.executable, __file__, "--seed", str(total)], env={**os.environ, **env}, cwd=ROOT, check=True)
+    print(f"{engine}: {total:,} leads and {total:,} orders over {DEALERS} dealers ready in "
+          f"{time.monotonic() - t:.0f} s", flush=True)
+    first, last = _span()
+    query = f"period=custom&from={first}&to={last}"
+    out: dict[str, float] = {}
+    with server(["--factory", "core.cli:app_factory"], env) as app_url:
+        cookie = {"Cookie": login_cookie(app_url, "a1", PASSWORD)}
+        with httpx.Client(base_url=app_url, headers=cookie, timeout=120) as client:
+            for slug in PAGES:
+                times, errors = [], 0
+                for n in range(args.requests + 2):
+                    t = time.perf_counter()
+                    answer = client.get(f"/reports/{slug}?{query}")
+                    if n >= 2:
+                        times.append((time.perf_counter() - t) * 1000)
+                    errors += answer.status_code != 200
+                out[slug], out[slug + "_errors"] = statistics.median(times), errors
+    alone = subprocess.run([sys.executable, __file__, "--alone", str(args.requests)], env={**os.environ, **env},
+                           cwd=ROOT, capture_output=True, text=True, check=True)
+    for slug, value in zip(PAGES, alone.stdout.split()[-len(PAGES):], strict=True):
+        out[slug + "_alone"] = float(value)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--total", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed:
+        asyncio.run(_seed(args.seed))
+        return 0
+    if args.alone:
+        asyncio.run(_alone(args.alone))
+        return 0
+    rows = [["engine", "report page (last 90 days, one dealer)", f"{args.small:,}", f"{args.total:,}",
+             "large / small", "metrics alone small / large", "goal"]]
+
+    def report(engine: str, small: dict[str, float], large: dict[str, float]) -> None:
+        for slug in PAGES:
+            rows.append([engine, f"{slug} median ms", f"{small[slug]:.1f}", f"{large[slug]:.1f}",
+                         f"{large[slug] / small[slug]:.2f}x",
+                         f"{small[slug + '_alone']:.1f} / {large[slug + '_alone']:.1f}",
+                         "<= 200 ms, <= 1.5x"])
+        rows.append([engine, "errors (non-200)", f"{sum(small[s + '_errors'] for s in PAGES):.0f}",
+                     f"{sum(large[s + '_errors'] for s in PAGES):.0f}", "", "", "0"])
+
+    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
+        small = measure("SQLite", f"sqlite:///{tmp}/small.sqlite", args.small, args)
+        large = measure("SQLite", f"sqlite:///{tmp}/large.sqlite", args.total, args)
+        report("SQLite", small, large)
+    if not args.sqlite_only:
+        results = []
+        for size in (args.small, args.total):
+            with throwaway_postgres() as pg_url:
+                if not pg_url:
+                    break
+                results.append(measure("PostgreSQL", pg_url, size, args))
+        if len(results) == 2:
+            report("PostgreSQL", *results)
+    print(f"\nReports (median of {args.requests} sequential requests after 2 warm-ups; 1 worker)\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Time buckets of a metric series: day, week or month *in the dealer's time zone*, in one SQL query.
+
+A series must group its rows by the local day (or week, month) they fall
+on, in one grouped query, the same on SQLite and PostgreSQL. Neither engine
+can be trusted with the zone: SQLite knows no zones at all, and the
+PostgreSQL session zone is not the dealer's. So :class:`Buckets` works out
+in Python where the zone's UTC offset changes inside the period (daylight
+saving: at most a few times a year) and hands the metric an SQL expression
+that shifts a stored UTC timestamp by the offset valid at that moment and
+truncates it to the bucket. The result is the bucket's first local day as
+text ``YYYY-MM-DD`` — identical on both engines — which :meth:`Buckets.day`
+turns back into a :class:`datetime.date`.
+
+Weeks start on Monday (ISO). A bucket is named by its first day even when
+the period starts later (a period from a Wednesday puts its first days in
+the week of the Monday before); only rows inside the period are counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+#: the sizes of bucket a series can be asked for
+BUCKETS = ("day", "week", "month")
+#: a series may have at most this many buckets (a day-by-day series of more than ~3 years is refused)
+MAX_BUCKETS = 1200
+
+
+def _offset(moment: dt.datetime, tz: dt.tzinfo) -> int:
+    return int((moment.astimezone(tz).utcoffset() or dt.timedelta()).total_seconds())
+
+
+def offsets(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[tuple[dt.datetime, int]]:
+    """``[(from, offset seconds), ...]``: from each UTC moment on (up to the next), ``tz`` is ``offset`` ahead of UTC.
+
+    The first entry starts at ``start``. Found by looking every six hours
+    and narrowing each change down to the second — offsets change on whole
+    minutes in every real zone, and never twice within six hours.
+    """
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    found = [(start, _offset(start, tz))]
+    step = dt.timedelta(hours=6)
+    moment = start
+    while moment < end:
+        following = min(moment + step, end)
+        if _offset(following, tz) != found[-1][1]:
+            low, high = moment, following  # offset(low) == last, offset(high) differs
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if _offset(middle, tz) == found[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            high = high.replace(microsecond=0)
+            found.append((high, _offset(high, tz)))
+        moment = following
+    return found
+
+
+def _first_day(day: dt.date, bucket: str) -> dt.date:
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_day(day: dt.date, bucket: str) -> dt.date:
+    if bucket == "week":
+        return day + dt.timedelta(days=7)
+    if bucket == "month":
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return day + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """The buckets of one series: ``bucket`` (day, week, month) of ``start``..``end`` in zone ``tz``.
+
+    ``engine`` is ``"sqlite"`` or ``"postgres"`` (:func:`core.db.engine_kind`).
+    """
+
+    bucket: str
+    start: dt.datetime
+    end: dt.datetime
+    tz: dt.tzinfo
+    engine: str
+
+    def __post_init__(self) -> None:
+        if self.bucket not in BUCKETS:
+            raise ValueError(f"bucket must be one of {BUCKETS}, not {self.bucket!r}")
+        if self.engine not in ("sqlite", "postgres"):
+            raise ValueError(f"unknown engine {self.engine!r}")
+        if sum(1 for _ in self._days()) > MAX_BUCKETS:
+            raise ValueError(f"a series has at most {MAX_BUCKETS} buckets")
+
+    def _days(self) -> Iterator[dt.date]:
+        last = (self.end - dt.timedelta(microseconds=1)).astimezone(self.tz).date()
+        day = _first_day(self.start.astimezone(self.tz).date(), self.bucket)
+        while day <= last:
+            yield day
+            day = _next_day(day, self.bucket)
+
+    def days(self) -> list[dt.date]:
+        """The first local day of every bucket of the period, in order."""
+        return list(self._days())
+
+    def sql(self, column: str) -> tuple[str, tuple[Any, ...]]:
+        """An SQL expression (``{}`` placeholders, for ``Table.raw``) and its parameters: ``column``'s bucket.
+
+        ``column`` must be a trusted column name (it is put into the SQL
+        as is), holding a stored UTC timestamp. The expression's value is
+        the bucket's first local day, ``YYYY-MM-DD`` text; group by it (e.g.
+        ``GROUP BY 1``) and put the parameters before those of the WHERE.
+        """
+        changes = offsets(self.start, self.end, self.tz)
+        params: tuple[Any, ...] = ()
+        if len(changes) == 1:
+            local = self._shift(column, changes[0][1])
+        else:
+            parts = []
+            for (_since, seconds), (until, _next) in itertools.pairwise(changes):
+                parts.append(f"WHEN {column} < {{}} THEN {self._shift(column, seconds)}")
+                params += (until,)
+            local = f"CASE {' '.join(parts)} ELSE {self._shift(column, changes[-1][1])} END"
+        return self._truncate(local), params
+
+    def _shift(self, column: str, seconds: int) -> str:
+        if self.engine == "sqlite":
+            return f"datetime({column}, '{seconds:+d} seconds')"
+        return f"(({column} AT TIME ZONE 'UTC') + interval '{seconds:d} seconds')"
+
+    def _truncate(self, local: str) -> str:
+        if self.engine == "sqlite":
+            return {"day": f"date({local})", "week": f"date({local}, 'weekday 0', '-6 days')",
+                    "month": f"strftime('%Y-%m-01', {local})"}[self.bucket]
+        return f"to_char(date_trunc('{self.bucket}', {local}), 'YYYY-MM-DD')"
+
+    @staticmethod
+    def day(value: Any) -> dt.date:
+        """A bucket value the query returned (``YYYY-MM-DD`` text, or a date) as a :class:`datetime.date`."""
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value)[:10])

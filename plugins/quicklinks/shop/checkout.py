@@ -1,0 +1,194 @@
+"""Checkout: the cart becomes exactly one order, whatever the double clicks, retries and tabs.
+
+The idempotency key is (link, cart version): the checkout form carries the
+version of the cart it showed. In ONE transaction :func:`place`
+
+1. claims the key: ``INSERT … ON CONFLICT DO NOTHING`` into
+   ``quicklinks_checkout`` (unique per dealer, link and version). A second
+   submit of the same cart finds the key taken — on PostgreSQL a concurrent
+   one waits on the unique index until the first commits — and is answered
+   with the first one's order;
+2. moves the link's ``cart_version`` on from exactly that version
+   (``UPDATE … WHERE cart_version = v``): if the cart changed since the form
+   was shown (another tab), nothing is written and the customer sees the
+   cart as it is now (409);
+3. prices the cart again from the catalogue of this moment (a price the
+   browser sent is never read), refuses a cart in several currencies, makes
+   the order through the orders plugin's sales service (source
+   ``quicklink``, the customer, their manager, the prices and currency),
+   records the order on the key, empties the cart, logs the use and reminds
+   the customer's manager.
+
+Any refusal rolls all of it back: no order, no key, the cart as it was.
+SQLite runs the transaction on its single writer (``BEGIN IMMEDIATE``), so
+concurrent submits queue and the later ones find the key taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from forecourt import Message, ValidationFailed, create_reminder, dealer_users, in_language, now, transaction
+from forecourt import gettext as _
+from forecourt import lazy_gettext as _l
+from plugins.orders.sales import services as sales
+from plugins.quicklinks import uses
+from plugins.quicklinks.shop import cart as carts
+from plugins.quicklinks.shop import session
+from plugins.quicklinks.tables import CartItem, Checkout, Link
+
+DELIVERY = {"pickup": _l("Pickup at the dealer"), "courier": _l("Courier"), "transport": _l("Transport company")}
+MAX_VERSION = 2**31 - 1
+_CLAIM = ("INSERT INTO quicklinks_checkout (dealer_id, link_id, cart_version, created_at) VALUES ({}, {}, {}, {}) "
+          "ON CONFLICT (dealer_id, link_id, cart_version) DO NOTHING RETURNING id")
+#: fields of the customer's record the order copies; one the order form refuses is left out rather than block
+_CONTACT = ("contact_name", "contact_phone", "contact_email", "manager_id")
+
+
+class Refused(Exception):
+    """Nothing was written: ``status`` and the field -> message to show."""
+
+    def __init__(self, status: int, errors: dict[str, str]) -> None:
+        super().__init__(status, errors)
+        self.status = status
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Placed:
+    number: int
+    first: bool  #: this request made the order (else: an earlier submit of the same cart did)
+
+
+def read(data: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The checkout form's own fields, and what is wrong with them."""
+    values = {"delivery_method": data.get("delivery_method", ""), "address": data.get("address", "").strip(),
+              "comment": data.get("comment", "").strip()}
+    errors: dict[str, str] = {}
+    if values["delivery_method"] not in DELIVERY:
+        errors["delivery_method"] = _("Choose how you want to receive the order.")
+    if values["delivery_method"] in ("courier", "transport") and not values["address"]:
+        errors["address"] = _("Enter the delivery address.")
+    if len(values["address"]) > 300:
+        errors["address"] = _("The address is at most %(n)s characters.") % {"n": 300}
+    if len(values["comment"]) > 2000:
+        errors["comment"] = _("The comment is at most %(n)s characters.") % {"n": 2000}
+    return values, errors
+
+
+async def _order_values(shop: session.Shop, values: dict[str, str]) -> dict[str, str]:
+    customer = shop.customer
+    managers = {u["id"] for u in await dealer_users(shop.dealer_id) if u["role"] in ("manager", "dealer_admin")}
+    owner = customer.get("owner_id")
+    return {"customer_id": str(customer["id"]), "contact_name": customer.get("name") or "",
+            "contact_phone": customer.get("phone") or "", "contact_email": customer.get("email") or "",
+            "manager_id": str(owner) if owner in managers else "", "delivery_method": values["delivery_method"],
+            "address": values["address"], "note": values["comment"]}
+
+
+async def _create(shop: session.Shop, values: dict[str, str], specs: list[dict[str, Any]],
+                  prices: dict[int, Any], currency: str) -> Any:
+    """The order; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
+    ctx = await shop.context()
+    try:
+        return await sales.create(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
+    except ValidationFailed as exc:
+        if not exc.errors or not set(exc.errors) <= set(_CONTACT):
+            raise
+        kept = {k: ("" if k in exc.errors else v) for k, v in values.items()}
+        return await sales.create(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
+
+
+def _field(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+async def place(shop: session.Shop, version: int, values: dict[str, str], user_agent: str = "") -> Placed:
+    """Check the cart of ``version`` out (see the module doc); raises :class:`Refused` with nothing written."""
+    if not 0 <= version <= MAX_VERSION:
+        raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
+    d, link_id = shop.dealer_id, shop.link_id
+    ctx = await shop.context()  # read before the transaction: its writer lock is held no longer than needed
+    async with transaction():
+        claimed = await Checkout.raw(_CLAIM, d, link_id, version, now())
+        if claimed:
+            moved = await Link.scoped(d).update({Link.cart_version: version + 1}).where(
+                (Link.id == link_id) & (Link.cart_version == version) & Link.revoked_at.is_null()).returning(Link.id)
+            if not moved:
+                raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order "
+                                              "again.")})
+            cart = await carts.priced(shop, await carts.items(d, link_id), version)
+            if not cart.lines:
+                raise Refused(422, {"cart": _("Your cart is empty.")})
+            if any(line["gone"] for line in cart.lines):
+                raise Refused(422, {"cart": _("A product in your cart is no longer offered: remove it and order "
+                                              "again.")})
+            if cart.mixed:
+                raise Refused(422, {"cart": _("Your cart holds products priced in different currencies (%(list)s). "
+                                              "Order them separately.") % {"list": ", ".join(cart.totals)}})
+            specs = [{"product_id": str(line["product"]["id"]), "quantity": str(line["item"]["quantity"]),
+                      "discount_pct": str(line["price"].discount_pct)} for line in cart.lines]
+            prices = {int(line["product"]["id"]): line["price"].unit for line in cart.lines}
+            try:
+                order = await _create(shop, await _order_values(shop, values), specs, prices, cart.currency)
+            except ValidationFailed as exc:
+                raise Refused(422, dict(exc.errors)) from exc
+            order_id, number = int(_field(order, "id")), int(_field(order, "number"))
+            await Checkout.scoped(d).update({Checkout.order_id: order_id, Checkout.order_number: number}).where(
+                (Checkout.link_id == link_id) & (Checkout.cart_version == version))
+            await CartItem.scoped(d).delete().where(CartItem.link_id == link_id)
+            await uses.record(d, link_id, "order", user_agent, order_id=order_id)
+            manager = _field(order, "manager_id")
+            await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), now(),
+                                  user_id=manager, queue=manager is None, entity=sales.ORDER, entity_id=order_id,
+                                  url=f"/orders/{order_id}", source="quicklinks")
+            return Placed(number, True)
+    row = await Checkout.scoped(d).select(Checkout.order_number).where(
+        (Checkout.link_id == link_id) & (Checkout.cart_version == version)).first()
+    if row is None or row["order_number"] is None:  # the first submit was refused and rolled back meanwhile
+        raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
+    return Placed(int(row["order_number"]), False)
+
+
+async def _page(request: Request, shop: session.Shop, values: dict[str, str], errors: dict[str, str],
+                status_code: int = 200) -> Response:
+    return await carts.show(request, shop, status_code=status_code, template="quicklinks/shop/checkout.html",
+                            values=values, errors=errors, delivery=DELIVERY)
+
+
+@get("/shop/checkout", name="quicklinks_checkout", **session.SHOP)
+async def checkout_page(request: Request) -> Response:
+    shop = await session.load(request)
+    if shop is None:
+        return await session.gone(request)
+    values = {"delivery_method": "pickup", "address": shop.customer.get("address") or "", "comment": ""}
+    return await _page(request, shop, values, {})
+
+
+@post("/shop/checkout", name="quicklinks_checkout_post", **session.SHOP)
+async def checkout(request: Request) -> Response:
+    """Place the order (fields ``delivery_method``, ``address``, ``comment``, hidden ``cart_version``)."""
+    shop = await session.load(request)
+    if shop is None:
+        return await session.gone(request)
+    data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    with in_language(shop.lang):  # the refusals below are read by the customer, in their language
+        values, errors = read(data)
+        typed = data.get("cart_version", "").strip()
+        version = int(typed) if typed.isdigit() and len(typed) <= 10 else -1
+        try:
+            if errors:
+                raise Refused(422, errors)
+            placed = await place(shop, version, values, request.headers.get("user-agent", ""))
+        except Refused as refused:
+            return await _page(request, shop, values, refused.errors, refused.status)
+    location = f"{session.PATH}/orders/{placed.number}"
+    if request.headers.get("hx-request") == "true":
+        return Response(content=b"", status_code=200, headers={"hx-redirect": location})
+    return Response(content=b"", status_code=303, headers={"location": location})
+
+
+ROUTES = [checkout_page, checkout]
