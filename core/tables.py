@@ -202,5 +202,52 @@ class ApiKey(Table, tablename="core_api_key"):
     per_minute = Integer(default=60)
 
 
+class ImportRun(Table, tablename="core_import_run"):
+    """One uploaded file of a bulk import (:mod:`core.bulk.runs`), from its upload to its load.
+
+    ``token`` (random, unique) is the only way to it, and only for its uploader.
+    ``header``/``rows`` hold the file as text (JSON), ``mapping`` the chosen
+    columns, ``report`` the last check (messages in ``language``), ``checked``
+    its rows' values. ``status`` goes uploaded -> checking -> checked -> queued
+    -> running -> done (or failed); the step
+    to queued is one conditional UPDATE, so two confirmations load it once, and
+    "done" is written in the load's own transaction.
+    """
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict, index=True)
+    importer = Varchar(length=100)
+    token = Varchar(length=64, unique=True)
+    user_id = BigInt()
+    filename = Varchar(length=200, default="")
+    header = Text(default="[]")
+    rows = Text(default="[]")
+    mapping = Text(default="{}")
+    report = Text(default="{}")
+    language = Varchar(length=8, default="en")
+    status = Varchar(length=20, default="uploaded")
+    total = Integer(default=0)
+    valid = Integer(default=0)
+    invalid = Integer(default=0)
+    duplicates = Integer(default=0)
+    with_duplicates = Boolean(default=False)
+    done_rows = Integer(default=0)
+    result = Text(default="")
+    #: the checked rows' values (JSON), so the load does not read every row again
+    checked = Text(default="")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class ImportMapping(Table, tablename="core_import_mapping"):
+    """A dealer's remembered column mapping of one import: ``{compared header: field key}`` as JSON."""
+
+    dealer_id = ForeignKey(references=Dealer, on_delete=OnDelete.restrict, index=True)
+    importer = Varchar(length=100)
+    mapping = Text(default="{}")
+    updated_at = Timestamptz()
+
+
 CORE_TABLES: list[type[Table]] = [Dealer, User, Session, LoginFailure, RateBucket, HookFailure, ModuleChange,
-                                  History, Comment, Reason, Reminder, JobSlot, ApiKey]
+                                  History, Comment, Reason, Reminder, JobSlot, ApiKey, ImportRun, ImportMapping]

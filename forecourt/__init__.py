@@ -11,6 +11,17 @@ from core.apikeys import check as check_api_key
 from core.apikeys import listed as api_keys
 from core.apikeys import make as make_api_key
 from core.apikeys import revoke as revoke_api_key
+from core.bulk.columns import choice as import_choice
+from core.bulk.columns import choice_keys as import_choice_keys
+from core.bulk.columns import header_key as import_header_key
+from core.bulk.insert import create_entities
+from core.bulk.insert import rows_with as import_rows_with
+from core.bulk.pages import routes as import_routes
+from core.bulk.reading import FileRefused as ImportFileRefused
+from core.bulk.reading import read_table as read_import_table
+from core.bulk.reading import too_large as import_too_large
+from core.bulk.spec import Existing as ImportExisting
+from core.bulk.spec import Importer, ImportField
 from core.context import Context, system_context
 from core.db import after_commit, engine_kind, transaction
 from core.entities import Entity
@@ -99,6 +110,10 @@ __all__ = [
     "Forbidden",
     "HookKind",
     "HookScope",
+    "ImportExisting",
+    "ImportField",
+    "ImportFileRefused",
+    "Importer",
     "Input",
     "Job",
     "KeyCheck",
@@ -138,6 +153,7 @@ __all__ = [
     "compute_metric_series",
     "compute_metrics",
     "core_version",
+    "create_entities",
     "create_entity",
     "create_reminder",
     "day_start",
@@ -164,6 +180,12 @@ __all__ = [
     "hook_owner_enabled",
     "hookimpl",
     "hookspec",
+    "import_choice",
+    "import_choice_keys",
+    "import_header_key",
+    "import_routes",
+    "import_rows_with",
+    "import_too_large",
     "in_language",
     "lazy_gettext",
     "lazy_pgettext",
@@ -182,6 +204,7 @@ __all__ = [
     "rate_limit",
     "read_decimal",
     "read_id",
+    "read_import_table",
     "read_integer",
     "read_text",
     "render_fragment",

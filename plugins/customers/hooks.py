@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from forecourt import Forbidden, NavItem, Permission, TimelineEntry, hookimpl
+from forecourt import Forbidden, NavItem, Permission, TimelineEntry, hookimpl, import_routes
 from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
-from plugins.customers import card, demo, metrics, views
+from plugins.customers import card, demo, imports, metrics, views
 from plugins.customers.entity import CUSTOMER_ENTITY
 from plugins.customers.fields import METHODS
 from plugins.customers.machine import CUSTOMER
@@ -14,7 +14,7 @@ from plugins.customers.tables import FollowUp
 
 @hookimpl
 def register_routes():
-    return [*views.ROUTES, *card.ROUTES]
+    return [*import_routes(imports.IMPORTER), *views.ROUTES, *card.ROUTES]
 
 
 @hookimpl
@@ -24,6 +24,7 @@ def register_permissions():
         Permission("customers.edit", _l("Add and edit customers, notes and follow-ups"), ("manager", "dealer_admin")),
         Permission("customers.blacklist", _l("Put customers on the blacklist"), ("manager", "dealer_admin")),
         Permission("customers.delete", _l("Delete customers"), ("dealer_admin",)),
+        Permission("customers.import", _l("Import customers from a file"), ("dealer_admin",)),
     ]
 
 

@@ -75,7 +75,8 @@ async def list_customers(request: Request) -> Response:
     notes = await _latest_notes(ctx.dealer_id, [r["id"] for r in every]) if f["view"] != "list" else {}
     return await page(request, "customers/list.html", {
         "f": f, "rows": rows, "sections": sections, "next_after": token, "after": after, "notes": notes,
-        "fields": fields, "can_edit": ctx.can("customers.edit"), "can_admin": ctx.can("customers.delete"),
+        "fields": fields, "can_edit": ctx.can("customers.edit"),
+        "can_import": ctx.can("customers.import"), "can_admin": ctx.can("customers.delete"),
         "url_with": _url_with(f),
     })
 

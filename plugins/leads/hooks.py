@@ -15,6 +15,7 @@ from forecourt import (
     create_reminder,
     fold,
     hookimpl,
+    import_routes,
     now,
     render_fragment,
     system_context,
@@ -28,6 +29,7 @@ from plugins.leads import (
     card,
     demo,
     export,
+    imports,
     jobs,
     metrics,
     public,
@@ -43,7 +45,8 @@ from plugins.leads.tables import Lead
 
 @hookimpl
 def register_routes():
-    return [*public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES, *settings.ROUTES, *export.ROUTES,
+    return [*import_routes(imports.IMPORTER), *public.ROUTES, *api.ROUTES, *transfer.ROUTES, *board.ROUTES,
+            *settings.ROUTES, *export.ROUTES,
             *views.ROUTES, *card.ROUTES]
 
 
@@ -54,6 +57,7 @@ def register_permissions():
         Permission("leads.edit", _l("Add leads and work on them"), ("manager", "dealer_admin")),
         Permission("leads.assign", _l("Assign leads to colleagues"), ("manager", "dealer_admin")),
         Permission("leads.settings", _l("Change the dealer's lead settings"), ("dealer_admin",)),
+        Permission("leads.import", _l("Import leads from a file"), ("dealer_admin",)),
     ]
 
 

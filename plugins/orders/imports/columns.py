@@ -8,11 +8,9 @@ or by their label in any of the four languages; "active" by yes/no words.
 
 from __future__ import annotations
 
-import re
 from functools import cache
-from typing import Any
 
-from forecourt import LANGUAGES, fold, in_language
+from forecourt import fold, import_choice_keys, import_header_key
 from forecourt import lazy_gettext as _l
 from plugins.orders.catalogue.fields import FUELS, KINDS, LABELS
 
@@ -51,19 +49,8 @@ _YES = {"1", "yes", "y", "true", "x", "+", "да", "д", "ano", "是", "有效",
 _NO = {"0", "no", "n", "false", "-", "нет", "н", "ne", "否", "无效", "停用"}
 
 
-def header_key(text: str) -> str:
-    """A header as compared: folded, without spaces, ``_``, ``-``, dots, brackets."""
-    return re.sub(r"[\s_\-.()\[\]:]+", "", fold(text or ""))
-
-
-def _in_every_language(labels: dict[str, Any]) -> dict[str, str]:
-    """Folded label (in each language) -> key, for a dict of key -> lazy label."""
-    found: dict[str, str] = {}
-    for language in LANGUAGES:
-        with in_language(language.code):
-            for key, label in labels.items():
-                found.setdefault(header_key(str(label)), key)
-    return found
+#: a header as compared (folded, without spaces and punctuation): the core's bulk import rule
+header_key = import_header_key
 
 
 @cache
@@ -73,7 +60,7 @@ def headers() -> dict[str, str]:
     for key, aliases in _ALIASES.items():
         for alias in aliases:
             found.setdefault(header_key(alias), key)
-    for key, label in _in_every_language(COLUMN_LABELS).items():
+    for key, label in import_choice_keys(COLUMN_LABELS).items():
         found.setdefault(key, label)
     found.setdefault(header_key(str(LABELS["warehouse_name"])), "warehouse")
     return found
@@ -81,12 +68,12 @@ def headers() -> dict[str, str]:
 
 @cache
 def kinds() -> dict[str, str]:
-    return {header_key(k): k for k in KINDS} | _in_every_language(KINDS)
+    return import_choice_keys(KINDS)
 
 
 @cache
 def fuels() -> dict[str, str]:
-    return {header_key(k): k for k in FUELS} | _in_every_language(FUELS)
+    return import_choice_keys(FUELS)
 
 
 def choice(cell: str, known: dict[str, str]) -> str:

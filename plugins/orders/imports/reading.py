@@ -1,45 +1,27 @@
-"""Reading an uploaded file into rows of text: CSV in any common encoding and delimiter, or XLSX.
+"""Reading an uploaded catalogue file into rows of text (CSV or XLSX), with its columns recognised.
 
-Nothing here touches the database. Every way a file can be unreadable ends in
-:class:`FileRefused` with a message for the person and an HTTP status (4xx),
-never in an exception the server would answer with a 500: not a CSV or XLSX,
-an old ``.xls``, a broken workbook, an empty file, no recognised header, a
-file or a row count over the limits.
-
-* CSV: a byte-order mark says UTF-8 or UTF-16; otherwise strict UTF-8 is
-  tried, then cp1251 (Windows Cyrillic, what Russian spreadsheets save). The
-  delimiter (``,`` ``;`` tab ``|``) is the one the header line uses most.
-* XLSX: openpyxl in read-only mode (streamed, formulas read as their cached
-  values), first sheet. Numbers become plain text (``1490``, ``39990.5``),
-  dates ISO, so they are read by the same rules as typed ones.
+The file itself is read by the core's bulk reader (:func:`forecourt.read_import_table`:
+encodings, delimiters, XLSX, limits, every refusal a 4xx with a message);
+here its header row is matched to the catalogue's columns (:mod:`.columns`),
+and a file without a SKU column or without rows is refused. Nothing here
+touches the database.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from forecourt import ImportFileRefused as FileRefused
 from forecourt import gettext as _
+from forecourt import import_too_large, read_import_table
 from plugins.orders.imports.columns import COLUMNS, header_key, headers
+
+__all__ = ["MAX_BYTES", "MAX_ROWS", "FileRefused", "Parsed", "read_file", "too_large"]
 
 MAX_BYTES = 5 * 1024 * 1024  #: the largest file accepted
 MAX_ROWS = 5000  #: the most data rows in one file
-MAX_CELL = 1000  #: longer cells are cut here (the form's own limits refuse them with a message later)
-_DELIMITERS = (",", ";", "\t", "|")
 _MAX_COLUMNS = len(COLUMNS) * 3  #: columns of a sheet read (a header further right is not looked for)
-
-
-class FileRefused(Exception):
-    """The file cannot be imported at all: ``message`` for the person, ``status`` the HTTP answer (4xx)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass
@@ -55,111 +37,13 @@ class Parsed:
 
 
 def too_large() -> FileRefused:
-    return FileRefused(_("The file is larger than %(mb)s MB: split it into smaller files.") % {
-        "mb": MAX_BYTES // (1024 * 1024)}, 413)
+    return import_too_large(MAX_BYTES)
 
 
 def read_file(filename: str, data: bytes) -> Parsed:
     """The rows of an uploaded CSV or XLSX file (told apart by their content, not by the name)."""
-    if len(data) > MAX_BYTES:
-        raise too_large()
-    if not data.strip():
-        raise FileRefused(_("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
-        return _table(_xlsx_rows(data))
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRefused(_("This is an old Excel file (.xls): save it as .xlsx or .csv and upload that."), 415)
-    return _table(_csv_rows(_decode(data)))
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ("utf-16",)
-    else:
-        candidates = ("utf-8", "cp1251")
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise FileRefused(_("This is neither a CSV file (text in UTF-8 or Windows-1251) nor an XLSX workbook."), 415)
-
-
-def _csv_rows(text: str) -> list[list[str]]:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(_DELIMITERS, key=first.count)
-    try:
-        return list(_limited(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
-    except csv.Error as exc:
-        raise FileRefused(_("The CSV file is malformed (%(problem)s).") % {"problem": str(exc)}) from exc
-
-
-def _limited(rows: Any) -> Any:
-    """The rows, refusing the file as soon as it has more than the limit (a huge file is not read whole)."""
-    count = 0
-    for row in rows:
-        if any(str(c).strip() for c in row if c is not None):
-            count += 1
-            if count > MAX_ROWS + 1:
-                raise FileRefused(_("The file has more than %(n)s rows: split it into smaller files.") % {
-                    "n": MAX_ROWS}, 413)
-        yield row
-
-
-def _cell(value: Any) -> str:
-    """An XLSX cell as the text someone would have typed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, (int, Decimal)):
-        return format(Decimal(value), "f") if isinstance(value, Decimal) else str(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors: all "broken"
-        raise FileRefused(_("The workbook cannot be read (it is damaged or not an XLSX file): save it again "
-                            "as .xlsx or .csv.")) from exc
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise FileRefused(_("The file is empty."))
-        return [[_cell(v)[:MAX_CELL] for v in row]
-                for row in _limited(sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS))]
-    except FileRefused:
-        raise
-    except Exception as exc:  # a damaged sheet: XML ParseError (a SyntaxError), BadZipFile, KeyError, ValueError…
-        raise FileRefused(_("The workbook cannot be read (it is damaged or not an XLSX file): save it again "
-                            "as .xlsx or .csv.")) from exc
-    finally:
-        book.close()
-
-
-def _table(rows: list[list[str]]) -> Parsed:
-    """The header row (the first non-empty one) mapped to columns, and the data rows under it."""
-    numbered = [(n, [str(c).strip()[:MAX_CELL] for c in row]) for n, row in enumerate(rows, start=1)]
-    numbered = [(n, row) for n, row in numbered if any(row)]
-    if not numbered:
-        raise FileRefused(_("The file is empty."))
-    (_line, head), data = numbered[0], numbered[1:]
+    table = read_import_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_columns=_MAX_COLUMNS)
+    head, data_rows = table.header, table.rows
     known = headers()
     index: dict[int, str] = {}
     columns: dict[str, str] = {}
@@ -173,10 +57,10 @@ def _table(rows: list[list[str]]) -> Parsed:
     if "sku" not in columns:
         raise FileRefused(_("No column of the file is the SKU: the first row must hold the column names, as in "
                             "the template (sku, name, kind, …)."), 422)
-    if not data:
+    if not data_rows:
         raise FileRefused(_("The file has column names but no rows under them."), 422)
     parsed = Parsed(columns=columns, ignored=ignored)
-    for line, row in data:
+    for line, row in data_rows:
         parsed.rows.append({"line": line, "cells": {column: row[i] if i < len(row) else ""
                                                     for i, column in index.items()}})
     return parsed
