@@ -75,6 +75,7 @@ from core.registry import call_hook, hook_implemented, hook_owner_enabled
 from core.reminders import create as create_reminder
 from core.signing import sign as sign_proof
 from core.signing import verify as verify_proof
+from core.substring import SubstringIndex, ranked_page
 from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, in_zone, now, today
@@ -136,6 +137,7 @@ __all__ = [
     "SettingsPage",
     "SlotContent",
     "State",
+    "SubstringIndex",
     "TimelineEntry",
     "Transition",
     "ValidationFailed",
@@ -199,6 +201,7 @@ __all__ = [
     "phone_search",
     "prefix",
     "prefix_sql",
+    "ranked_page",
     "rate_limit",
     "read_decimal",
     "read_id",

@@ -2,6 +2,8 @@
 
 Every condition is a range on an indexed, normalised column (what a term
 matches: :mod:`plugins.customers.search`); a page never counts the whole table.
+A search term lists its prefix matches first and then the customers that hold
+it elsewhere (:func:`forecourt.ranked_page`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from forecourt import Keyset, day_start, now
-from plugins.customers.search import broad_condition, term_condition
+from forecourt import Keyset, day_start, now, ranked_page
+from plugins.customers.search import broad_condition, substring_condition, substring_fragments, term_condition
 from plugins.customers.tables import Customer
 
 PAGE_SIZE = 50
@@ -61,30 +63,40 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", temperature: 
         where.append(Customer.created_at >= day_start(created_from))
     if created_to:
         where.append(Customer.created_at < day_start(created_to + dt.timedelta(days=1)))
-    if (after_condition := keyset.where(after, Customer.id)) is not None:
-        where.append(after_condition)
 
-    def select(*columns: Any) -> Any:
+    def select(conditions: list[Any], *columns: Any) -> Any:
         query = Customer.scoped(dealer_id).select(*columns)
-        for condition in where:
+        for condition in conditions:
             query = query.where(condition)
         return query
 
     def order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: (r[keyset.name], r["id"]), reverse=keyset.descending)
 
-    rows: list[dict[str, Any]] | None = None
-    if q.strip():
-        # The term's own indexes first, with no ORDER BY to tempt the planner elsewhere. A narrow term
-        # (at most NARROW matches) is sorted here and only one page of rows is read; a broad one is
-        # listed along the sort index, where a page of it is found within a few rows.
-        keys = await select(Customer.id, column).where(term_condition(q)).limit(NARROW + 1)
-        if len(keys) <= NARROW:
-            page_ids = [k["id"] for k in order(keys)[:limit + 1]]
-            rows = order(await Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(
-                Customer.id.is_in(page_ids or [-1])))
-        else:
-            where.append(broad_condition(q))
-    if rows is None:
-        rows = await keyset.order(select(*LIST_COLUMNS), Customer.id).limit(limit + 1)
-    return keyset.page(rows, limit)
+    def fetch(term: Any, broad: Any) -> Any:
+        async def rows(token: str, n: int) -> list[dict[str, Any]]:
+            conditions = list(where)
+            if (after_condition := keyset.where(token, Customer.id)) is not None:
+                conditions.append(after_condition)
+            if term is not None:
+                # The term's own indexes first, with no ORDER BY to tempt the planner elsewhere. A narrow
+                # term (at most NARROW matches) is sorted here and only one page of rows is read; a broad
+                # one is listed along the sort index, where a page of it is found within a few rows.
+                keys = await select(conditions, Customer.id, column).where(term).limit(NARROW + 1)
+                if len(keys) <= NARROW:
+                    page_ids = [k["id"] for k in order(keys)[:n]]
+                    return order(await Customer.scoped(dealer_id).select(*LIST_COLUMNS).where(
+                        Customer.id.is_in(page_ids or [-1])))
+                conditions.append(broad)
+            return await keyset.order(select(conditions, *LIST_COLUMNS), Customer.id).limit(n)
+        return rows
+
+    if not q.strip():
+        return await ranked_page(keyset, after, limit, fetch(None, None), None)
+
+    async def others(token: str, n: int) -> list[dict[str, Any]]:  # looked up only when the prefix matches leave room
+        inside = await substring_condition(q)
+        return [] if inside is None else await fetch(inside, inside)(token, n)
+
+    return await ranked_page(keyset, after, limit, fetch(term_condition(q), broad_condition(q)),
+                             None if substring_fragments(q) is None else others)

@@ -1,7 +1,9 @@
 """The leads list: one keyset page of the dealer's leads, filtered and sorted, at any size.
 
 Every condition is a bound parameter on an indexed column (the search term's
-in :mod:`plugins.leads.search`); a page never counts the whole table.
+in :mod:`plugins.leads.search`); a page never counts the whole table. A
+search term lists its prefix matches first and then the leads that hold it
+elsewhere (:func:`forecourt.ranked_page`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from forecourt import Keyset, day_start, read_id
-from plugins.leads.search import term_sql
+from forecourt import Keyset, day_start, ranked_page, read_id
+from plugins.leads.search import SUBSTRING, substring_fragments, term_sql
 from plugins.leads.tables import Lead
 
 PAGE_SIZE = 50
@@ -41,8 +43,6 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
         where.append(sql)
         params.extend(values)
 
-    if q.strip():
-        cond(*_flat(term_sql(q)))
     if status:
         cond("status = {}", status)
     if source:
@@ -56,11 +56,27 @@ async def search(dealer_id: int, *, q: str = "", status: str = "", source: str =
     if created_to:
         cond("created_at < {}", day_start(created_to + dt.timedelta(days=1)))
     keyset = SORTS.get(sort, SORTS["new"])
-    if (after_sql := keyset.sql(after)) is not None:  # the rows after the last one shown, in the same order
-        cond(*_flat(after_sql))
-    sql = _LIST_SQL % (" AND ".join(where) or "TRUE", keyset.order_sql())
-    return keyset.page(await Lead.raw(sql, dealer_id, *params, limit + 1), limit)
 
+    def fetch(term: tuple[str, tuple[Any, ...]] | None) -> Any:
+        async def rows(token: str, n: int) -> Any:
+            conds, values = list(where), list(params)
+            for extra in (term, keyset.sql(token)):  # the term; the rows after the last one shown
+                if extra is not None:
+                    conds.append(extra[0])
+                    values.extend(extra[1])
+            sql = _LIST_SQL % (" AND ".join(conds) or "TRUE", keyset.order_sql())
+            return await Lead.raw(sql, dealer_id, *values, n)
+        return rows
 
-def _flat(condition: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...]:
-    return (condition[0], *condition[1])
+    if not q.strip():
+        return await ranked_page(keyset, after, limit, fetch(None), None)
+    prefix = term_sql(q)
+    fragments = substring_fragments(q)
+
+    async def others(token: str, n: int) -> Any:  # looked up only when the prefix matches leave room
+        inside = await SUBSTRING.lookup_sql(fragments or {})
+        if inside is None:
+            return []
+        return await fetch((f"{inside[0]} AND NOT ({prefix[0]})", (*inside[1], *prefix[1])))(token, n)
+
+    return await ranked_page(keyset, after, limit, fetch(prefix), None if fragments is None else others)
