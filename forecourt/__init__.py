@@ -16,7 +16,6 @@ from core.bulk.columns import choice_keys as import_choice_keys
 from core.bulk.columns import header_key as import_header_key
 from core.bulk.insert import create_entities
 from core.bulk.insert import rows_with as import_rows_with
-from core.bulk.pages import routes as import_routes
 from core.bulk.reading import FileRefused as ImportFileRefused
 from core.bulk.reading import read_table as read_import_table
 from core.bulk.reading import too_large as import_too_large
@@ -80,6 +79,7 @@ from core.tenancy import DealerScoped
 from core.text import digits, fold, parse_phone, upper_bound
 from core.timeutil import day_start, from_local, in_zone, now, today
 from core.web import NavItem, SlotContent, flash, page
+from core.web.bulk import routes as import_routes
 from core.web.problems import PROBLEM_JSON, ApiProblem, answer_language
 from core.web.settings_page import SettingField, SettingsPage
 from core.web.templating import render_fragment

@@ -16,6 +16,6 @@ only :mod:`.reading` and :mod:`.columns`):
   in batches) as background tasks;
 * :mod:`.insert` is the entity write path for many rows (``create_entities``)
   and the one-query key look-up (``rows_with``);
-* :mod:`.pages` builds the routes a plugin mounts (upload, mapping, preview,
+* :mod:`core.web.bulk` builds the routes a plugin mounts (upload, mapping, preview,
   confirmation, progress).
 """

@@ -1,7 +1,7 @@
 """What a plugin declares to get a bulk import: an :class:`Importer` with its fields and three functions.
 
 The core does the rest the same way for every plugin (:mod:`core.bulk.runs`,
-:mod:`core.bulk.pages`): reading the file, the column mapping (remembered per
+:mod:`core.web.bulk`): reading the file, the column mapping (remembered per
 dealer), the per-row check with its messages in the user's language, the
 duplicate check within the file and against the dealer's rows, the preview,
 the exactly-once confirmation, and the all-or-nothing load in batches.
@@ -43,7 +43,7 @@ class Existing:
 
 @dataclass(frozen=True)
 class Importer:
-    """A plugin's bulk import (mounted with :func:`core.bulk.pages.routes`).
+    """A plugin's bulk import (mounted with :func:`core.web.bulk.routes`).
 
     * ``clean(cells, language)`` — one row's ``{field key: text}`` to the column values to write and
       ``{field key: message}`` (messages in the current language); must not touch the database.
