@@ -7,6 +7,7 @@ the same machine; absolute numbers vary by machine, ratios are what we quote.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
@@ -18,7 +19,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -222,3 +225,36 @@ def table(rows: list[list[str]]) -> str:
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+async def bulk_insert(database_url: str, table_name: str, columns: list[tuple[str, Any]],
+                      rows: list[dict[str, Any]]) -> None:
+    """A seed's fast path: SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``.
+
+    ``columns`` are (name, default) pairs; a row missing a column gets its default.
+    """
+    names = [n for n, _ in columns]
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        from piccolo.engine.sqlite import convert_datetime_in
+
+        def cell(value: Any) -> Any:
+            if isinstance(value, dt.datetime):
+                return convert_datetime_in(value)
+            return float(value) if isinstance(value, Decimal) else value
+
+        con = sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=60)
+        with con:
+            con.executemany(f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                            ([cell(row.get(n, d)) for n, d in columns] for row in rows))
+        con.close()
+        return
+    import asyncpg
+
+    con = await asyncpg.connect(database_url)
+    try:
+        await con.copy_records_to_table(table_name, columns=names,
+                                        records=[tuple(row.get(n, d) for n, d in columns) for row in rows])
+    finally:
+        await con.close()

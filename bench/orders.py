@@ -42,7 +42,17 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, alternate, login_cookie, median_load, paired_ratio, server, table, throwaway_postgres
+from harness import (
+    ROOT,
+    alternate,
+    bulk_insert,
+    login_cookie,
+    median_load,
+    paired_ratio,
+    server,
+    table,
+    throwaway_postgres,
+)
 
 PASSWORD = "bench-pass-2026"
 DEALERS = 100
@@ -118,36 +128,6 @@ def _check_keys() -> None:
         assert {k: row[k] for k in wanted} == wanted, (row, wanted)
 
 
-async def _bulk_insert(database_url: str, rows: list[dict[str, Any]]) -> None:
-    """The seed's fast path: SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``."""
-    columns = _order_columns()
-    names = [name for name, _ in columns]
-    if database_url.startswith("sqlite"):
-        import sqlite3
-
-        from piccolo.engine.sqlite import convert_datetime_in
-
-        def cell(value: Any) -> Any:
-            if isinstance(value, dt.datetime):
-                return convert_datetime_in(value)
-            return float(value) if isinstance(value, Decimal) else value
-
-        con = sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=60)
-        with con:
-            con.executemany(f"INSERT INTO orders_order ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                            ([cell(row.get(n, d)) for n, d in columns] for row in rows))
-        con.close()
-        return
-    import asyncpg
-
-    con = await asyncpg.connect(database_url)
-    try:
-        await con.copy_records_to_table("orders_order", columns=names,
-                                        records=[tuple(row.get(n, d) for n, d in columns) for row in rows])
-    finally:
-        await con.close()
-
-
 async def _insert_rows(rows: list[dict[str, Any]]) -> list[int]:
     """One multi-row INSERT of complete order rows (the bare write); their ids."""
     from core import db
@@ -209,10 +189,10 @@ async def _seed(total: int) -> None:
             row.update(dealer_id=dealer_id, number=i // DEALERS + 1)
             batch.append(row)
             if len(batch) == 50_000:
-                await _bulk_insert(settings.database_url, batch)
+                await bulk_insert(settings.database_url, "orders_order", _order_columns(), batch)
                 batch.clear()
         if batch:
-            await _bulk_insert(settings.database_url, batch)
+            await bulk_insert(settings.database_url, "orders_order", _order_columns(), batch)
         if not settings.is_sqlite:
             await Order.raw("ANALYZE")
 

@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import orders as orders_bench  # the orders benchmark's realistic rows and fast bulk insert
-from harness import ROOT, login_cookie, server, table, throwaway_postgres
+from harness import ROOT, bulk_insert, login_cookie, server, table, throwaway_postgres
 
 PASSWORD = "bench-pass-2026"
 DEALERS = 100
@@ -57,34 +56,6 @@ def _columns(table_cls: Any) -> list[tuple[str, Any]]:
             default = column.default
             columns.append((name, None if column._meta.null and default is None else default))
     return columns
-
-
-async def _bulk(database_url: str, table_name: str, columns: list[tuple[str, Any]], rows: list[dict]) -> None:
-    names = [n for n, _ in columns]
-    if database_url.startswith("sqlite"):
-        import sqlite3
-
-        from piccolo.engine.sqlite import convert_datetime_in
-
-        def cell(value: Any) -> Any:
-            if isinstance(value, dt.datetime):
-                return convert_datetime_in(value)
-            return float(value) if isinstance(value, Decimal) else value
-
-        con = sqlite3.connect(database_url.split("sqlite:///", 1)[1], timeout=60)
-        with con:
-            con.executemany(f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                            ([cell(row.get(n, d)) for n, d in columns] for row in rows))
-        con.close()
-        return
-    import asyncpg
-
-    con = await asyncpg.connect(database_url)
-    try:
-        await con.copy_records_to_table(table_name, columns=names,
-                                        records=[tuple(row.get(n, d) for n, d in columns) for row in rows])
-    finally:
-        await con.close()
 
 
 def _lead(rng: random.Random, i: int, dealer_id: int, manager: int, moment: dt.datetime) -> dict[str, Any]:
@@ -140,13 +111,13 @@ async def _seed(total: int) -> None:
             row.update(dealer_id=dealer_id, number=i // DEALERS + 1)
             orders.append(row)
             if len(leads) == 50_000:
-                await _bulk(settings.database_url, "leads_lead", lead_columns, leads)
-                await _bulk(settings.database_url, "orders_order", order_columns, orders)
+                await bulk_insert(settings.database_url, "leads_lead", lead_columns, leads)
+                await bulk_insert(settings.database_url, "orders_order", order_columns, orders)
                 leads.clear()
                 orders.clear()
         if leads:
-            await _bulk(settings.database_url, "leads_lead", lead_columns, leads)
-            await _bulk(settings.database_url, "orders_order", order_columns, orders)
+            await bulk_insert(settings.database_url, "leads_lead", lead_columns, leads)
+            await bulk_insert(settings.database_url, "orders_order", order_columns, orders)
         await Order.raw("ANALYZE")
 
 
