@@ -195,8 +195,47 @@ def fmt_money(value: Decimal | float | int | None, currency: str = "") -> str:
         fast = _whole_money(lang, code)
         if fast.ok:
             return fast(int(value))
+    if not whole and isinstance(value, Decimal) and -_WholeMoney.LIMIT < value < _WholeMoney.LIMIT:
+        cents = _cents_money(lang, code)
+        if cents.ok:
+            return cents(value)
     return _currency_format(lang, whole).apply(value, babel_locale(lang), currency=code,
                                                currency_digits=not whole, decimal_quantization=not whole)
+
+
+class _CentsMoney:
+    """Amounts with the currency's usual digits in one language, as Babel writes them, without Babel per call.
+
+    The whole part and what stands around it come from :class:`_WholeMoney`;
+    the value is rounded as Babel rounds it (the decimal context's
+    half-even) to the currency's digits. ``ok`` is False unless Babel's
+    answers for a few probe values equal ours (then Babel is used).
+    """
+
+    def __init__(self, lang: str, currency: str) -> None:
+        from babel.numbers import get_currency_precision
+
+        self.whole = _whole_money(lang, currency)
+        self.digits = get_currency_precision(currency)
+        self.quantum = Decimal(1).scaleb(-self.digits)
+        self.point = babel_locale(lang).number_symbols.get("latn", {}).get("decimal", ".")
+        pattern = _currency_format(lang, False)
+        self.ok = self.whole.ok and all(
+            self(Decimal(n)) == pattern.apply(Decimal(n), babel_locale(lang), currency=currency)
+            for n in ("0.5", "-0.5", "7.25", "1234.565", "-1234.5", "999999.999", "1234567.891", "-98765432.1",
+                      "0.004", "123456789012.34"))
+
+    def __call__(self, value: Decimal) -> str:
+        rounded = value.quantize(self.quantum)
+        before, after = self.whole.around[rounded.is_signed()]
+        whole, _, cents = f"{abs(rounded):f}".partition(".")
+        body = self.whole._digits(int(whole)) + (self.point + cents if self.digits else "")
+        return before + body + after
+
+
+@functools.lru_cache(maxsize=64)
+def _cents_money(lang: str, currency: str) -> _CentsMoney:
+    return _CentsMoney(lang, currency)
 
 
 @functools.lru_cache(maxsize=16)

@@ -117,3 +117,10 @@ def test_a_remembered_part_starts_over_at_its_limit(monkeypatch):
         for value in _moments(20):
             assert fmt_date(value.date(), "short") == format_date(value.date(), "short", locale="cs")
             assert len(part.done) <= 5
+
+
+def test_amounts_with_cents_do_not_go_through_babel_where_it_is_vouched_for():
+    """The fast path for non-whole amounts (a discounted catalogue price) is on where the project shows money."""
+    for lang in LANGUAGES:
+        for currency in ("CZK", "EUR", "RUB", "CNY", "USD"):
+            assert formats._cents_money(lang, currency).ok, (lang, currency)
