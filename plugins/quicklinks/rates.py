@@ -29,7 +29,8 @@ CURRENCIES = ("EUR", "CZK", "RUB", "CNY", "USD")
 
 async def table(dealer_id: int) -> dict[tuple[str, str], Decimal]:
     """``{(source, target): rate}`` of the dealer (a few rows: read once per page)."""
-    rows = await Rate.scoped(dealer_id).select(Rate.source, Rate.target, Rate.rate)
+    # hand-written: every shop request reads it
+    rows = await Rate.raw("SELECT source, target, rate FROM quicklinks_rate WHERE dealer_id = {}", dealer_id)
     return {(r["source"], r["target"]): Decimal(str(r["rate"])) for r in rows}
 
 

@@ -35,12 +35,17 @@ def client_hint(user_agent: str) -> str:
 
 
 async def record(dealer_id: int, link_id: int, kind: str, user_agent: str = "",
-                 order_id: int | None = None) -> None:
-    """Log one use and stamp the link's ``last_used_at`` (joins the caller's transaction if there is one)."""
+                 order_id: int | None = None, stamp: bool = True) -> None:
+    """Log one use and stamp the link's ``last_used_at`` (joins the caller's transaction if there is one).
+
+    ``stamp=False``: the caller stamps the link itself (in a write to the link it makes anyway).
+    """
     moment = now()
-    await Use.scoped(dealer_id).insert(link_id=link_id, kind=kind, at=moment, client=client_hint(user_agent),
-                                       order_id=order_id)
-    await Link.scoped(dealer_id).update({Link.last_used_at: moment}).where(Link.id == link_id)
+    await Use.raw("INSERT INTO quicklinks_use (dealer_id, link_id, kind, at, client, order_id) "
+                  "VALUES ({}, {}, {}, {}, {}, {})",
+                  dealer_id, link_id, kind, moment, client_hint(user_agent), order_id)
+    if stamp:
+        await Link.scoped(dealer_id).update({Link.last_used_at: moment}).where(Link.id == link_id)
 
 
 async def listed(dealer_id: int, link_ids: list[int], limit: int = 50) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ person can act on are ``ValidationFailed`` (field -> message), ``Veto`` and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -77,7 +78,10 @@ async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[di
     by_id: dict[int, Any] = {}
     by_sku: dict[str, Any] = {}
     if ids:
-        by_id = {r["id"]: r for r in await Product.scoped(dealer_id).select().where(Product.id.is_in(ids))}
+        wanted = sorted(set(ids))
+        by_id = {r["id"]: r for r in await Product.raw(  # hand-written: every new order reads its products
+            f"SELECT * FROM orders_product WHERE dealer_id = {{}} AND id IN ({', '.join(['{}'] * len(wanted))})",
+            dealer_id, *wanted)}
     if skus:
         by_sku = {r["sku_key"]: r for r in await Product.scoped(dealer_id).select().where(
             Product.sku_key.is_in(skus))}
@@ -131,11 +135,16 @@ async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
     return rows, errors
 
 
-async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any]]) -> None:
-    """Replace the order's lines (inside the caller's transaction; lines are part of their order's write)."""
-    await OrderLine.scoped(ctx.dealer_id).delete().where(OrderLine.order_id == order_id)
-    for row in rows:
-        await OrderLine.scoped(ctx.dealer_id).insert(order_id=order_id, **row)
+async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any]], new: bool = False) -> None:
+    """Replace the order's lines (inside the caller's transaction; lines are part of their order's write).
+
+    One multi-row INSERT; a ``new`` order has no lines to delete first.
+    """
+    scoped = OrderLine.scoped(ctx.dealer_id)
+    if not new:
+        await scoped.delete().where(OrderLine.order_id == order_id)
+    if rows:
+        await OrderLine.insert(*[scoped.new(order_id=order_id, **row) for row in rows])
 
 
 # --- the order's own fields ----------------------------------------------------------------------------
@@ -143,7 +152,8 @@ async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any
 
 async def _choices(dealer_id: int) -> tuple[set[int], set[int]]:
     managers = {u["id"] for u in await dealer_managers(dealer_id)}
-    warehouses = {w["id"] for w in await Warehouse.scoped(dealer_id).select(Warehouse.id)}
+    warehouses = {w["id"] for w in await Warehouse.raw("SELECT id FROM orders_warehouse WHERE dealer_id = {}",
+                                                       dealer_id)}
     return managers, warehouses
 
 
@@ -189,6 +199,69 @@ async def _new_customer(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed({_CUSTOMER_FIELDS.get(k, "contact_name"): v for k, v in exc.errors.items()}) from exc
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An order checked, priced and totalled by :func:`prepare`, nothing written yet: :func:`place` writes it."""
+
+    values: dict[str, Any]
+    rows: list[dict[str, Any]]
+    approval: str
+    source: str
+
+
+async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
+                  source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "",
+                  _errors: dict[str, str] | None = None) -> Draft:
+    """Check a new order as :func:`create` does and return it unwritten; raises ``ValidationFailed``.
+
+    Reads only: a caller that must hold a lock while it writes (quick links'
+    checkout) prepares first and then calls :func:`place` inside its
+    transaction, so the lock is held for the writes alone. What was checked
+    (the customer, the products, the manager) is checked as of this moment,
+    as with any form that is read before it is saved.
+    """
+    cleaned, errors = await _clean(ctx, values, None)
+    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices)
+    errors.update(line_errors)
+    for key, message in (_errors or {}).items():  # the caller's own checks, after the fields' own messages
+        errors.setdefault(key, message)
+    if errors:
+        raise ValidationFailed(errors)
+    totals = order_totals(rows)
+    state = approval.on_create(await approval.limits(ctx.dealer_id), totals)
+    cleaned.update(totals, source=source, approval=state, currency=(currency or "")[:3].upper())
+    if cleaned.get("manager_id") is None and ctx.user_id is not None and ctx.role in ("manager", "dealer_admin"):
+        cleaned["manager_id"] = ctx.user_id
+    return Draft(cleaned, rows, state, source)
+
+
+async def _write(ctx: Context, draft: Draft) -> Any:
+    """Insert the drafted order, numbered, with its lines (joins the caller's transaction)."""
+    moment = now()
+
+    async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
+        await take_turn(Order, ORDERS, ctx.dealer_id)
+        return {"number": await next_number(Order, ctx.dealer_id)}
+
+    async def lines_and_more(row: Any) -> None:
+        await _write_lines(ctx, row.id, draft.rows, new=True)
+        await approval.record(ctx, row.id, "", draft.approval)
+
+    return await create_entity(ctx, Order, ORDER, {**draft.values, "created_at": moment, "updated_at": moment},
+                               extra=lines_and_more, complete=numbered)
+
+
+async def place(ctx: Context, draft: Draft) -> Any:
+    """Write an order :func:`prepare` checked and return its row; ``orders_order_placed`` fires after.
+
+    Inside a caller's transaction the order is part of it (its number is
+    taken last thing before the insert, and held until that commits).
+    """
+    row = await _write(ctx, draft)
+    await call_hook("orders_order_placed", ctx=ctx, order_id=row.id, source=draft.source)
+    return row
+
+
 async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
                  source: str = "form", *, inquiry_id: int | None = None, new_customer: bool = False,
                  prices: Mapping[int, Decimal] | None = None, currency: str = "") -> Any:
@@ -206,53 +279,30 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
     (stored on the order; empty: the dealer's). Joins the caller's
     transaction if there is one (the order is then announced after that commits).
     After the commit ``orders_order_placed(ctx, order_id, source)`` fires.
+    :func:`prepare` and :func:`place` are its two halves.
     """
-    cleaned, errors = await _clean(ctx, values, None)
-    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices)
-    errors.update(line_errors)
+    errors: dict[str, str] = {}
     inquiry = None
     if inquiry_id is not None:
         inquiry = await Inquiry.scoped(ctx.dealer_id).select().where(Inquiry.id == inquiry_id).first()
         if inquiry is None or inquiry["order_id"] is not None:
             errors["inquiry"] = _("This inquiry already has an order, or it is not one of yours.")
-    if new_customer and not cleaned.get("contact_name"):
-        errors.setdefault("contact_name", _("Enter the customer's name."))
-    if errors:
-        raise ValidationFailed(errors)
-    totals = order_totals(rows)
-    state = approval.on_create(await approval.limits(ctx.dealer_id), totals)
-    moment = now()
-    cleaned.update(totals, source=source, inquiry_id=inquiry_id, approval=state, created_at=moment,
-                   updated_at=moment, currency=(currency or "")[:3].upper())
-    if cleaned.get("manager_id") is None and ctx.user_id is not None and ctx.role in ("manager", "dealer_admin"):
-        cleaned["manager_id"] = ctx.user_id
-
-    async def numbered(_values: dict[str, Any]) -> dict[str, Any]:
-        await take_turn(Order, ORDERS, ctx.dealer_id)
-        return {"number": await next_number(Order, ctx.dealer_id)}
-
-    async def extra(row: Any) -> None:
-        await _write_lines(ctx, row.id, rows)
-        await approval.record(ctx, row.id, "", state)
-
-    async def write() -> Any:
-        if new_customer and customers_on(ctx) and cleaned.get("customer_id") is None:
-            made = await _new_customer(ctx, cleaned)
-            cleaned["customer_id"] = made["id"]
-        row = await create_entity(ctx, Order, ORDER, cleaned, extra=extra, complete=numbered)
+    if new_customer and not str(values.get("contact_name") or "").strip():
+        errors["contact_name"] = _("Enter the customer's name.")
+    draft = await prepare(ctx, values, line_specs, source, prices=prices, currency=currency, _errors=errors)
+    if inquiry is None and not new_customer:
+        return await place(ctx, draft)
+    draft.values["inquiry_id"] = inquiry_id
+    async with transaction():
+        if new_customer and customers_on(ctx) and draft.values.get("customer_id") is None:
+            draft.values["customer_id"] = (await _new_customer(ctx, draft.values))["id"]
+        row = await _write(ctx, draft)
         if inquiry is not None:
-            if await update_entity(ctx, Inquiry, INQUIRY, inquiry["id"], {"order_id": row.id, "updated_at": moment},
+            if await update_entity(ctx, Inquiry, INQUIRY, inquiry["id"], {"order_id": row.id, "updated_at": now()},
                                    expect={"order_id": None}) is None:  # another order was made from it meanwhile
                 raise Conflict(_("This inquiry already has an order, or it is not one of yours."))
             if inquiry["status"] != "order_created":
                 await apply_transition(ctx, INQUIRY_MACHINE, inquiry["id"], "order", inquiry["status"])
-        return row
-
-    if new_customer or inquiry is not None:
-        async with transaction():
-            row = await write()
-    else:
-        row = await write()
     await call_hook("orders_order_placed", ctx=ctx, order_id=row.id, source=source)
     return row
 

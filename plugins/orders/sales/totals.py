@@ -22,7 +22,9 @@ ZERO = Decimal("0.00")
 
 def money(value: Any) -> Decimal:
     """A stored or computed amount as Decimal to the cent (``None`` is zero)."""
-    return Decimal(str(value if value is not None else 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+    if type(value) is not Decimal:  # a Decimal is taken as it is (a catalogue page prices hundreds of them)
+        value = Decimal(str(value if value is not None else 0))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class LineTotal:
 
 def line_total(quantity: int, unit_price: Any, discount_pct: Any, bonus: Any) -> LineTotal:
     gross = money(Decimal(quantity) * money(unit_price))
-    pct = Decimal(str(discount_pct or 0))
+    pct = discount_pct if type(discount_pct) is Decimal else Decimal(str(discount_pct or 0))
     discount = money(gross * pct / HUNDRED)
     after = gross - discount
     applied = min(money(bonus), after) if after > 0 else ZERO

@@ -60,8 +60,9 @@ class Cart:
 
 
 async def count(shop: session.Shop) -> int:
-    rows = await CartItem.scoped(shop.dealer_id).select(CartItem.quantity).where(CartItem.link_id == shop.link_id)
-    return sum(int(r["quantity"]) for r in rows)
+    rows = await CartItem.raw("SELECT COALESCE(SUM(quantity), 0) AS n FROM quicklinks_cart_item "
+                              "WHERE dealer_id = {} AND link_id = {}", shop.dealer_id, shop.link_id)
+    return int(rows[0]["n"])
 
 
 async def items(dealer_id: int, link_id: int) -> list[dict[str, Any]]:

@@ -1,27 +1,32 @@
 """Checkout: the cart becomes exactly one order, whatever the double clicks, retries and tabs.
 
 The idempotency key is (link, cart version): the checkout form carries the
-version of the cart it showed. In ONE transaction :func:`place`
+version of the cart it showed. :func:`place`
 
-1. claims the key: ``INSERT … ON CONFLICT DO NOTHING`` into
-   ``quicklinks_checkout`` (unique per dealer, link and version). A second
-   submit of the same cart finds the key taken — on PostgreSQL a concurrent
-   one waits on the unique index until the first commits — and is answered
-   with the first one's order;
-2. moves the link's ``cart_version`` on from exactly that version
-   (``UPDATE … WHERE cart_version = v``): if the cart changed since the form
-   was shown (another tab), nothing is written and the customer sees the
-   cart as it is now (409);
-3. prices the cart again from the catalogue of this moment (a price the
-   browser sent is never read), refuses a cart in several currencies, makes
-   the order through the orders plugin's sales service (source
-   ``quicklink``, the customer, their manager, the prices and currency),
-   records the order on the key, empties the cart, logs the use and reminds
-   the customer's manager.
+1. reads the cart's version and items in one statement (one snapshot) and,
+   if the version is the one the form showed, prices the cart again from the
+   catalogue of this moment (a price the browser sent is never read), refuses
+   a cart in several currencies or with a product no longer offered, and has
+   the orders plugin's sales service check the order (``sales.prepare``:
+   source ``quicklink``, the customer, their manager, the prices and
+   currency) — all reads, before any lock is taken; a form of an older
+   version is answered with the order that version made, if any, else 409;
+2. in ONE transaction claims the key: ``INSERT … ON CONFLICT DO NOTHING``
+   into ``quicklinks_checkout`` (unique per dealer, link and version). A
+   second submit of the same cart finds the key taken — on PostgreSQL a
+   concurrent one waits on the unique index until the first commits — and is
+   answered with the first one's order;
+3. moves the link's ``cart_version`` on from exactly the version read in 1
+   (``UPDATE … WHERE cart_version = v``): if the cart changed since (another
+   tab), nothing is written and the customer sees the cart as it is now (409);
+   so the order is made of exactly the cart that was read and priced;
+4. writes the order (``sales.place``), records it on the key, empties the
+   cart, logs the use and reminds the customer's manager.
 
 Any refusal rolls all of it back: no order, no key, the cart as it was.
 SQLite runs the transaction on its single writer (``BEGIN IMMEDIATE``), so
-concurrent submits queue and the later ones find the key taken.
+concurrent submits queue and the later ones find the key taken; the writer
+is held for the writes alone.
 """
 
 from __future__ import annotations
@@ -45,6 +50,15 @@ DELIVERY = {"pickup": _l("Pickup at the dealer"), "courier": _l("Courier"), "tra
 MAX_VERSION = 2**31 - 1
 _CLAIM = ("INSERT INTO quicklinks_checkout (dealer_id, link_id, cart_version, created_at) VALUES ({}, {}, {}, {}) "
           "ON CONFLICT (dealer_id, link_id, cart_version) DO NOTHING RETURNING id")
+#: the cart's version and items in one statement, so one snapshot (every cart change bumps the version first)
+_CART = ("SELECT l.cart_version AS version, i.id, i.product_id, i.quantity, i.added_at FROM quicklinks_link l "
+         "LEFT JOIN quicklinks_cart_item i ON i.dealer_id = l.dealer_id AND i.link_id = l.id "
+         "WHERE l.dealer_id = {} AND l.id = {} AND l.revoked_at IS NULL ORDER BY i.added_at, i.id")
+#: the checkout moves the cart on from exactly the version it read, and stamps the link's last use
+_MOVE = ("UPDATE quicklinks_link SET cart_version = {}, last_used_at = {} "
+         "WHERE dealer_id = {} AND id = {} AND cart_version = {} AND revoked_at IS NULL RETURNING id")
+_DONE = ("UPDATE quicklinks_checkout SET order_id = {}, order_number = {} "
+         "WHERE dealer_id = {} AND link_id = {} AND cart_version = {}")
 #: fields of the customer's record the order copies; one the order form refuses is left out rather than block
 _CONTACT = ("contact_name", "contact_phone", "contact_email", "manager_id")
 
@@ -90,68 +104,85 @@ async def _order_values(shop: session.Shop, values: dict[str, str]) -> dict[str,
             "address": values["address"], "note": values["comment"]}
 
 
-async def _create(shop: session.Shop, values: dict[str, str], specs: list[dict[str, Any]],
-                  prices: dict[int, Any], currency: str) -> Any:
-    """The order; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
+async def _draft(shop: session.Shop, values: dict[str, str], specs: list[dict[str, Any]],
+                 prices: dict[int, Any], currency: str) -> sales.Draft:
+    """The order, checked; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
     ctx = await shop.context()
     try:
-        return await sales.create(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.prepare(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
     except ValidationFailed as exc:
         if not exc.errors or not set(exc.errors) <= set(_CONTACT):
             raise
         kept = {k: ("" if k in exc.errors else v) for k, v in values.items()}
-        return await sales.create(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.prepare(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
 
 
 def _field(row: Any, name: str) -> Any:
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
+def _changed() -> Refused:
+    return Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
+
+
+async def _prepared(shop: session.Shop, version: int, values: dict[str, str]) -> sales.Draft | None:
+    """The order of the cart at ``version``, checked and priced (reads only), or ``None`` if the cart moved on."""
+    rows = await Link.raw(_CART, shop.dealer_id, shop.link_id)
+    if not rows or int(rows[0]["version"]) != version:
+        return None
+    cart = await carts.priced(shop, [r for r in rows if r["id"] is not None], version)
+    if not cart.lines:
+        raise Refused(422, {"cart": _("Your cart is empty.")})
+    if any(line["gone"] for line in cart.lines):
+        raise Refused(422, {"cart": _("A product in your cart is no longer offered: remove it and order again.")})
+    if cart.mixed:
+        raise Refused(422, {"cart": _("Your cart holds products priced in different currencies (%(list)s). "
+                                      "Order them separately.") % {"list": ", ".join(cart.totals)}})
+    specs = [{"product_id": str(line["product"]["id"]), "quantity": str(line["item"]["quantity"]),
+              "discount_pct": str(line["price"].discount_pct)} for line in cart.lines]
+    prices = {int(line["product"]["id"]): line["price"].unit for line in cart.lines}
+    try:
+        return await _draft(shop, await _order_values(shop, values), specs, prices, cart.currency)
+    except ValidationFailed as exc:
+        raise Refused(422, dict(exc.errors)) from exc
+
+
+async def _placed_before(dealer_id: int, link_id: int, version: int) -> Placed:
+    """The order an earlier submit of the cart at ``version`` made; else the cart changed since (409)."""
+    row = await Checkout.scoped(dealer_id).select(Checkout.order_number).where(
+        (Checkout.link_id == link_id) & (Checkout.cart_version == version)).first()
+    if row is None or row["order_number"] is None:  # never checked out, or that submit was refused meanwhile
+        raise _changed()
+    return Placed(int(row["order_number"]), False)
+
+
 async def place(shop: session.Shop, version: int, values: dict[str, str], user_agent: str = "") -> Placed:
     """Check the cart of ``version`` out (see the module doc); raises :class:`Refused` with nothing written."""
     if not 0 <= version <= MAX_VERSION:
-        raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
+        raise _changed()
     d, link_id = shop.dealer_id, shop.link_id
-    ctx = await shop.context()  # read before the transaction: its writer lock is held no longer than needed
+    # everything that only reads comes before the transaction: its lock is held for the writes alone
+    draft = await _prepared(shop, version, values)
+    if draft is None:
+        return await _placed_before(d, link_id, version)
+    ctx = await shop.context()
     async with transaction():
-        claimed = await Checkout.raw(_CLAIM, d, link_id, version, now())
-        if claimed:
-            moved = await Link.scoped(d).update({Link.cart_version: version + 1}).where(
-                (Link.id == link_id) & (Link.cart_version == version) & Link.revoked_at.is_null()).returning(Link.id)
-            if not moved:
-                raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order "
-                                              "again.")})
-            cart = await carts.priced(shop, await carts.items(d, link_id), version)
-            if not cart.lines:
-                raise Refused(422, {"cart": _("Your cart is empty.")})
-            if any(line["gone"] for line in cart.lines):
-                raise Refused(422, {"cart": _("A product in your cart is no longer offered: remove it and order "
-                                              "again.")})
-            if cart.mixed:
-                raise Refused(422, {"cart": _("Your cart holds products priced in different currencies (%(list)s). "
-                                              "Order them separately.") % {"list": ", ".join(cart.totals)}})
-            specs = [{"product_id": str(line["product"]["id"]), "quantity": str(line["item"]["quantity"]),
-                      "discount_pct": str(line["price"].discount_pct)} for line in cart.lines]
-            prices = {int(line["product"]["id"]): line["price"].unit for line in cart.lines}
-            try:
-                order = await _create(shop, await _order_values(shop, values), specs, prices, cart.currency)
-            except ValidationFailed as exc:
-                raise Refused(422, dict(exc.errors)) from exc
+        moment = now()
+        if await Checkout.raw(_CLAIM, d, link_id, version, moment):
+            # the cart as read above, unless it changed since: then nothing is written
+            if not await Link.raw(_MOVE, version + 1, moment, d, link_id, version):
+                raise _changed()
+            order = await sales.place(ctx, draft)
             order_id, number = int(_field(order, "id")), int(_field(order, "number"))
-            await Checkout.scoped(d).update({Checkout.order_id: order_id, Checkout.order_number: number}).where(
-                (Checkout.link_id == link_id) & (Checkout.cart_version == version))
-            await CartItem.scoped(d).delete().where(CartItem.link_id == link_id)
-            await uses.record(d, link_id, "order", user_agent, order_id=order_id)
+            await Checkout.raw(_DONE, order_id, number, d, link_id, version)
+            await CartItem.raw("DELETE FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}", d, link_id)
+            await uses.record(d, link_id, "order", user_agent, order_id=order_id, stamp=False)
             manager = _field(order, "manager_id")
-            await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), now(),
+            await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), moment,
                                   user_id=manager, queue=manager is None, entity=sales.ORDER, entity_id=order_id,
                                   url=f"/orders/{order_id}", source="quicklinks")
             return Placed(number, True)
-    row = await Checkout.scoped(d).select(Checkout.order_number).where(
-        (Checkout.link_id == link_id) & (Checkout.cart_version == version)).first()
-    if row is None or row["order_number"] is None:  # the first submit was refused and rolled back meanwhile
-        raise Refused(409, {"cart": _("Your cart changed in another tab or window. Check it and order again.")})
-    return Placed(int(row["order_number"]), False)
+    return await _placed_before(d, link_id, version)
 
 
 async def _page(request: Request, shop: session.Shop, values: dict[str, str], errors: dict[str, str],
