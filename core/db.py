@@ -9,7 +9,14 @@ fixes both once the app's lifespan has called ``start_connection_pool()``
 * a few long-lived reader connections serve plain SELECTs;
 * one writer connection, guarded by an in-process lock, serves every write
   and every transaction (``BEGIN IMMEDIATE``), so writers queue instead of
-  failing; WAL lets the readers go on meanwhile.
+  failing; WAL lets the readers go on meanwhile;
+* a plain SELECT first runs on a read-only connection of the event loop's own
+  thread, within a budget of :data:`QUICK_STEPS` progress steps (well under a
+  millisecond): the indexed reads a page makes cost ~10 µs there instead of
+  ~150 µs for the hop to a reader's thread and back. A read that runs out of
+  budget (or meets a busy database) is interrupted and goes to a reader
+  connection instead, and its SQL is remembered so it goes there directly
+  next time: no request waits behind a long read on the loop.
 
 Outside a started pool (CLI commands, migrations) it behaves like the stock
 engine. Use :func:`transaction` for every write that spans queries: it picks
@@ -35,6 +42,10 @@ from piccolo.querystring import QueryString
 from core import runtime
 
 _READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+#: progress-handler calls (each after 1,000 SQLite VM steps) a read may take on the loop's thread
+QUICK_STEPS = 20
+#: how many SQL texts found too long for the loop's thread are remembered (then forgotten, and learnt again)
+SLOW_MEMORY = 2000
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):
@@ -71,7 +82,7 @@ class PooledSQLiteTransaction(SQLiteTransaction):
 class PooledSQLiteEngine(SQLiteEngine):
     """SQLite with long-lived connections and serialised writers (see module doc)."""
 
-    __slots__ = ("_all", "_reader_count", "_readers", "_write_lock", "_writer")
+    __slots__ = ("_all", "_quick", "_reader_count", "_readers", "_slow", "_steps", "_write_lock", "_writer")
 
     def __init__(self, path: str, readers: int = 4, **kwargs: Any) -> None:
         super().__init__(path=path, timeout=15, **kwargs)
@@ -80,6 +91,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._writer: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._all: list[aiosqlite.Connection] = []
+        self._quick: sqlite3.Connection | None = None
+        self._slow: set[str] = set()
+        self._steps = 0
 
     async def get_connection(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(**self.connection_kwargs)
@@ -109,7 +123,36 @@ class PooledSQLiteEngine(SQLiteEngine):
             self._all.append(connection)
             readers.put_nowait(connection)
         self._readers = readers
+        self._quick = self._open_quick()
         await self.optimize()
+
+    def _open_quick(self) -> sqlite3.Connection:
+        """The loop thread's read-only connection: it never waits for a lock (timeout 0: busy goes elsewhere)."""
+        kwargs = {**self.connection_kwargs, "timeout": 0, "check_same_thread": False}
+        connection = sqlite3.connect(**kwargs)
+        connection.row_factory = dict_factory
+        connection.execute("PRAGMA query_only = 1")
+
+        def budget() -> bool:
+            self._steps += 1
+            return self._steps > QUICK_STEPS  # True interrupts the statement
+
+        connection.set_progress_handler(budget, 1000)
+        return connection
+
+    def _read_here(self, query: str, args: list[Any]) -> list[dict[str, Any]] | None:
+        """The rows of a short read run on this thread, or ``None``: it must go to a reader connection."""
+        quick = self._quick
+        if quick is None or query in self._slow:
+            return None
+        self._steps = 0
+        try:
+            return quick.execute(query, args).fetchall()
+        except sqlite3.OperationalError:  # interrupted (too long for the loop), busy, or an error the reader repeats
+            if len(self._slow) >= SLOW_MEMORY:
+                self._slow.clear()
+            self._slow.add(query)
+            return None
 
     async def optimize(self) -> None:
         """Refresh the query planner's statistics (sampled, cheap).
@@ -131,6 +174,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         connections, self._all = self._all, []
         self._readers = None
         self._writer = None
+        quick, self._quick = self._quick, None
+        if quick is not None:
+            quick.close()
         for connection in connections:
             with contextlib.suppress(Exception):
                 await connection.close()
@@ -150,6 +196,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         if self._readers is None:
             return await self._run_in_new_connection(query, args)
         if query.lstrip()[:7].upper().startswith(_READ_PREFIXES):
+            if query.lstrip()[:6].upper() == "SELECT" and (rows := self._read_here(query, args)) is not None:
+                return rows
             connection = await self._readers.get()
             try:
                 return await self._run_in_existing_connection(connection, query, args)

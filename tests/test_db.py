@@ -61,6 +61,47 @@ async def test_failed_transaction_leaves_nothing_and_frees_the_writer(tmp_path):
         await engine.close_connection_pool()
 
 
+async def test_short_reads_run_on_the_loop_thread_and_long_ones_on_a_reader(tmp_path):
+    """A short SELECT is answered on the event loop's thread; one past the budget is interrupted there, answered
+    by a reader connection all the same, and goes there directly from then on; writes are seen at once."""
+    import threading
+
+    engine = PooledSQLiteEngine(path=str(tmp_path / "quick.sqlite"))
+    await engine.start_connection_pool()
+    try:
+        await engine._run("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", [])
+        await engine._run("INSERT INTO t (id, v) VALUES (1, 'one')", [])
+        threads: list[int] = []
+        engine._quick.set_trace_callback(lambda _sql: threads.append(threading.get_ident()))
+        short = "SELECT v FROM t WHERE id = ?"
+        assert await engine._run(short, [1]) == [{"v": "one"}]
+        assert threads == [threading.get_ident()] and short not in engine._slow
+        await engine._run("UPDATE t SET v = 'uno' WHERE id = 1", [])  # committed by the writer ...
+        assert await engine._run(short, [1]) == [{"v": "uno"}]  # ... and read at once on the loop's connection
+
+        long = ("SELECT count(*) AS n FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                "WHERE x < 300000) SELECT x FROM c)")
+        assert await engine._run(long, []) == [{"n": 300000}]  # interrupted here, answered by a reader
+        assert long in engine._slow
+        threads.clear()
+        assert await engine._run(long, []) == [{"n": 300000}]
+        assert threads == []  # remembered: straight to a reader
+
+        async with engine.transaction():  # inside a transaction a read sees its own writes
+            await engine._run("INSERT INTO t (id, v) VALUES (2, 'two')", [])
+            assert await engine._run(short, [2]) == [{"v": "two"}]
+        with_error = "SELECT v FROM nowhere"
+        try:
+            await engine._run(with_error, [])
+        except Exception as exc:  # the reader's own error, not a silent empty answer
+            assert "nowhere" in str(exc)
+        else:
+            raise AssertionError("a bad query must fail")
+        assert await engine._run("SELECT count(*) AS n FROM t", []) == [{"n": 2}]
+    finally:
+        await engine.close_connection_pool()
+
+
 def test_database_urls(tmp_path):
     assert isinstance(build_engine(f"sqlite:///{tmp_path / 'x.sqlite'}"), PooledSQLiteEngine)
     assert pg_config("postgresql://u:p%40ss@db.example:5433/forecourt") == {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecourt import fold, prefix
+from forecourt import fold, prefix, prefix_sql
 from plugins.orders.tables import Product
 
 
@@ -25,3 +25,13 @@ def term_condition(q: str) -> Any:
     if len(vin) >= 3:
         condition = condition | prefix(Product.vin, vin)
     return condition
+
+
+def term_sql(q: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`term_condition` as hand-written SQL (``{}`` placeholders) and its parameters."""
+    key = fold(q)
+    parts = [prefix_sql("sku_key", key), prefix_sql("name_key", key)]
+    vin = q.replace(" ", "").upper()
+    if len(vin) >= 3:
+        parts.append(prefix_sql("vin", vin))
+    return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", tuple(v for _, args in parts for v in args)
