@@ -47,12 +47,15 @@ class Look:
 
 async def look(dealer_id: int, dealer_name: str) -> Look:
     """The dealer's look (defaults where it set nothing); the title falls back to the dealer's name."""
-    # hand-written: every shop request reads it
     rows = await Brand.raw("SELECT title, colour, accent, logo_type, updated_at FROM quicklinks_brand "
                            "WHERE dealer_id = {} LIMIT 1", dealer_id)
-    if not rows:
+    return of_row(dealer_id, dealer_name, rows[0] if rows else None)
+
+
+def of_row(dealer_id: int, dealer_name: str, row: dict[str, Any] | None) -> Look:
+    """The look from the dealer's brand row (``title``, ``colour``, ``accent``, ``logo_type``, ``updated_at``)."""
+    if row is None:
         return Look(dealer_name, DEFAULT_COLOUR, DEFAULT_ACCENT, "")
-    row = rows[0]
     stamp = row["updated_at"]
     version = int(stamp.timestamp()) if hasattr(stamp, "timestamp") else 0
     logo = f"/quicklinks/brand/{dealer_id}/logo?v={version}" if row["logo_type"] else ""

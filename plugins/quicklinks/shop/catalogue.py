@@ -18,7 +18,6 @@ from forecourt import lazy_gettext as _l
 from plugins.orders import services as catalogue
 from plugins.quicklinks import pricing
 from plugins.quicklinks.shop import session
-from plugins.quicklinks.shop.cart import count as cart_count
 
 KINDS = {"vehicle": _l("Vehicles"), "accessory": _l("Accessories"), "part": _l("Parts"), "service": _l("Services")}
 
@@ -46,7 +45,7 @@ async def shop_catalogue(request: Request) -> Response:
     more = f"?{urlencode({k: v for k, v in (('q', q), ('kind', kind), ('after', token)) if v})}" if token else ""
     return await session.render(request, shop, "quicklinks/shop/catalogue.html", {
         "products": products, "q": q, "kind": kind, "kinds": KINDS, "more": more, "first": not after,
-        "in_cart": await cart_count(shop)})
+        "in_cart": shop.in_cart})
 
 
 @get("/shop/p/{product_id:int}", name="quicklinks_product", **session.SHOP)
@@ -59,7 +58,7 @@ async def shop_product(request: Request, product_id: FromPath[int]) -> Response:
         return await session.render(request, shop, "quicklinks/shop/missing.html", {}, status_code=404)
     available = await catalogue.available(shop.dealer_id, product_id)
     return await session.render(request, shop, "quicklinks/shop/product.html", {
-        "product": priced(shop, product, available), "kinds": KINDS, "in_cart": await cart_count(shop)})
+        "product": priced(shop, product, available), "kinds": KINDS, "in_cart": shop.in_cart})
 
 
 ROUTES = [shop_catalogue, shop_product]
