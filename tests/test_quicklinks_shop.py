@@ -329,6 +329,24 @@ async def test_the_manager_is_reminded_in_their_language(make_dealer, forecourt_
     await client.aclose()
 
 
+async def test_an_owner_who_left_leaves_the_order_unassigned_and_the_reminder_in_the_queue(make_dealer,
+                                                                                           forecourt_server):
+    from core.tables import Reminder, User
+
+    w = await world(make_dealer)
+    assert w.customer["owner_id"] == w.dealer.users["manager"].id
+    await User.update({User.active: False}).where(User.id == w.dealer.users["manager"].id)
+    client = await opened(forecourt_server, w)
+    await add(client, w.products[0]["id"], 2)
+    r = await checkout(client, await version(client))
+    assert r.status_code == 303, r.text[:500]
+    [order] = await orders_of(w)
+    assert order["manager_id"] is None and order["contact_name"] == "Jana Zákaznice" and order["source"] == "quicklink"
+    [reminder] = await Reminder.select().where(Reminder.dealer_id == w.dealer.id)
+    assert reminder["user_id"] is None and reminder["url"] == f"/orders/{order['id']}"
+    await client.aclose()
+
+
 async def test_every_answer_carries_the_privacy_headers_and_the_cookie_is_tight(make_dealer, forecourt_server):
     w = await world(make_dealer)
     client = customer_client(forecourt_server)
