@@ -347,6 +347,21 @@ async def test_an_owner_who_left_leaves_the_order_unassigned_and_the_reminder_in
     await client.aclose()
 
 
+async def test_the_menu_counts_the_cart_on_every_page(make_dealer, forecourt_server):
+    w = await world(make_dealer)
+    client = await opened(forecourt_server, w)
+    await add(client, w.products[0]["id"], 2)
+    await add(client, w.products[1]["id"], 1)
+    for url in ("/quicklinks/shop/", f"/quicklinks/shop/p/{w.products[1]['id']}", "/quicklinks/shop/cart",
+                "/quicklinks/shop/checkout"):
+        r = await client.get(url)
+        assert r.status_code == 200 and '<span id="cart-count">(3)</span>' in r.text, url
+    r = await checkout(client, await version(client))
+    page = await client.get(r.headers["location"])
+    assert page.status_code == 200 and '<span id="cart-count"></span>' in page.text  # the cart is empty now
+    await client.aclose()
+
+
 async def test_every_answer_carries_the_privacy_headers_and_the_cookie_is_tight(make_dealer, forecourt_server):
     w = await world(make_dealer)
     client = customer_client(forecourt_server)

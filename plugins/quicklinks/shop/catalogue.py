@@ -44,8 +44,7 @@ async def shop_catalogue(request: Request) -> Response:
     products = [priced(shop, r, r.get("available", 0)) for r in rows]
     more = f"?{urlencode({k: v for k, v in (('q', q), ('kind', kind), ('after', token)) if v})}" if token else ""
     return await session.render(request, shop, "quicklinks/shop/catalogue.html", {
-        "products": products, "q": q, "kind": kind, "kinds": KINDS, "more": more, "first": not after,
-        "in_cart": shop.in_cart})
+        "products": products, "q": q, "kind": kind, "kinds": KINDS, "more": more, "first": not after})
 
 
 @get("/shop/p/{product_id:int}", name="quicklinks_product", **session.SHOP)
@@ -58,7 +57,7 @@ async def shop_product(request: Request, product_id: FromPath[int]) -> Response:
         return await session.render(request, shop, "quicklinks/shop/missing.html", {}, status_code=404)
     available = await catalogue.available(shop.dealer_id, product_id)
     return await session.render(request, shop, "quicklinks/shop/product.html", {
-        "product": priced(shop, product, available), "kinds": KINDS, "in_cart": shop.in_cart})
+        "product": priced(shop, product, available), "kinds": KINDS})
 
 
 ROUTES = [shop_catalogue, shop_product]

@@ -168,6 +168,8 @@ async def render(request: Request, shop: Shop | None, template: str, context: di
     """A shop page (or its content fragment for htmx) in the customer's language, branded for the dealer."""
     data = dict(context or {})
     data.update(shop=shop, look=shop.look if shop else PLAIN)
+    if shop is not None:
+        data.setdefault("in_cart", shop.in_cart)  # the menu's cart count on every page (one that changes it counts)
     with in_language(lang or (shop.lang if shop else language(None, request))):
         return await page(request, template, data, status_code=status_code)
 
