@@ -20,8 +20,10 @@ version of the cart it showed. :func:`place`
    (``UPDATE … WHERE cart_version = v``): if the cart changed since (another
    tab), nothing is written and the customer sees the cart as it is now (409);
    so the order is made of exactly the cart that was read and priced;
-4. writes the order (``sales.place``), records it on the key, empties the
-   cart, logs the use and reminds the customer's manager.
+4. empties the cart, writes the order (``sales.place``; on PostgreSQL the
+   dealer's order number is locked from there to the commit, so the fewest
+   statements come after it), records it on the key, logs the use and
+   reminds the customer's manager.
 
 Any refusal rolls all of it back: no order, no key, the cart as it was.
 SQLite runs the transaction on its single writer (``BEGIN IMMEDIATE``), so
@@ -173,10 +175,11 @@ async def place(shop: session.Shop, version: int, values: dict[str, str], user_a
             # the cart as read above, unless it changed since: then nothing is written
             if not await Link.raw(_MOVE, version + 1, moment, d, link_id, version):
                 raise _changed()
+            # before the order: from its number on, the dealer's other checkouts wait (PostgreSQL's number lock)
+            await CartItem.raw("DELETE FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}", d, link_id)
             order = await sales.place(ctx, draft)
             order_id, number = int(_field(order, "id")), int(_field(order, "number"))
             await Checkout.raw(_DONE, order_id, number, d, link_id, version)
-            await CartItem.raw("DELETE FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}", d, link_id)
             await uses.record(d, link_id, "order", user_agent, order_id=order_id, stamp=False)
             manager = _field(order, "manager_id")
             await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), moment,
