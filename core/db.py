@@ -146,13 +146,18 @@ class PooledSQLiteEngine(SQLiteEngine):
         if quick is None or query in self._slow:
             return None
         self._steps = 0
+        cursor = None
         try:
-            return quick.execute(query, args).fetchall()
+            cursor = quick.execute(query, args)
+            return cursor.fetchall()
         except sqlite3.OperationalError:  # interrupted (too long for the loop), busy, or an error the reader repeats
             if len(self._slow) >= SLOW_MEMORY:
                 self._slow.clear()
             self._slow.add(query)
             return None
+        finally:
+            if cursor is not None:
+                cursor.close()  # whatever happened, no read transaction stays open on the loop's connection
 
     async def optimize(self) -> None:
         """Refresh the query planner's statistics (sampled, cheap).
