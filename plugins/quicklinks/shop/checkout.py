@@ -114,9 +114,11 @@ async def _draft(shop: session.Shop, values: dict[str, str], specs: list[dict[st
     try:
         return await sales.prepare(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
     except ValidationFailed as exc:
-        if not exc.errors or not set(exc.errors) <= set(_CONTACT):
+        refused = set(exc.errors or {}) & set(_CONTACT)
+        if not refused:
             raise
-        kept = {k: ("" if k in exc.errors else v) for k, v in values.items()}
+        # once more without them: what is still wrong then is about the cart, which the customer can act on
+        kept = {k: ("" if k in refused else v) for k, v in values.items()}
         return await sales.prepare(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
 
 
