@@ -33,7 +33,6 @@ from forecourt import (
     apply_transition,
     call_hook,
     create_entity,
-    fold,
     hook_owner_enabled,
     now,
     read_id,
@@ -48,12 +47,11 @@ from plugins.orders.inquiries.services import managers as dealer_managers
 from plugins.orders.machines import INQUIRY_MACHINE, OPEN
 from plugins.orders.numbering import ORDERS, next_number, take_turn
 from plugins.orders.sales import approval, fields
-from plugins.orders.sales.totals import line_total, order_totals
-from plugins.orders.tables import Inquiry, Order, OrderLine, Product, Warehouse
-
-#: every amount an order stores (its lines' and its own sums) is below this (``Numeric(14, 2)``); the subtotal
-#: is the largest of them, so an order whose subtotal is below it fits every column
-MAX_AMOUNT = Decimal(10) ** (Order.subtotal.digits[0] - Order.subtotal.digits[1])
+from plugins.orders.sales.lines import MAX_AMOUNT as MAX_AMOUNT  # part of this public service API
+from plugins.orders.sales.lines import resolve_lines as resolve_lines  # part of this public service API
+from plugins.orders.sales.lines import write_lines
+from plugins.orders.sales.totals import order_totals
+from plugins.orders.tables import Inquiry, Order, OrderLine, Warehouse
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -67,84 +65,6 @@ async def lines(dealer_id: int, order_id: int) -> list[dict[str, Any]]:
     """The order's items in their order, each with ``line_total`` as stored."""
     return await OrderLine.scoped(dealer_id).select().where(OrderLine.order_id == order_id).order_by(
         OrderLine.position).order_by(OrderLine.id)
-
-
-# --- lines -----------------------------------------------------------------------------------------
-
-
-async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[dict[int, Any], dict[str, Any]]:
-    ids = [i for i in (read_id(str(s.get("product_id") or "")) for s in specs) if i]
-    skus = [fold(str(s.get("sku") or "")) for s in specs if s.get("sku") and not s.get("product_id")]
-    by_id: dict[int, Any] = {}
-    by_sku: dict[str, Any] = {}
-    if ids:
-        wanted = sorted(set(ids))
-        by_id = {r["id"]: r for r in await Product.raw(  # hand-written: every new order reads its products
-            f"SELECT * FROM orders_product WHERE dealer_id = {{}} AND id IN ({', '.join(['{}'] * len(wanted))})",
-            dealer_id, *wanted)}
-    if skus:
-        by_sku = {r["sku_key"]: r for r in await Product.scoped(dealer_id).select().where(
-            Product.sku_key.is_in(skus))}
-    return by_id, by_sku
-
-
-async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
-                        kept: Sequence[dict[str, Any]] = (),
-                        prices: Mapping[int, Decimal] | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Line rows from what was sent, and ``lines-<i>-<field>`` -> message for what is wrong.
-
-    Each spec names its product by ``product_id`` or ``sku`` (the dealer's
-    active products only), or an existing line by ``line_id`` (one of
-    ``kept``: its copied SKU, name and price stay even if the catalogue
-    changed since), with ``quantity``, ``discount_pct`` and ``bonus`` as typed.
-    ``prices`` (``product_id`` -> unit price) replaces the catalogue's base
-    price of those products: for a service that prices the catalogue itself
-    (quick links convert it into the customer's currency) — never a price a
-    form or a client sent.
-    """
-    errors: dict[str, str] = {}
-    if len(specs) > fields.MAX_LINES:
-        return [], {"lines": _("An order has at most %(n)s items.") % {"n": fields.MAX_LINES}}
-    by_id, by_sku = await _products(dealer_id, specs)
-    old = {int(line["id"]): line for line in kept}
-    rows: list[dict[str, Any]] = []
-    for i, spec in enumerate(specs):
-        prefix = f"lines-{i}-"
-        typed = {prefix + k: v if isinstance(v, str) else str(v) for k, v in spec.items() if v is not None}
-        numbers, problems = fields.clean_line(typed, prefix)
-        errors.update(problems)
-        line_id = read_id(str(spec.get("line_id") or ""))
-        if line_id and line_id in old:
-            base = {k: old[line_id][k] for k in ("product_id", "sku", "name", "unit_price")}
-        else:
-            product = (by_id.get(read_id(str(spec.get("product_id") or "")) or 0)
-                       or by_sku.get(fold(str(spec.get("sku") or ""))))
-            if product is None or not product["active"]:
-                errors[prefix + "product"] = _("There is no such active product in your catalogue: "
-                                               "check the SKU or search by name.")
-                continue
-            price = (prices or {}).get(product["id"])
-            base = {"product_id": product["id"], "sku": product["sku"], "name": product["name"],
-                    "unit_price": Decimal(str(product["base_price"] if price is None else price))}
-        total = line_total(numbers["quantity"], base["unit_price"], numbers["discount_pct"], numbers["bonus"])
-        if total.gross >= MAX_AMOUNT:
-            errors.setdefault(prefix + "quantity", _("The amount of this item is too large: order fewer."))
-        rows.append({**base, **numbers, "position": len(rows), "line_total": total.total})
-    if "lines" not in errors and order_totals(rows)["subtotal"] >= MAX_AMOUNT:
-        errors["lines"] = _("The order's amount is too large: split it into several orders.")
-    return rows, errors
-
-
-async def _write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any]], new: bool = False) -> None:
-    """Replace the order's lines (inside the caller's transaction; lines are part of their order's write).
-
-    One multi-row INSERT; a ``new`` order has no lines to delete first.
-    """
-    scoped = OrderLine.scoped(ctx.dealer_id)
-    if not new:
-        await scoped.delete().where(OrderLine.order_id == order_id)
-    if rows:
-        await OrderLine.insert(*[scoped.new(order_id=order_id, **row) for row in rows])
 
 
 # --- the order's own fields ----------------------------------------------------------------------------
@@ -210,8 +130,7 @@ class Draft:
 
 
 async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
-                  source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "",
-                  _errors: dict[str, str] | None = None) -> Draft:
+                  source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "") -> Draft:
     """Check a new order as :func:`create` does and return it unwritten; raises ``ValidationFailed``.
 
     Reads only: a caller that must hold a lock while it writes (quick links'
@@ -223,8 +142,6 @@ async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dic
     cleaned, errors = await _clean(ctx, values, None)
     rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices)
     errors.update(line_errors)
-    for key, message in (_errors or {}).items():  # the caller's own checks, after the fields' own messages
-        errors.setdefault(key, message)
     if errors:
         raise ValidationFailed(errors)
     totals = order_totals(rows)
@@ -244,7 +161,7 @@ async def _write(ctx: Context, draft: Draft) -> Any:
         return {"number": await next_number(Order, ctx.dealer_id)}
 
     async def lines_and_more(row: Any) -> None:
-        await _write_lines(ctx, row.id, draft.rows, new=True)
+        await write_lines(ctx, row.id, draft.rows, new=True)
         await approval.record(ctx, row.id, "", draft.approval)
 
     return await create_entity(ctx, Order, ORDER, {**draft.values, "created_at": moment, "updated_at": moment},
@@ -289,7 +206,12 @@ async def create(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict
             errors["inquiry"] = _("This inquiry already has an order, or it is not one of yours.")
     if new_customer and not str(values.get("contact_name") or "").strip():
         errors["contact_name"] = _("Enter the customer's name.")
-    draft = await prepare(ctx, values, line_specs, source, prices=prices, currency=currency, _errors=errors)
+    try:
+        draft = await prepare(ctx, values, line_specs, source, prices=prices, currency=currency)
+    except ValidationFailed as exc:  # the fields' own messages first, then this call's checks
+        raise ValidationFailed({**errors, **exc.errors}) from exc
+    if errors:
+        raise ValidationFailed(errors)
     if inquiry is None and not new_customer:
         return await place(ctx, draft)
     draft.values["inquiry_id"] = inquiry_id
@@ -381,7 +303,7 @@ async def set_lines(ctx: Context, order_id: int, line_specs: Sequence[dict[str, 
         changes.update(approved_by=None, approved_at=None)
 
     async def extra(row: Any) -> None:
-        await _write_lines(ctx, order_id, rows)
+        await write_lines(ctx, order_id, rows)
         await approval.record(ctx, order_id, current["approval"], state)
 
     row = await update_entity(ctx, Order, ORDER, order_id, changes, history={"total": _l("Total")},
