@@ -74,10 +74,12 @@ def _lead(rng: random.Random, i: int, dealer_id: int, manager: int, moment: dt.d
 async def _seed(total: int) -> None:
     """In a child process: migrate, 100 dealers with an administrator each, ``total`` leads and orders."""
     from core import accounts, db
+    from core.context import system_context
     from core.migrations import migrate
     from core.settings import Settings
     from core.startup import boot
     from core.tables import Dealer
+    from plugins.leads.standing import fold
     from plugins.leads.tables import Lead
     from plugins.orders.tables import Order
 
@@ -118,6 +120,8 @@ async def _seed(total: int) -> None:
         if leads:
             await bulk_insert(settings.database_url, "leads_lead", lead_columns, leads)
             await bulk_insert(settings.database_url, "orders_order", order_columns, orders)
+        for dealer_id in ids:  # what the job leads.fold_standing does every ten minutes
+            await fold(system_context(dealer_id, frozenset(PLUGINS.split(","))))
         await Order.raw("ANALYZE")
 
 

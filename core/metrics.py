@@ -45,8 +45,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 Number = float | int
 
-__all__ = ["BUCKETS", "FILTERS", "MAX_BUCKETS", "TIMEOUT", "UNITS", "Buckets", "Figure", "Metric", "MetricValue",
-           "Period", "Series", "SeriesValue", "compute", "compute_series", "declared"]
+__all__ = ["BUCKETS", "FILTERS", "MAX_BUCKETS", "TIMEOUT", "UNITS", "Buckets", "Figure", "Metric", "MetricMemo",
+           "MetricValue", "Period", "Series", "SeriesValue", "compute", "compute_series", "declared"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ class Metric:
       dealer's zone); returns a :class:`SeriesValue`. ``None``: no series.
     - ``empty``: the figure of a bucket (or a user) without rows: ``0`` for
       counts and sums, ``None`` for medians, shares and averages.
+    - ``memo``: ``True`` to be passed ``memo=`` (a :class:`MetricMemo`) by
+      ``compute`` and ``series``: several figures read from one query.
     """
 
     key: str
@@ -149,6 +151,7 @@ class Metric:
     filters: tuple[str, ...] = ()
     series: SeriesCompute | None = None
     empty: Number | None = 0
+    memo: bool = False
 
     def problems(self, plugin: str) -> list[str]:
         found = []
@@ -164,6 +167,34 @@ class Metric:
             if not isinstance(names, tuple) or not all(isinstance(n, str) and _NAME.match(n) for n in names):
                 found.append(f"metric {self.key}: {kind}s must be a tuple of names like 'source'")
         return found
+
+
+class MetricMemo:
+    """What one plugin's metrics share during one :func:`compute` (or :func:`compute_series`) call.
+
+    A page asks for a dozen figures of the same rows (received, contacted,
+    signed … of the leads of a period); rather than a query each, a metric
+    declared with ``memo=True`` gets ``memo=`` and asks it for the rows:
+    ``await memo.once(key, load)`` runs ``load()`` the first time ``key`` is
+    asked during this call and gives every later caller the same result (or
+    raises the same exception). Put in ``key`` everything the result depends
+    on (period, filters, bucket). The memo lives for one call only — figures
+    are never older than the request — and is private to one plugin.
+    """
+
+    def __init__(self) -> None:
+        self._loads: dict[Any, asyncio.Future[Any]] = {}
+
+    async def once(self, key: Any, load: Callable[[], Awaitable[Any]]) -> Any:
+        found = self._loads.get(key)
+        if found is None:
+            found = self._loads[key] = asyncio.ensure_future(load())
+        return await asyncio.shield(found)  # one metric timing out does not cancel what the next one awaits
+
+
+def _memo(memos: dict[str, MetricMemo], plugin: str, metric: Metric, kwargs: dict[str, Any]) -> None:
+    if metric.memo:
+        kwargs["memo"] = memos.setdefault(plugin, MetricMemo())
 
 
 @dataclass(frozen=True)
@@ -233,7 +264,7 @@ def _narrow(metric: Metric, value: MetricValue, user_id: Any) -> MetricValue:
 
 
 async def _one(ctx: Context, period: Period, plugin: str, metric: Metric, filters: Mapping[str, Any],
-               breakdowns: Iterable[str] | None) -> Figure:
+               breakdowns: Iterable[str] | None, memos: dict[str, MetricMemo]) -> Figure:
     from core.registry import registry
 
     honoured, unfiltered = _split(metric, filters)
@@ -246,6 +277,7 @@ async def _one(ctx: Context, period: Period, plugin: str, metric: Metric, filter
         wanted = metric.breakdowns if breakdowns is None else tuple(
             name for name in metric.breakdowns if name in set(breakdowns))
         kwargs["breakdowns"] = wanted
+    _memo(memos, plugin, metric, kwargs)
     value: MetricValue | None
     try:
         value = await asyncio.wait_for(metric.compute(ctx, period, **kwargs), TIMEOUT)
@@ -273,11 +305,11 @@ async def compute(ctx: Context, period: Period, keys: Iterable[str] | None = Non
     (``None``: every declared one; ``()``: none).
     """
     wanted = None if keys is None else set(keys)
-    figures = []
+    figures, memos = [], {}
     for plugin, metric in await declared(ctx):
         if wanted is not None and metric.key not in wanted:
             continue
-        figures.append(await _one(ctx, period, plugin, metric, filters or {}, breakdowns))
+        figures.append(await _one(ctx, period, plugin, metric, filters or {}, breakdowns, memos))
     return figures
 
 
@@ -321,12 +353,14 @@ async def compute_series(ctx: Context, period: Period, bucket: str, keys: Iterab
 
     buckets = Buckets(bucket, period.start, period.end, _zone(ctx, period, tz), engine_kind())
     wanted = None if keys is None else set(keys)
-    found = []
+    found: list[Series] = []
+    memos: dict[str, MetricMemo] = {}
     for plugin, metric in await declared(ctx):
         if metric.series is None or metric.snapshot or (wanted is not None and metric.key not in wanted):
             continue
         honoured, unfiltered = _split(metric, filters or {})
-        kwargs = {"filters": honoured} if metric.filters else {}
+        kwargs: dict[str, Any] = {"filters": honoured} if metric.filters else {}
+        _memo(memos, plugin, metric, kwargs)
         try:
             result = await asyncio.wait_for(metric.series(ctx, period, buckets, **kwargs), TIMEOUT)
             points, currency = _points(metric, buckets, result)

@@ -60,7 +60,7 @@ from core.metrics import FILTERS as METRIC_FILTERS
 from core.metrics import UNITS as METRIC_UNITS
 from core.metrics import Buckets as MetricBuckets
 from core.metrics import Figure as MetricFigure
-from core.metrics import Metric, MetricValue, Period, SeriesValue
+from core.metrics import Metric, MetricMemo, MetricValue, Period, SeriesValue
 from core.metrics import Series as MetricSeries
 from core.metrics import compute as compute_metrics
 from core.metrics import compute_series as compute_metric_series
@@ -125,6 +125,7 @@ __all__ = [
     "Metric",
     "MetricBuckets",
     "MetricFigure",
+    "MetricMemo",
     "MetricSeries",
     "MetricValue",
     "Moved",

@@ -1,6 +1,7 @@
-"""The leads plugin's scheduled jobs: postponed leads come back, late first contacts are escalated.
+"""The leads plugin's scheduled jobs: postponed leads come back, late first contacts are escalated, the
+standing rollup is folded.
 
-Both run per dealer in a system context on the dealer's clock, and both are
+All run per dealer in a system context on the dealer's clock, and both are
 idempotent: running twice does nothing more.
 """
 
@@ -23,6 +24,7 @@ from forecourt import lazy_gettext as _l
 from plugins.leads.entity import ENTITY
 from plugins.leads.machine import LEAD
 from plugins.leads.metrics import CONTACT_WITHIN
+from plugins.leads.standing import fold
 from plugins.leads.tables import Lead
 
 
@@ -74,4 +76,5 @@ JOBS = [
     Job("leads.wake_postponed", _l("Postponed leads return to New"), dt.timedelta(minutes=30), wake_postponed),
     Job("leads.escalate_late", _l("New leads not reached within a day are escalated"), dt.timedelta(minutes=15),
         escalate_late),
+    Job("leads.fold_standing", _l("The counts of open leads are folded"), dt.timedelta(minutes=10), fold),
 ]

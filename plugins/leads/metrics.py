@@ -9,8 +9,13 @@ Every period figure honours the filters ``user_id`` (the assignee; ``None``
 = unassigned) and ``source``, and has a series by day, week or month (the
 day the lead came in, in the dealer's zone) computed in one query.
 
-Every query is an index range on ``(dealer_id, created_at)``,
-``(dealer_id, assignee_id, created_at)`` or ``(dealer_id, status)``.
+A page asks for a dozen of these figures at once, so they share their
+queries through the call's memo (``Metric.memo``): one grouped pass over the
+leads received counts every cohort step per assignee and source (a series:
+per bucket), one reads the first-contact waits, one counts the open leads —
+a few queries for the whole funnel page instead of two per figure. Each is
+an index range on ``(dealer_id, created_at)``; the snapshots (open,
+waiting) read the standing rollup instead of all of a dealer's leads.
 
 "Visited" has no stamp of its own: a lead received counts as visited when
 its contract was signed, it went on to a test drive, offer, negotiation or
@@ -28,12 +33,24 @@ import statistics
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from forecourt import Context, Metric, MetricBuckets, MetricValue, Period, SeriesValue, now
+from forecourt import (
+    Context,
+    Metric,
+    MetricBuckets,
+    MetricMemo,
+    MetricValue,
+    Period,
+    SeriesValue,
+    engine_kind,
+    now,
+)
 from forecourt import lazy_gettext as _l
+from plugins.leads import standing
 from plugins.leads.tables import Lead
 
 #: a new lead should be contacted within this time (speed to lead)
 CONTACT_WITHIN = dt.timedelta(days=1)
+WITHIN_SECONDS = CONTACT_WITHIN.total_seconds()
 OPPORTUNITY = ("qualified", "test_drive", "offer", "negotiation", "won", "lost")
 OPEN = ("new", "awaiting_visit", "contract_signed", "postponed", "watching", "qualified", "test_drive", "offer",
         "negotiation")
@@ -44,13 +61,16 @@ FILTERS = ("user_id", "source")
 BREAKDOWNS = ("source",)
 
 
-def _in(column: str, values: Iterable[str]) -> tuple[str, tuple[Any, ...]]:
+Where = tuple[str, tuple[Any, ...]]
+Filters = Mapping[str, Any] | None
+
+
+def _in(column: str, values: Iterable[str]) -> Where:
     values = tuple(values)
     return f"{column} IN ({', '.join(['{}'] * len(values))})", values
 
 
-def _where(ctx: Context, period: Period | None, filters: Mapping[str, Any] | None,
-           condition: tuple[str, tuple[Any, ...]] = ("", ())) -> tuple[str, tuple[Any, ...]]:
+def _where(ctx: Context, period: Period | None, filters: Filters, condition: Where = ("", ())) -> Where:
     """The WHERE of a figure: the dealer, the leads received in ``period`` (if any), the filters, ``condition``."""
     parts, params = ["dealer_id = {}"], [ctx.dealer_id]
     if period is not None:
@@ -72,41 +92,107 @@ def _where(ctx: Context, period: Period | None, filters: Mapping[str, Any] | Non
     return " AND ".join(parts), tuple(params)
 
 
-async def _grouped(by: str, where: tuple[str, tuple[Any, ...]]) -> dict[Any, int]:
-    rows = await Lead.raw(f"SELECT {by} AS k, COUNT(*) AS n FROM leads_lead WHERE {where[0]} GROUP BY {by}",
-                          *where[1])
-    return {row["k"]: row["n"] for row in rows}
+def _visited() -> Where:
+    statuses, params = _in("status", VISITED)
+    return (f"contract_signed_at IS NOT NULL OR {statuses} OR (status = {{}} AND contacted_at IS NOT NULL)",
+            (*params, "refused"))
 
 
-def _cohort(condition: tuple[str, tuple[Any, ...]] = ("", ())) -> tuple[Any, Any]:
-    """``(compute, series)`` counting the leads received that meet ``condition``."""
-    async def compute(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
-                      breakdowns: tuple[str, ...] = BREAKDOWNS) -> MetricValue:
-        where = _where(ctx, period, filters, condition)
-        by_user = await _grouped("assignee_id", where)
-        by = {"source": await _grouped("source", where)} if "source" in breakdowns else {}
-        return MetricValue(sum(by_user.values()), by_user, by)
+#: what each cohort step counts among the leads received (the figure ``leads.<name>``)
+STEPS: dict[str, Where] = {
+    "received": ("1 = 1", ()),
+    "contacted": ("contacted_at IS NOT NULL", ()),
+    "visited": _visited(),
+    "contract_signed": ("contract_signed_at IS NOT NULL", ()),
+    "handled": ("status <> {}", ("new",)),
+    "qualified": _in("status", OPPORTUNITY),
+    "won": ("status = {}", ("won",)),
+    "lost": _in("status", LOST),
+}
 
-    async def series(ctx: Context, period: Period, buckets: MetricBuckets,
-                     filters: Mapping[str, Any] | None = None) -> SeriesValue:
-        bucket, params = buckets.sql("created_at")
-        where = _where(ctx, period, filters, condition)
-        rows = await Lead.raw(f"SELECT {bucket} AS b, COUNT(*) AS n FROM leads_lead WHERE {where[0]} GROUP BY 1",
-                              *params, *where[1])
-        return SeriesValue({row["b"]: row["n"] for row in rows})
+
+def _memo_key(kind: str, ctx: Context, period: Period | None, filters: Filters, bucket: Any = None) -> Any:
+    return kind, ctx.dealer_id, period, tuple(sorted((filters or {}).items())), bucket
+
+
+def _counts(cases: Mapping[str, Where], group: Where, where: Where, by: str = "") -> Where:
+    """One query counting each of ``cases`` (``SUM(CASE …)``) per ``group`` (columns, or an expression with its
+    parameters, then grouped ``by`` its position)."""
+    select, params = [], list(group[1])
+    for name, (condition, values) in cases.items():
+        select.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}")
+        params += values
+    return (f"SELECT {group[0]}, {', '.join(select)} FROM leads_lead WHERE {where[0]} GROUP BY {by or group[0]}",
+            (*params, *where[1]))
+
+
+async def _tally(ctx: Context, period: Period, filters: Filters, memo: MetricMemo | None,
+                 bucket: Where | None = None) -> list[dict[str, Any]]:
+    """Every cohort step counted per assignee and source (or per ``bucket``), plus ``fresh``: leads not yet due.
+
+    ``fresh`` — not contacted and received less than a day ago — is left
+    out of the "contacted within a day" share (they still have time).
+    """
+    async def load() -> list[dict[str, Any]]:
+        cases = {**STEPS, "fresh": ("contacted_at IS NULL AND created_at > {}", (now() - CONTACT_WITHIN,))}
+        where = _where(ctx, period, filters)
+        sql, values = _counts(cases, ("assignee_id, source", ()), where) if bucket is None \
+            else _counts(cases, (f"{bucket[0]} AS b", bucket[1]), where, by="1")
+        return await Lead.raw(sql, *values)
+    return await (memo or MetricMemo()).once(_memo_key("tally", ctx, period, filters, bucket), load)
+
+
+def _parts(rows: Iterable[Mapping[str, Any]], name: str) -> tuple[dict[Any, int], dict[Any, int]]:
+    """``(by assignee, by source)`` of one step; a part without any such lead is left out (as a GROUP BY would)."""
+    by_user: dict[Any, int] = {}
+    by_source: dict[Any, int] = {}
+    for row in rows:
+        if row[name]:
+            by_user[row["assignee_id"]] = by_user.get(row["assignee_id"], 0) + row[name]
+            by_source[row["source"]] = by_source.get(row["source"], 0) + row[name]
+    return by_user, by_source
+
+
+def _cohort(name: str) -> tuple[Any, Any]:
+    """``(compute, series)`` counting the leads received that reached step ``name`` of :data:`STEPS`."""
+    async def compute(ctx: Context, period: Period, filters: Filters = None, breakdowns: tuple[str, ...] = BREAKDOWNS,
+                      memo: MetricMemo | None = None) -> MetricValue:
+        by_user, by_source = _parts(await _tally(ctx, period, filters, memo), name)
+        return MetricValue(sum(by_user.values()), by_user, {"source": by_source} if "source" in breakdowns else {})
+
+    async def series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Filters = None,
+                     memo: MetricMemo | None = None) -> SeriesValue:
+        rows = await _tally(ctx, period, filters, memo, buckets.sql("created_at"))
+        return SeriesValue({row["b"]: row[name] for row in rows if row[name]})
     return compute, series
 
 
-def _stored(value: Any) -> dt.datetime:
-    """A timestamp as a raw query returns it (SQLite: text) as an aware datetime."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+#: the seconds from arrival to first contact, to the millisecond, computed by the engine (no timestamps to parse)
+WAIT_SQL = {
+    "sqlite": "ROUND((julianday(contacted_at) - julianday(created_at)) * 86400, 3)",
+    "postgres": "CAST(ROUND(CAST(EXTRACT(EPOCH FROM (contacted_at - created_at)) AS NUMERIC), 3) AS DOUBLE PRECISION)",
+}
 
 
 def p90(values: list[float]) -> float:
     """The 90th percentile (inclusive method); a single value is its own."""
     return values[0] if len(values) == 1 else statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+async def _waits(ctx: Context, period: Period, filters: Filters, memo: MetricMemo | None,
+                 bucket: Where | None = None) -> list[dict[str, Any]]:
+    """The leads received and contacted: assignee, source (or bucket ``b``) and ``wait``, in seconds.
+
+    One row per lead, read from the index alone (leads_lead_created covers
+    these columns); SQLite's julianday arithmetic is exact to well under a
+    millisecond over the span of a wait, hence the rounding on both engines.
+    """
+    async def load() -> list[dict[str, Any]]:
+        where = _where(ctx, period, filters, ("contacted_at IS NOT NULL", ()))
+        chosen = bucket or ("NULL", ())
+        return await Lead.raw(f"SELECT {chosen[0]} AS b, assignee_id, source, {WAIT_SQL[engine_kind()]} AS wait "
+                              f"FROM leads_lead WHERE {where[0]}", *chosen[1], *where[1])
+    return await (memo or MetricMemo()).once(_memo_key("waits", ctx, period, filters, bucket), load)
 
 
 def _spread(rows: Iterable[Mapping[str, Any]], key: str, measure: Any) -> dict[Any, Any]:
@@ -118,95 +204,84 @@ def _spread(rows: Iterable[Mapping[str, Any]], key: str, measure: Any) -> dict[A
 
 def _response(measure: Any) -> tuple[Any, Any]:
     """``(compute, series)`` of ``measure`` (median, p90) of the seconds from arrival to first contact."""
-    async def rows(ctx: Context, period: Period, filters: Mapping[str, Any] | None,
-                   bucket: tuple[str, tuple[Any, ...]] = ("NULL", ())) -> list[dict[str, Any]]:
-        where = _where(ctx, period, filters, ("contacted_at IS NOT NULL", ()))
-        found = await Lead.raw(f"SELECT {bucket[0]} AS b, assignee_id, source, created_at, contacted_at "
-                               f"FROM leads_lead WHERE {where[0]}", *bucket[1], *where[1])
-        for row in found:
-            row["wait"] = (_stored(row["contacted_at"]) - _stored(row["created_at"])).total_seconds()
-        return found
-
-    async def compute(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
-                      breakdowns: tuple[str, ...] = BREAKDOWNS) -> MetricValue:
-        found = await rows(ctx, period, filters)
+    async def compute(ctx: Context, period: Period, filters: Filters = None, breakdowns: tuple[str, ...] = BREAKDOWNS,
+                      memo: MetricMemo | None = None) -> MetricValue:
+        found = await _waits(ctx, period, filters, memo)
         waits = [row["wait"] for row in found]
         by = {"source": _spread(found, "source", measure)} if "source" in breakdowns else {}
         return MetricValue(measure(waits) if waits else None, _spread(found, "assignee_id", measure), by)
 
-    async def series(ctx: Context, period: Period, buckets: MetricBuckets,
-                     filters: Mapping[str, Any] | None = None) -> SeriesValue:
-        return SeriesValue(_spread(await rows(ctx, period, filters, buckets.sql("created_at")), "b", measure))
+    async def series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Filters = None,
+                     memo: MetricMemo | None = None) -> SeriesValue:
+        return SeriesValue(_spread(await _waits(ctx, period, filters, memo, buckets.sql("created_at")), "b", measure))
     return compute, series
 
 
-def _in_time(rows: Iterable[Mapping[str, Any]], key: str, moment: dt.datetime) -> dict[Any, float]:
-    """``{key value: share (%) of leads contacted within a day}``; a lead not yet due is left out."""
-    tally: dict[Any, list[int]] = {}
-    for row in rows:
-        created = _stored(row["created_at"])
-        contacted = None if row["contacted_at"] is None else _stored(row["contacted_at"])
-        deadline = created + CONTACT_WITHIN
-        if contacted is None and deadline > moment:
-            continue  # still has time
-        in_time = contacted is not None and contacted <= deadline
-        tally.setdefault(row[key], [0, 0])[0 if in_time else 1] += 1
-    return {k: round(100 * good / (good + late), 1) for k, (good, late) in tally.items()}
+def _shares(tally: Iterable[Mapping[str, Any]], waits: Iterable[Mapping[str, Any]],
+            key: str | None) -> dict[Any, float]:
+    """``{key value: share (%) of the leads due contacted within a day}``; a part with none due is left out.
+
+    ``key`` ``None``: the share of all of them, under the key ``None``.
+    """
+    due: dict[Any, int] = {}
+    for row in tally:
+        part = row[key] if key else None
+        due[part] = due.get(part, 0) + row["received"] - row["fresh"]
+    good: dict[Any, int] = {}
+    for row in waits:
+        if row["wait"] <= WITHIN_SECONDS:
+            part = row[key] if key else None
+            good[part] = good.get(part, 0) + 1
+    return {k: round(100 * good.get(k, 0) / n, 1) for k, n in due.items() if n}
 
 
-async def _in_time_rows(ctx: Context, period: Period, filters: Mapping[str, Any] | None,
-                        bucket: tuple[str, tuple[Any, ...]] = ("NULL", ())) -> list[dict[str, Any]]:
-    where = _where(ctx, period, filters)
-    return await Lead.raw(f"SELECT {bucket[0]} AS b, assignee_id, source, created_at, contacted_at "
-                          f"FROM leads_lead WHERE {where[0]}", *bucket[1], *where[1])
-
-
-async def _contacted_in_time(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
-                             breakdowns: tuple[str, ...] = BREAKDOWNS) -> MetricValue:
+async def _contacted_in_time(ctx: Context, period: Period, filters: Filters = None,
+                             breakdowns: tuple[str, ...] = BREAKDOWNS, memo: MetricMemo | None = None) -> MetricValue:
     """Share (%) of the leads received whose first contact came within a day; a lead not yet due is left out."""
-    rows = await _in_time_rows(ctx, period, filters)
-    for row in rows:
-        row["all"] = "all"
-    moment = now()
-    by = {"source": _in_time(rows, "source", moment)} if "source" in breakdowns else {}
-    return MetricValue(_in_time(rows, "all", moment).get("all"), _in_time(rows, "assignee_id", moment), by)
+    memo = memo or MetricMemo()
+    tally, waits = await _tally(ctx, period, filters, memo), await _waits(ctx, period, filters, memo)
+    by = {"source": _shares(tally, waits, "source")} if "source" in breakdowns else {}
+    return MetricValue(_shares(tally, waits, None).get(None), _shares(tally, waits, "assignee_id"), by)
 
 
-async def _contacted_in_time_series(ctx: Context, period: Period, buckets: MetricBuckets,
-                                    filters: Mapping[str, Any] | None = None) -> SeriesValue:
-    return SeriesValue(_in_time(await _in_time_rows(ctx, period, filters, buckets.sql("created_at")), "b", now()))
+async def _contacted_in_time_series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Filters = None,
+                                    memo: MetricMemo | None = None) -> SeriesValue:
+    memo, bucket = memo or MetricMemo(), buckets.sql("created_at")
+    tally, waits = await _tally(ctx, period, filters, memo, bucket), await _waits(ctx, period, filters, memo, bucket)
+    return SeriesValue(_shares(tally, waits, "b"))
 
 
-async def _snapshot(ctx: Context, condition: tuple[str, tuple[Any, ...]], filters: Mapping[str, Any] | None,
-                    breakdowns: tuple[str, ...]) -> MetricValue:
-    where = _where(ctx, None, filters, condition)
-    by_user = await _grouped("assignee_id", where)
-    by = {"source": await _grouped("source", where)} if "source" in breakdowns else {}
-    return MetricValue(sum(by_user.values()), by_user, by)
+async def _standing(ctx: Context, filters: Filters, memo: MetricMemo | None) -> list[dict[str, Any]]:
+    """The open leads now, and those of them waiting more than a day for a first contact, per assignee and source.
+
+    From the standing rollup (:mod:`plugins.leads.standing`), not the
+    dealer's leads: "waiting" is the New leads without a contact less those
+    of them received within the last day — a short range of ``leads_lead``.
+    """
+    async def load() -> list[dict[str, Any]]:
+        rows = await standing.counts(_where(ctx, None, filters, _in("status", OPEN)))
+        recent = _where(ctx, None, filters, ("status = {} AND contacted_at IS NULL AND created_at >= {}",
+                                              ("new", now() - CONTACT_WITHIN)))
+        fresh = {(r["assignee_id"], r["source"]): r["n"] for r in await Lead.raw(
+            f"SELECT assignee_id, source, COUNT(*) AS n FROM leads_lead WHERE {recent[0]} "
+            "GROUP BY assignee_id, source", *recent[1])}
+        return [{"assignee_id": r["assignee_id"], "source": r["source"], "open": r["leads"],
+                 "waiting": r["uncontacted_new"] - fresh.get((r["assignee_id"], r["source"]), 0)} for r in rows]
+    return await (memo or MetricMemo()).once(_memo_key("standing", ctx, None, filters), load)
 
 
-async def _open_now(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
-                    breakdowns: tuple[str, ...] = BREAKDOWNS) -> MetricValue:
-    return await _snapshot(ctx, _in("status", OPEN), filters, breakdowns)
+def _snapshot(name: str) -> Any:
+    async def compute(ctx: Context, period: Period, filters: Filters = None, breakdowns: tuple[str, ...] = BREAKDOWNS,
+                      memo: MetricMemo | None = None) -> MetricValue:
+        by_user, by_source = _parts(await _standing(ctx, filters, memo), name)
+        return MetricValue(sum(by_user.values()), by_user, {"source": by_source} if "source" in breakdowns else {})
+    return compute
 
 
-async def _waiting_now(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
-                       breakdowns: tuple[str, ...] = BREAKDOWNS) -> MetricValue:
-    return await _snapshot(ctx, ("status = {} AND contacted_at IS NULL AND created_at < {}",
-                                 ("new", now() - CONTACT_WITHIN)), filters, breakdowns)
-
-
-def _visited() -> tuple[str, tuple[Any, ...]]:
-    statuses, params = _in("status", VISITED)
-    return (f"contract_signed_at IS NOT NULL OR {statuses} OR (status = {{}} AND contacted_at IS NOT NULL)",
-            (*params, "refused"))
-
-
-def _cohort_metric(key: str, label: Any, description: Any, condition: tuple[str, tuple[Any, ...]] = ("", ()),
-                   **extra: Any) -> Metric:
-    compute, series = _cohort(condition)
+def _cohort_metric(key: str, label: Any, description: Any, **extra: Any) -> Metric:
+    compute, series = _cohort(key.split(".", 1)[1])
     return Metric(key, label, compute, description=description, breakdowns=BREAKDOWNS, filters=FILTERS,
-                  series=series, **extra)
+                  series=series, memo=True, **extra)
 
 
 def _declare() -> tuple[Metric, ...]:
@@ -216,38 +291,33 @@ def _declare() -> tuple[Metric, ...]:
         _cohort_metric("leads.received", _l("Leads received"), _l("Leads that came in during the period, by assignee."),
                        funnel="leads", step=1),
         _cohort_metric("leads.contacted", _l("Leads contacted"),
-                       _l("Of the leads received, those reached at least once."),
-                       ("contacted_at IS NOT NULL", ()), funnel="leads", step=2),
+                       _l("Of the leads received, those reached at least once."), funnel="leads", step=2),
         _cohort_metric("leads.visited", _l("Leads that visited"), _l(
             "Of the leads received, those who came to the showroom: contract signed or refused there, test drive, "
-            "offer, negotiation or won."), _visited(), funnel="leads", step=3),
+            "offer, negotiation or won."), funnel="leads", step=3),
         _cohort_metric("leads.contract_signed", _l("Contracts signed"),
-                       _l("Of the leads received, those with a signed contract."),
-                       ("contract_signed_at IS NOT NULL", ()), funnel="leads", step=4),
+                       _l("Of the leads received, those with a signed contract."), funnel="leads", step=4),
         _cohort_metric("leads.handled", _l("Leads handled"),
-                       _l("Of the leads received, those the assignee has moved on from New."),
-                       ("status <> {}", ("new",))),
+                       _l("Of the leads received, those the assignee has moved on from New.")),
         _cohort_metric("leads.qualified", _l("Sales opportunities"),
                        _l("Of the leads received, those qualified as a sales opportunity."),
-                       _in("status", OPPORTUNITY),
                        funnel="opportunities", step=1),
         _cohort_metric("leads.won", _l("Opportunities won"), _l("Of the leads received, the opportunities won."),
-                       ("status = {}", ("won",)), funnel="opportunities", step=2),
-        _cohort_metric("leads.lost", _l("Leads lost"), _l("Of the leads received, those lost, refused or discarded."),
-                       _in("status", LOST)),
+                       funnel="opportunities", step=2),
+        _cohort_metric("leads.lost", _l("Leads lost"), _l("Of the leads received, those lost, refused or discarded.")),
         Metric("leads.response_time", _l("Time to first contact (median)"), median, unit="seconds",
                description=_l("From a lead's arrival to its first successful contact (speed to lead)."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=median_series, empty=None),
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=median_series, empty=None, memo=True),
         Metric("leads.response_time_p90", _l("Time to first contact (90th percentile)"), slowest, unit="seconds",
                description=_l("Nine in ten of the leads contacted were reached within this time."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=slowest_series, empty=None),
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=slowest_series, empty=None, memo=True),
         Metric("leads.contacted_in_time", _l("Contacted within a day"), _contacted_in_time, unit="percent",
                description=_l("Share of the leads received whose first contact came within a day."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=_contacted_in_time_series, empty=None),
-        Metric("leads.open", _l("Open leads"), _open_now, snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS,
-               description=_l("Leads being worked on now, by assignee.")),
-        Metric("leads.waiting", _l("Waiting more than a day for a first contact"), _waiting_now, snapshot=True,
-               breakdowns=BREAKDOWNS, filters=FILTERS,
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=_contacted_in_time_series, empty=None, memo=True),
+        Metric("leads.open", _l("Open leads"), _snapshot("open"), snapshot=True, breakdowns=BREAKDOWNS,
+               filters=FILTERS, memo=True, description=_l("Leads being worked on now, by assignee.")),
+        Metric("leads.waiting", _l("Waiting more than a day for a first contact"), _snapshot("waiting"),
+               snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS, memo=True,
                description=_l("New leads nobody has reached for more than a day, now.")),
     )
 
