@@ -1,10 +1,14 @@
 """The grouped queries behind the orders plugin's figures (:mod:`plugins.orders.metrics`).
 
-Each function is one grouped query over an index range of one dealer's
-rows: ``(dealer_id, created_at)`` / ``(dealer_id, manager_id, created_at)``
-/ ``(dealer_id, status, created_at)`` for orders and inquiries,
-``(dealer_id, status, paid_at)`` for payments. The WHERE is built here
-only, so a figure, its breakdowns and its series always count the same rows.
+A report page asks for dozens of order figures (placed, revenue, per
+status, per source, the average …) of the same rows; each table's rows of
+the period are read once per page, grouped by manager, status, source and
+currency (:meth:`Rows.groups`, shared through the call's ``MetricMemo``),
+and every figure sums the groups it counts. The ranges are on
+``(dealer_id, created_at)`` for orders (an index that covers the columns
+grouped by) and inquiries, ``(dealer_id, status, paid_at)`` for payments.
+The WHERE is built here only, so a figure, its breakdowns and its series
+always count the same rows.
 
 Money: sums of different currencies mean nothing, so a money figure is in
 one currency (:func:`choose`): the dealer's own when any of its rows are in
@@ -16,12 +20,12 @@ series count only the rows in that currency; what came in others is in the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from forecourt import Context, MetricBuckets, Period
+from forecourt import Context, MetricMemo, Period
 from plugins.orders.tables import Order
 
 Where = tuple[str, tuple[Any, ...]]
@@ -42,25 +46,26 @@ def not_in(column: str, values: tuple[str, ...]) -> Where:
 
 @dataclass(frozen=True)
 class Rows:
-    """Which rows a figure counts: ``table`` (alias ``t``) of the dealer, ``moment`` in the period, and more.
+    """Which rows the figures of one table count: ``table`` (alias ``t``) of the dealer, ``moment`` in the period.
 
     ``who`` is the column attributing a row to a manager (``o.manager_id``
     through the order for payments: ``join`` adds ``o``), ``source`` the
-    column the ``source`` filter narrows, ``currency`` the column a money
-    figure is restricted to the dealer's currency by (``""``: not money).
+    column the ``source`` filter narrows, ``condition`` what every row
+    counted must meet, ``amount`` what money figures sum, ``dims`` the
+    columns rows are grouped by (``(name, SQL)``: a figure's own condition
+    and breakdowns are applied to the groups, see :meth:`groups`).
     """
 
     table: str
     moment: str
+    dims: tuple[tuple[str, str], ...]
     who: str = "t.manager_id"
     source: str = "t.source"
     join: str = ""
     condition: Where = NONE
-    currency: str = ""
+    amount: str = "0"
 
-    def where(self, ctx: Context, period: Period, filters: Mapping[str, Any] | None,
-              dealer_currency: tuple[str, str] | None = None) -> Where:
-        """The WHERE; ``dealer_currency`` = ``(chosen, the dealer's own)`` restricts a money figure to one currency."""
+    def where(self, ctx: Context, period: Period, filters: Mapping[str, Any] | None) -> Where:
         parts = ["t.dealer_id = {}", f"{self.moment} >= {{}}", f"{self.moment} < {{}}"]
         params: list[Any] = [ctx.dealer_id, period.start, period.end]
         filters = filters or {}
@@ -76,54 +81,46 @@ class Rows:
         if self.condition[0]:
             parts.append(f"({self.condition[0]})")
             params += self.condition[1]
-        if dealer_currency is not None and self.currency:
-            chosen, own = dealer_currency
-            if chosen == own:
-                parts.append(f"({self.currency} = '' OR {self.currency} = {{}})")
-            else:
-                parts.append(f"{self.currency} = {{}}")
-            params.append(chosen)
         return " AND ".join(parts), tuple(params)
 
-    async def grouped(self, ctx: Context, period: Period, filters: Mapping[str, Any] | None, by: str,
-                      amount: str = "0", dealer_currency: tuple[str, str] | None = None, lines: bool = False,
-                      head: Where = NONE) -> dict[Any, tuple[int, float]]:
-        """``{value of by: (rows, sum of amount)}``; ``lines`` joins order lines and products (``l``, ``p``).
+    async def groups(self, ctx: Context, period: Period, filters: Mapping[str, Any] | None, memo: MetricMemo,
+                     bucket: Where = NONE, lines: bool = False) -> list[dict[str, Any]]:
+        """The period's rows grouped by ``who`` and :attr:`dims`: each group's ``n`` (rows) and ``amount`` (sum).
 
-        ``head``: an SQL expression (and its parameters) selected as ``by``
-        instead of a column — a series' bucket; its parameters come first.
+        One query per call of ``compute_metrics`` whatever the number of
+        figures asking (``memo``). ``bucket`` (a series' bucket expression
+        and its parameters) groups by it (``b``) instead of by ``who``;
+        ``lines`` joins order lines and products: ``category`` (the product
+        kind) is a dimension, ``amount`` the lines' totals, ``n`` the orders.
         """
-        where, params = self.where(ctx, period, filters, dealer_currency)
-        join = self.join
-        count = "COUNT(*)"
-        if lines:
-            join += (" JOIN orders_order_line l ON l.dealer_id = t.dealer_id AND l.order_id = t.id"
-                     " LEFT JOIN orders_product p ON p.dealer_id = t.dealer_id AND p.id = l.product_id")
-            count = "COUNT(DISTINCT t.id)"
-        select = head[0] if head[0] else by
-        sql = (f"SELECT {select} AS k, {count} AS n, SUM({amount}) AS amount FROM {self.table} t{join} "
-               f"WHERE {where} GROUP BY {'1' if head[0] else by}")
-        rows = await Order.raw(sql, *head[1], *params)
-        return {row["k"]: (row["n"], money(row["amount"])) for row in rows}
-
-    async def currencies(self, ctx: Context, period: Period, filters: Mapping[str, Any] | None,
-                         own: str) -> dict[str, tuple[int, float]]:
-        """``{currency: (rows, sum)}`` of a money figure's rows, rows without one counted in ``own``."""
-        amount = "t.total" if self.table == "orders_order" else "t.amount"
-        found: dict[str, tuple[int, float]] = {}
-        for code, (n, total) in (await self.grouped(ctx, period, filters, self.currency, amount)).items():
-            code = code or own
-            before = found.get(code, (0, 0.0))
-            found[code] = (before[0] + n, round(before[1] + total, 2))
-        return found
+        async def load() -> list[dict[str, Any]]:
+            where, params = self.where(ctx, period, filters)
+            select = [f"{bucket[0]} AS b" if bucket[0] else f"{self.who} AS who"]
+            select += [f"{sql} AS {name}" for name, sql in self.dims]
+            join, count, amount = self.join, "COUNT(*)", self.amount
+            if lines:
+                join += (" JOIN orders_order_line l ON l.dealer_id = t.dealer_id AND l.order_id = t.id"
+                         " LEFT JOIN orders_product p ON p.dealer_id = t.dealer_id AND p.id = l.product_id")
+                count, amount = "COUNT(DISTINCT t.id)", "l.line_total"
+                select.append("p.kind AS category")
+            positions = ", ".join(str(n) for n in range(1, len(select) + 1))
+            rows = await Order.raw(f"SELECT {', '.join(select)}, {count} AS n, SUM({amount}) AS amount "
+                                   f"FROM {self.table} t{join} WHERE {where} GROUP BY {positions}",
+                                   *bucket[1], *params)
+            for row in rows:
+                row["amount"] = money(row["amount"])
+            return rows
+        return await memo.once((self, period, tuple(sorted((filters or {}).items())), bucket, lines), load)
 
 
-    async def series(self, ctx: Context, period: Period, buckets: MetricBuckets,
-                     filters: Mapping[str, Any] | None, amount: str = "0",
-                     dealer_currency: tuple[str, str] | None = None) -> dict[Any, tuple[int, float]]:
-        """``{bucket: (rows, sum of amount)}`` by ``moment``'s bucket in the dealer's zone: one query."""
-        return await self.grouped(ctx, period, filters, "k", amount, dealer_currency,
-                                  head=buckets.sql(self.moment))
+def currencies(groups: Iterable[Mapping[str, Any]], own: str) -> dict[str, tuple[int, float]]:
+    """``{currency: (rows, sum)}`` of a money figure's groups, rows without a currency counted in ``own``."""
+    found: dict[str, tuple[int, float]] = {}
+    for group in groups:
+        code = group["currency"] or own
+        before = found.get(code, (0, 0.0))
+        found[code] = (before[0] + group["n"], round(before[1] + group["amount"], 2))
+    return found
 
 
 def choose(found: Mapping[str, tuple[int, float]], own: str) -> str:
@@ -133,8 +130,24 @@ def choose(found: Mapping[str, tuple[int, float]], own: str) -> str:
     return sorted(found, key=lambda code: (-found[code][0], code))[0]
 
 
-ORDERS = Rows("orders_order", "t.created_at", currency="t.currency")
-INQUIRIES = Rows("orders_inquiry", "t.created_at")
-PAYMENTS = Rows("orders_payment", "t.paid_at", who="o.manager_id", source="o.source",
+def in_currency(group: Mapping[str, Any], chosen: str, own: str) -> bool:
+    """Whether ``group`` counts in a figure in ``chosen``: a row without a currency is in the dealer's ``own``."""
+    return (group["currency"] or own) == chosen
+
+
+def tally(groups: Iterable[Mapping[str, Any]], key: str) -> dict[Any, tuple[int, float]]:
+    """``{value of key: (rows, sum)}`` over ``groups``; a value without rows does not appear."""
+    found: dict[Any, tuple[int, float]] = {}
+    for group in groups:
+        before = found.get(group[key], (0, 0.0))
+        found[group[key]] = (before[0] + group["n"], before[1] + group["amount"])
+    return {k: (n, round(amount, 2)) for k, (n, amount) in found.items()}
+
+
+ORDERS = Rows("orders_order", "t.created_at", (("status", "t.status"), ("source", "t.source"),
+                                                ("currency", "t.currency")), amount="t.total")
+INQUIRIES = Rows("orders_inquiry", "t.created_at", (("status", "t.status"),))
+PAYMENTS = Rows("orders_payment", "t.paid_at", (("method", "t.method"), ("currency", "t.currency")),
+                who="o.manager_id", source="o.source",
                 join=" JOIN orders_order o ON o.id = t.order_id AND o.dealer_id = t.dealer_id",
-                condition=("t.status IN ('received', 'refunded')", ()), currency="t.currency")
+                condition=("t.status IN ('received', 'refunded')", ()), amount="t.amount")
