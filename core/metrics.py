@@ -137,6 +137,9 @@ class Metric:
       counts and sums, ``None`` for medians, shares and averages.
     - ``memo``: ``True`` to be passed ``memo=`` (a :class:`MetricMemo`) by
       ``compute`` and ``series``: several figures read from one query.
+    - ``labels``: ``{breakdown: {stored code: label}}`` — what people read
+      for the codes of a breakdown (``lazy_gettext``, translated when
+      shown); a code without a label is shown as the code.
     """
 
     key: str
@@ -152,6 +155,7 @@ class Metric:
     series: SeriesCompute | None = None
     empty: Number | None = 0
     memo: bool = False
+    labels: Mapping[str, Mapping[Any, Any]] = field(default_factory=dict, compare=False)
 
     def problems(self, plugin: str) -> list[str]:
         found = []
@@ -163,6 +167,8 @@ class Metric:
             found.append(f"metric {self.key}: compute is not callable")
         if self.series is not None and not callable(self.series):
             found.append(f"metric {self.key}: series is not callable")
+        if not isinstance(self.labels, Mapping) or not all(isinstance(v, Mapping) for v in self.labels.values()):
+            found.append(f"metric {self.key}: labels must map a breakdown to {{code: label}}")
         for kind, names in (("breakdown", self.breakdowns), ("filter", self.filters)):
             if not isinstance(names, tuple) or not all(isinstance(n, str) and _NAME.match(n) for n in names):
                 found.append(f"metric {self.key}: {kind}s must be a tuple of names like 'source'")

@@ -380,3 +380,36 @@ def test_charts_escape_their_labels_and_describe_their_numbers():
     assert line.count("<circle") == 2
     funnel = charts.funnel("Funnel", [("New", 10), ("Contacted", 5)], str, lambda v: f"{v} %")
     assert "50.0 %" in funnel
+
+
+async def test_breakdown_rows_and_the_source_filter_read_the_plugins_labels_in_the_readers_language(
+        make_dealer, client_as):
+    from forecourt import in_language
+    from plugins.leads.fields import SOURCES as LEAD_SOURCES
+    from plugins.orders.machines import ORDER_MACHINE
+
+    dealer = await seeded(make_dealer)
+    admin = await client_as(dealer, "dealer_admin")
+    await admin.post("/lang", data={"lang": "ru", "next": "/"})
+    _start, _end, query = month_span()
+    funnel = await admin.get(f"/reports/funnel?{query}")
+    sales = await admin.get(f"/reports/sales?{query}")
+    assert funnel.status_code == sales.status_code == 200
+    table = re.search(r'data-table="by-source">(.*?)</table>', funnel.text, re.S).group(1)
+    codes = re.findall(r'<tr data-row="([^"]*)">', table)
+    assert codes
+    with in_language("en"):
+        english = {code: str(label) for code, label in LEAD_SOURCES.items()}
+    with in_language("ru"):
+        for code in codes:
+            if code in LEAD_SOURCES:
+                russian = str(LEAD_SOURCES[code])
+                assert russian != english[code] and russian in table, code
+                assert f">{russian}</option>" in funnel.text, code  # the source filter offers the same label
+        statuses = re.search(r'data-table="by-status">(.*?)</table>', sales.text, re.S).group(1)
+        shown = re.findall(r'<tr data-row="([^"]*)">', statuses)
+        assert shown
+        labels = {state.key: str(state.label) for state in ORDER_MACHINE.states}
+        for code in shown:
+            assert labels[code] in statuses, code
+    assert "Walk in" not in funnel.text and "Refused phone" not in sales.text

@@ -29,12 +29,17 @@ from typing import Any
 
 from forecourt import Context, Metric, MetricBuckets, MetricValue, Period, SeriesValue, now
 from forecourt import lazy_gettext as _l
+from plugins.customers.fields import METHODS, SOURCES, TEMPERATURES
+from plugins.customers.machine import CUSTOMER
 from plugins.customers.tables import Customer
 
 #: a planned follow-up is on time when it is made at most this long after its planned time
 FOLLOWUP_GRACE = dt.timedelta(days=1)
 FILTERS = ("user_id", "source")
 BREAKDOWNS = ("status", "temperature", "source")
+#: what people read for the codes of each breakdown
+LABELS = {"status": {state.key: state.label for state in CUSTOMER.states}, "temperature": TEMPERATURES,
+          "source": SOURCES, "method": METHODS}
 Where = tuple[str, tuple[Any, ...]]
 
 
@@ -191,7 +196,7 @@ def _customer_metric(key: str, label: Any, description: Any, snapshot: bool = Fa
                      condition: Where = ("", ())) -> Metric:
     compute, series = _base(snapshot, condition)
     return Metric(key, label, compute, description=description, snapshot=snapshot, breakdowns=BREAKDOWNS,
-                  filters=FILTERS, series=series)
+                  filters=FILTERS, series=series, labels=LABELS)
 
 
 METRICS = (
@@ -204,7 +209,8 @@ METRICS = (
     _customer_metric("customers.blacklisted", _l("Blacklisted customers"), _l("Customers on the blacklist, now."),
                      snapshot=True, condition=("c.blacklisted = {}", (True,))),
     Metric("customers.followups_done", _l("Follow-ups made"), _done, breakdowns=("method",), filters=FILTERS,
-           series=_done_series, description=_l("Follow-ups recorded in the period, by who recorded them.")),
+           series=_done_series, labels=LABELS,
+           description=_l("Follow-ups recorded in the period, by who recorded them.")),
     Metric("customers.followups_due", _l("Follow-ups due"), _due, filters=FILTERS, series=_due_series,
            description=_l("Planned follow-ups whose time fell in the period, by the customer's owner.")),
     Metric("customers.followups_on_time", _l("Follow-ups done on time"), _tally("on_time"), filters=FILTERS,
@@ -215,6 +221,6 @@ METRICS = (
            filters=FILTERS, empty=None,
            description=_l("Share of the follow-ups due in the period that were made on time.")),
     Metric("customers.followups_overdue_now", _l("Customers with an overdue follow-up"), _overdue_now,
-           snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS,
+           snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS, labels=LABELS,
            description=_l("Customers whose next follow-up time has passed, now (blacklisted left out).")),
 )

@@ -46,6 +46,7 @@ from forecourt import (
 )
 from forecourt import lazy_gettext as _l
 from plugins.leads import standing
+from plugins.leads.fields import SOURCES
 from plugins.leads.tables import Lead
 
 #: a new lead should be contacted within this time (speed to lead)
@@ -66,6 +67,7 @@ LOST = ("lost", "refused", "discarded")
 VISITED = ("contract_signed", "test_drive", "offer", "negotiation", "won")
 FILTERS = ("user_id", "source")
 BREAKDOWNS = ("source",)
+LABELS = {"source": SOURCES}
 
 
 Where = tuple[str, tuple[Any, ...]]
@@ -285,7 +287,7 @@ def _snapshot(name: str) -> Any:
 def _cohort_metric(key: str, label: Any, description: Any, **extra: Any) -> Metric:
     compute, series = _cohort(key.split(".", 1)[1])
     return Metric(key, label, compute, description=description, breakdowns=BREAKDOWNS, filters=FILTERS,
-                  series=series, memo=True, **extra)
+                  series=series, memo=True, labels=LABELS, **extra)
 
 
 def _declare() -> tuple[Metric, ...]:
@@ -311,17 +313,18 @@ def _declare() -> tuple[Metric, ...]:
         _cohort_metric("leads.lost", _l("Leads lost"), _l("Of the leads received, those lost, refused or discarded.")),
         Metric("leads.response_time", _l("Time to first contact (median)"), median, unit="seconds",
                description=_l("From a lead's arrival to its first successful contact (speed to lead)."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=median_series, empty=None, memo=True),
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=median_series, empty=None, memo=True, labels=LABELS),
         Metric("leads.response_time_p90", _l("Time to first contact (90th percentile)"), slowest, unit="seconds",
                description=_l("Nine in ten of the leads contacted were reached within this time."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=slowest_series, empty=None, memo=True),
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=slowest_series, empty=None, memo=True, labels=LABELS),
         Metric("leads.contacted_in_time", _l("Contacted within a day"), _contacted_in_time, unit="percent",
                description=_l("Share of the leads received whose first contact came within a day."),
-               breakdowns=BREAKDOWNS, filters=FILTERS, series=_contacted_in_time_series, empty=None, memo=True),
+               breakdowns=BREAKDOWNS, filters=FILTERS, series=_contacted_in_time_series, empty=None, memo=True,
+               labels=LABELS),
         Metric("leads.open", _l("Open leads"), _snapshot("open"), snapshot=True, breakdowns=BREAKDOWNS,
-               filters=FILTERS, memo=True, description=_l("Leads being worked on now, by assignee.")),
+               filters=FILTERS, memo=True, labels=LABELS, description=_l("Leads being worked on now, by assignee.")),
         Metric("leads.waiting", _l("Waiting more than a day for a first contact"), _snapshot("waiting"),
-               snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS, memo=True,
+               snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS, memo=True, labels=LABELS,
                description=_l("New leads nobody has reached for more than a day, now.")),
     )
 

@@ -35,16 +35,20 @@ from babel.support import LazyProxy
 
 from forecourt import Context, Metric, MetricBuckets, MetricMemo, MetricValue, Period, SeriesValue, dealer_currency
 from forecourt import lazy_gettext as _l
+from plugins.orders.catalogue.fields import KINDS
 from plugins.orders.machines import INQUIRY_MACHINE, ORDER_MACHINE
 from plugins.orders.metric_queries import INQUIRIES, ORDERS, PAYMENTS, Rows, choose, currencies, in_currency, tally
 from plugins.orders.payments.services import DESK
-from plugins.orders.sales.fields import SOURCES
+from plugins.orders.sales.fields import PAYMENT_METHODS, SOURCES
 
 #: statuses of orders that did not become a sale (left out of revenue and the average)
 NOT_SOLD = ("refused_phone", "cancelled_site", "refused_pickup", "returned", "lost")
 FILTERS = ("user_id", "source")
 ORDER_BREAKDOWNS = ("status", "source", "category")
 MONEY_BREAKDOWNS = (*ORDER_BREAKDOWNS, "currency")
+#: what people read for the codes of each breakdown
+LABELS = {"status": {state.key: state.label for state in ORDER_MACHINE.states}, "source": SOURCES,
+          "category": KINDS, "method": PAYMENT_METHODS, "desk": {"cash": _l("Cash desk"), "bank": _l("Bank account")}}
 
 Compute = Callable[..., Awaitable[MetricValue]]
 Group = Mapping[str, Any]
@@ -125,7 +129,8 @@ def _metric(key: str, label: Any, rows: Rows, description: Any, keep: Keep = _ev
             offered: tuple[str, ...] = (), **extra: Any) -> Metric:
     compute, series = _figure(rows, keep, is_money, offered)
     return Metric(key, label, compute, unit="money" if is_money else "count", description=description,
-                  breakdowns=offered, filters=FILTERS, series=series, memo=True, **extra)
+                  breakdowns=offered, filters=FILTERS, series=series, memo=True,
+                  labels={name: LABELS[name] for name in offered if name in LABELS}, **extra)
 
 
 def _averages(groups: list[Group], key: str) -> dict[Any, float]:
@@ -185,7 +190,8 @@ def _declare() -> tuple[Metric, ...]:
             _sold, is_money=True, offered=MONEY_BREAKDOWNS),
         Metric("orders.average", _l("Average order"), _average, unit="money", description=_l(
             "Revenue per order placed in the period (refused, cancelled, returned and lost orders left out)."),
-            breakdowns=("source",), filters=FILTERS, series=_average_series, empty=None, memo=True),
+            breakdowns=("source",), filters=FILTERS, series=_average_series, empty=None, memo=True,
+            labels={"source": SOURCES}),
         _metric("orders.payments_received", _l("Payments received"), PAYMENTS, _l(
             "Payments whose money was received in the period, by the order's manager."), is_money=True,
             offered=("method", "desk", "currency")),

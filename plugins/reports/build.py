@@ -124,12 +124,24 @@ def _funnels(board: Board, figures: Sequence[Any]) -> list[Table]:
     return tables
 
 
-def code_label(code: Any) -> str:
-    """A breakdown's stored code as a row label ("walk_in" -> "Walk in"): the contract gives codes, not labels."""
+def code_label(code: Any, labels: Mapping[Any, Any] | None = None) -> str:
+    """A breakdown's stored code as a row label: the metric's own label for it (``Metric.labels``, translated),
+    else the code made readable ("walk_in" -> "Walk in")."""
     if code is None:
         return _("Not set")
+    label = (labels or {}).get(code)
+    if label is not None:
+        return str(label)
     text = str(code).replace("_", " ").strip()
     return text[:1].upper() + text[1:] if text else "—"
+
+
+def labels_of(figures: Sequence[Any], dimension: str) -> dict[Any, Any]:
+    """The labels the figures' metrics give the codes of ``dimension`` (an older metric gives none)."""
+    found: dict[Any, Any] = {}
+    for figure in figures:
+        found.update((getattr(figure.metric, "labels", None) or {}).get(dimension, {}))
+    return found
 
 
 def _breakdowns(board: Board, figures: Sequence[Any]) -> list[Table]:
@@ -152,8 +164,9 @@ def _breakdowns(board: Board, figures: Sequence[Any]) -> list[Table]:
         for figure in with_it:
             codes += [c for c in figure.value.by[dimension] if c not in codes]
         codes.sort(key=lambda c: (c is None, str(c)))
+        labels = labels_of(with_it, dimension)
         for code in codes:
-            table.rows.append([code_label(code)] + [
+            table.rows.append([code_label(code, labels)] + [
                 f.value.by[dimension].get(code, getattr(f.metric, "empty", 0)) for f in with_it])
             table.row_keys.append("none" if code is None else code)
         table.chart = charts.bars(f"{columns[1].label} — {title}", [(str(r[0]), r[1]) for r in table.rows],

@@ -33,7 +33,7 @@ from forecourt import (
 )
 from forecourt import gettext as _
 from plugins.reports import charts, exports, periods
-from plugins.reports.build import REPORTS, Board, Report, code_label
+from plugins.reports.build import REPORTS, Board, Report, code_label, labels_of
 from plugins.reports.layout import FAILED, Column, Table, formatter, shown, untyped
 
 GUARD = [requires("reports.view")]
@@ -128,7 +128,8 @@ def _sources(figures: dict[str, Any], chosen: str) -> dict[str, str]:
     codes = {chosen} if chosen else set()
     for figure in figures.values():
         codes.update(c for c in ((getattr(figure.value, "by", None) or {}).get("source") or {}) if c)
-    return {code: code_label(code) for code in sorted(codes)}
+    labels = labels_of(list(figures.values()), "source")
+    return {code: code_label(code, labels) for code in sorted(codes)}
 
 
 def _bucket_labels() -> dict[str, str]:
