@@ -138,6 +138,26 @@ def page_slots(slot: str, ctx: Context, subject: dict[str, Any] | None) -> list[
     """
 
 
+@hookspec(Kind.CONTRIBUTION, Scope.INSTALL)
+def platform_nav_items(ctx: Context) -> list[NavItem]:
+    """Return :class:`NavItem` entries for the platform administrator's navigation, or ``[]``.
+
+    Called once per full page render for a platform administrator, who has
+    no dealer and so no modules: ``nav_items`` of plugins is not asked for
+    them, this is. Every installed plugin is asked, whichever dealers have it
+    switched on. Link only to pages that let a platform administrator in
+    (``ctx.is_platform_admin``) and show no dealer's personal data.
+
+    :param ctx: the platform administrator's context (``dealer_id`` is ``None``).
+
+    Example::
+
+        @hookimpl
+        def platform_nav_items(ctx):
+            return [NavItem(label=_l("Deals everywhere"), href="/deals/platform", order=940)]
+    """
+
+
 @hookspec(Kind.CONTRIBUTION, Scope.DEALER)
 def timeline_entries(ctx: Context, entity: str, entity_id: int) -> list[TimelineEntry]:
     """Return :class:`TimelineEntry` items of your own records about one entity, or ``[]``.

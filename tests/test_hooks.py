@@ -58,6 +58,18 @@ async def test_hook_nav_items(make_dealer, client_as):
     assert f"/admin/dealers/{dealer.id}/modules" in (await admin.get("/")).text
 
 
+async def test_hook_platform_nav_items(make_dealer, client_as, login, platform_admin):
+    admin = await login(platform_admin)
+    page = await admin.get("/admin/dealers")
+    nav = re.search(r'<nav class="main-nav".*?</nav>', page.text, re.S).group(0)
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert "/admin/dealers" in hrefs and "/reports/platform" in hrefs  # the reports plugin's, sorted in
+    assert hrefs.index("/reports/platform") < hrefs.index("/admin/dealers")
+    dealer = await make_dealer(modules=["reports"])
+    staff = await client_as(dealer, "dealer_admin")
+    assert "/reports/platform" not in (await staff.get("/")).text  # a dealer's staff are not asked
+
+
 async def test_hook_page_slots(make_dealer, client_as):
     dealer = await make_dealer(modules=["notes"])
     manager = await client_as(dealer, "manager")

@@ -326,6 +326,8 @@ async def test_the_platform_admin_sees_counts_per_dealer_and_nobody_else_does(ma
                                                                               platform_admin):
     dealer = await seeded(make_dealer)
     admin = await login(platform_admin)
+    dealers = await admin.get("/admin/dealers")  # the platform menu leads there (platform_nav_items)
+    assert dealers.status_code == 200 and 'href="/reports/platform"' in dealers.text
     page = await admin.get("/reports/platform")
     assert page.status_code == 200
     table = cells(page.text, "dealers")
@@ -337,6 +339,7 @@ async def test_the_platform_admin_sees_counts_per_dealer_and_nobody_else_does(ma
     assert "orders.revenue" not in page.text  # counts only
     dealer_admin = await client_as(dealer, "dealer_admin")
     assert (await dealer_admin.get("/reports/platform")).status_code == 404
+    assert 'href="/reports/platform"' not in (await dealer_admin.get("/")).text
     manager = await client_as(dealer, "storekeeper")
     assert (await manager.get("/reports/efficiency")).status_code == 403
 

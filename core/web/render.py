@@ -37,6 +37,8 @@ async def nav_for(request: Request) -> list[Any]:
         return []
     reg = request.app.state.registry
     items = await reg.call("nav_items", ctx=ctx)
+    if ctx.is_platform_admin:
+        items += await reg.call("platform_nav_items", ctx=ctx)
     return sorted(items, key=lambda item: (item.order, str(item.label)))
 
 

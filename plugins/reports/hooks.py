@@ -1,4 +1,5 @@
-"""The reports plugin's face to the core: routes, permissions, the menu, the home widget."""
+"""The reports plugin's face to the core: routes, permissions, the menus (dealer and platform), the home
+widget."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def nav_items(ctx):
     if not ctx.can("reports.view"):
         return []
     return [NavItem(label=_l("Reports"), href="/reports/", order=60, active_prefix="/reports/")]
+
+
+@hookimpl
+def platform_nav_items(ctx):
+    """The platform administrator's cross-dealer summary (counts only)."""
+    return [NavItem(label=_l("Reports"), href="/reports/platform", order=940, active_prefix="/reports/platform")]
 
 
 @hookimpl
