@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -186,6 +187,8 @@ def fmt_money(value: Decimal | float | int | None, currency: str = "") -> str:
     lang = current_language.get()
     if isinstance(value, float):
         whole = value.is_integer()
+        if not whole and math.isfinite(value):
+            value = Decimal(str(value))  # what Babel does with a float: the fast path below then applies
     elif isinstance(value, int):
         whole = True
     else:
@@ -249,8 +252,47 @@ def _currency_format(lang: str, whole: bool) -> Any:
     return pattern
 
 
+class _WholeNumber:
+    """Integers as the language's decimal pattern writes them ("1 234", "1,234"), without Babel per call.
+
+    ``ok`` is False unless Babel's answers for a few probe values equal ours (then Babel is used).
+    """
+
+    def __init__(self, lang: str) -> None:
+        locale = babel_locale(lang)
+        self.pattern, self.locale = locale.decimal_formats[None], locale
+        symbols = locale.number_symbols.get("latn", {})
+        self.group, self.minus = symbols.get("group", ","), symbols.get("minusSign", "-")
+        self.sizes = self.pattern.grouping
+        self.ok = self.sizes[0] > 0 and self.sizes[1] > 0 and all(
+            self(n) == self.pattern.apply(n, locale) for n in (0, 7, -7, 999, 1234, -1234, 12345, 1234567,
+                                                                 -98765432, 123456789012))
+
+    def __call__(self, number: int) -> str:
+        text, first, rest = str(abs(number)), self.sizes[0], self.sizes[1]
+        if len(text) > first:
+            head, tail = text[:-first], [text[-first:]]
+            while len(head) > rest:
+                tail.append(head[-rest:])
+                head = head[:-rest]
+            tail.append(head)
+            text = self.group.join(reversed(tail))
+        return self.minus + text if number < 0 else text
+
+
+@functools.lru_cache(maxsize=16)
+def _whole_number(lang: str) -> _WholeNumber:
+    return _WholeNumber(lang)
+
+
 def fmt_number(value: Decimal | float | int | None) -> str:
+    """A number as the reader's language writes it (up to three decimals), Babel's decimal pattern."""
     if value is None:
         return ""
-    locale = babel_locale(current_language.get())
+    lang = current_language.get()
+    if isinstance(value, int) and not isinstance(value, bool) and -_WholeMoney.LIMIT < value < _WholeMoney.LIMIT:
+        fast = _whole_number(lang)
+        if fast.ok:
+            return fast(value)
+    locale = babel_locale(lang)
     return locale.decimal_formats[None].apply(value, locale)

@@ -124,3 +124,19 @@ def test_amounts_with_cents_do_not_go_through_babel_where_it_is_vouched_for():
     for lang in LANGUAGES:
         for currency in ("CZK", "EUR", "RUB", "CNY", "USD"):
             assert formats._cents_money(lang, currency).ok, (lang, currency)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_numbers_read_as_babel_writes_them_and_counts_skip_babel(lang):
+    """Counts (a report's cells) take the fast path; every number still reads as Babel writes it."""
+    from babel.numbers import format_decimal
+
+    from forecourt import fmt_number
+
+    assert formats._whole_number(lang).ok, lang
+    rng = random.Random(lang)
+    values = [0, 7, -7, 999, 1000, -1000, 10**12, -(10**12) + 1] + [rng.randrange(-10**9, 10**9) for _ in range(200)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(50)] + [Decimal("1234.5"), 45.3]
+    with in_language(lang):
+        for value in values:
+            assert fmt_number(value) == format_decimal(value, locale=lang), value

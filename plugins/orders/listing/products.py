@@ -17,14 +17,23 @@ PAGE_SIZE = 50
 #: a product's available quantity (on hand - reserved, over every warehouse): the ``orders_stock_place`` index
 _AVAILABLE = ("(SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM orders_stock s "
               "WHERE s.dealer_id = p.dealer_id AND s.product_id = p.id)")
+_COLUMNS = frozenset(c._meta.db_column_name for c in Product._meta.columns)
 SORTS = {"name": Keyset(Product.name_key), "sku": Keyset(Product.sku_key),
          "newest": Keyset(Product.created_at, descending=True)}
 
 
 async def search(dealer_id: int, *, q: str = "", kind: str = "", inactive: bool = False, sort: str = "name",
-                 after: str = "", limit: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], str]:
-    """One page of the dealer's products and the token of the next page ("" at the end)."""
+                 after: str = "", limit: int = PAGE_SIZE,
+                 columns: tuple[str, ...] | None = None) -> tuple[list[dict[str, Any]], str]:
+    """One page of the dealer's products (each with ``available``) and the token of the next page ("" at the end).
+
+    ``columns``: the product columns a caller shows (``None``: all of them;
+    ``id`` and the sort's column are always read) — the quick links shop
+    reads no timestamps it never shows, which is half the query's time.
+    """
     keyset = SORTS.get(sort, SORTS["name"])
+    read = "p.*" if columns is None else ", ".join(
+        f"p.{name}" for name in dict.fromkeys(("id", keyset.name, *columns)) if name in _COLUMNS)
     # hand-written, the page's stock summed in the same statement: the quick links shop asks on every view
     where, args = ["dealer_id = {}"], [dealer_id]
     if not inactive:
@@ -40,7 +49,7 @@ async def search(dealer_id: int, *, q: str = "", kind: str = "", inactive: bool 
     if (after_sql := keyset.sql(after)) is not None:
         where.append(after_sql[0])
         args += after_sql[1]
-    rows = await Product.raw(f"SELECT p.*, {_AVAILABLE} AS available FROM orders_product p "
+    rows = await Product.raw(f"SELECT {read}, {_AVAILABLE} AS available FROM orders_product p "
                              f"WHERE {' AND '.join(where)} ORDER BY {keyset.order_sql()} LIMIT {int(limit) + 1}", *args)
     shown, token = keyset.page(rows, limit)
     for row in shown:

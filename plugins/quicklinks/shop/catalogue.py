@@ -19,6 +19,8 @@ from plugins.orders import services as catalogue
 from plugins.quicklinks import pricing
 from plugins.quicklinks.shop import session
 
+#: what the catalogue page shows of a product and prices it from
+SHOWN = ("sku", "name", "kind", "base_price", "currency", "unit", "active")
 KINDS = {"vehicle": _l("Vehicles"), "accessory": _l("Accessories"), "part": _l("Parts"), "service": _l("Services")}
 
 
@@ -40,7 +42,7 @@ async def shop_catalogue(request: Request) -> Response:
     if shop is None:
         return await session.gone(request)
     q, kind, after = _query(request)
-    rows, token = await catalogue.catalogue_page(shop.dealer_id, q=q, kind=kind, after=after)
+    rows, token = await catalogue.catalogue_page(shop.dealer_id, q=q, kind=kind, after=after, columns=SHOWN)
     products = [priced(shop, r, r.get("available", 0)) for r in rows]
     more = f"?{urlencode({k: v for k, v in (('q', q), ('kind', kind), ('after', token)) if v})}" if token else ""
     return await session.render(request, shop, "quicklinks/shop/catalogue.html", {
