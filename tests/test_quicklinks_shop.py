@@ -326,6 +326,9 @@ async def test_the_manager_is_reminded_in_their_language(make_dealer, forecourt_
     assert reminder["user_id"] == w.dealer.users["manager"].id and reminder["url"] == f"/orders/{order['id']}"
     manager = await client_as(w.dealer, "manager")
     assert f"New order {order['number']} from a quick link" in (await manager.get("/")).text
+    # and the customer's timeline shows the order, where it came from and where it stands
+    timeline = (await manager.get(f"/timeline/customers.customer/{w.customer['id']}")).text
+    assert f"Order {order['number']}" in timeline and "Quick link" in timeline and "New" in timeline
     await client.aclose()
 
 

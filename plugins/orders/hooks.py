@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from forecourt import NavItem, Permission, SlotContent, hookimpl, render_fragment, update_entity
+from forecourt import (
+    NavItem,
+    Permission,
+    SlotContent,
+    TimelineEntry,
+    fmt_money,
+    hookimpl,
+    render_fragment,
+    update_entity,
+)
+from forecourt import gettext as _
 from forecourt import lazy_gettext as _l
 from plugins.orders import card as order_card
 from plugins.orders import demo, list_pages, metrics, settings
@@ -87,6 +97,27 @@ async def page_slots(slot, ctx, subject):
 
 #: how many of a customer's orders their card lists (a link leads to the rest)
 PANEL_ROWS = 10
+#: how many of a customer's latest orders their timeline shows
+TIMELINE_ROWS = 50
+
+
+@hookimpl
+async def timeline_entries(ctx, entity, entity_id):
+    """On a customer's timeline: their latest orders — when placed, where from, where they stand, the total."""
+    if entity != "customers.customer" or not ctx.can("orders.sell"):
+        return []
+    from plugins.orders.listing import orders as listing
+    from plugins.orders.machines import ORDER_MACHINE
+    from plugins.orders.sales.fields import SOURCES
+
+    entries = []
+    for row in await listing.for_customer(ctx.dealer_id, entity_id, limit=TIMELINE_ROWS):
+        parts = [str(ORDER_MACHINE.state(row["status"]).label), str(SOURCES.get(row["source"], row["source"])),
+                 fmt_money(row["total"], row.get("currency") or "")]
+        entries.append(TimelineEntry(at=row["created_at"], kind="event", plugin="orders",
+                                     title=_("Order %(number)s") % {"number": row["number"]},
+                                     body=" · ".join(p for p in parts if p)))
+    return entries
 
 
 # --- the customers plugin's hooks: optional, orders works without customers ----------------------
