@@ -80,6 +80,7 @@ async def test_the_rollup_equals_the_leads_after_random_writes_and_concurrent_fo
 
     await fold(ctx)
     await fold(other_ctx)
+    assert await fold(ctx) == "nothing to fold"  # folded already: nothing rewritten
     for d in (dealer, other):
         truth = await _table(TRUTH, d.id)
         assert await _table(ROLLUP, d.id) == truth

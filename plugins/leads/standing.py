@@ -36,6 +36,10 @@ async def fold(ctx: Context) -> str:
     summed, whatever commits meanwhile. SQLite: one write transaction (the
     only writer), up to the highest id at its start.
     """
+    loose = await Lead.raw(f"SELECT 1 AS loose FROM leads_standing WHERE dealer_id = {{}} GROUP BY {_GROUPS} "
+                           "HAVING COUNT(*) > 1 OR SUM(leads) = 0 LIMIT 1", ctx.dealer_id)
+    if not loose:  # already one row per group: rewriting them would only leave dead rows behind
+        return "nothing to fold"
     async with transaction():
         if engine_kind() == "postgres":
             await Lead.raw(_FOLD_POSTGRES, ctx.dealer_id, ctx.dealer_id)
