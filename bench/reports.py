@@ -1,6 +1,6 @@
 """Benchmark: each report page for one dealer at 10,000 and at 1,000,000 leads + orders over 100 dealers.
 
-Run: ``.venv/bin/python bench/reports.py [--total 1000000] [--small 10000] [--requests 15]``
+Run: ``.venv/bin/python bench/reports.py [--total 1000000] [--small 10000] [--rounds 5] [--requests 5]``
 
 Seeds 100 dealers (leads, orders, customers and reports switched on; an
 administrator each) with ``total`` leads and ``total`` orders spread over the
@@ -9,10 +9,14 @@ dealer, on SQLite and on PostgreSQL:
 
 * each report page (manager efficiency, funnel and speed to lead, sales
   performance with its series, customer analysis) over the last 90 days,
-  requested one at a time by the dealer's administrator: the median time of
-  ``--requests`` requests after two warm-ups (one uvicorn worker on its own
-  core; on loopback the client's time is the server's). Goal: <= 200 ms, and
-  the large base within 1.5x of the small one;
+  requested one at a time by the dealer's administrator, both sizes served at
+  once (one uvicorn worker each, on the server core; on loopback the client's
+  time is the server's) and asked in ``--rounds`` alternating rounds of
+  ``--requests`` requests after two warm-ups: each page's median time at each
+  size, and the median of the rounds' large/small ratios (this machine's
+  speed drifts for minutes; a page is compared with itself at the other size
+  measured seconds before). Goal: <= 200 ms, and the large base within 1.5x
+  of the small one;
 * against the same metrics' SQL run alone: ``compute_metrics`` (and
   ``compute_metric_series`` for sales) for the same keys and period
   in-process, no HTTP, no template — what the page costs beyond its queries.
@@ -163,32 +167,64 @@ async def _alone(requests: int) -> None:
         print(" ".join(out))
 
 
-def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict[str, float]:
+def _seeded(engine: str, url: str, total: int) -> dict[str, str]:
     env = {"FORECOURT_DATABASE_URL": url, "FORECOURT_PLUGINS": PLUGINS, "FORECOURT_JOBS_INTERVAL": "0",
            "FORECOURT_ARGON2_PROFILE": "test", "FORECOURT_SECRET_KEY": "bench-secret-key-not-for-production"}
     t = time.monotonic()
     subprocess.run([sys.executable, __file__, "--seed", str(total)], env={**os.environ, **env}, cwd=ROOT, check=True)
     print(f"{engine}: {total:,} leads and {total:,} orders over {DEALERS} dealers ready in "
           f"{time.monotonic() - t:.0f} s", flush=True)
+    return env
+
+
+def _timed(client: httpx.Client, path: str, n: int) -> tuple[list[float], int]:
+    times, errors = [], 0
+    for _ in range(n):
+        t = time.perf_counter()
+        answer = client.get(path)
+        times.append((time.perf_counter() - t) * 1000)
+        errors += answer.status_code != 200
+    return times, errors
+
+
+def measure(engine: str, urls: dict[str, str], totals: dict[str, int],
+            args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Both sizes served at once and requested in alternating rounds (this machine's speed drifts for minutes:
+    a page is compared with the same page at the other size measured seconds before), plus the metrics alone."""
+    envs = {size: _seeded(engine, urls[size], totals[size]) for size in ("small", "large")}
     first, last = _span()
     query = f"period=custom&from={first}&to={last}"
-    out: dict[str, float] = {}
-    with server(["--factory", "core.cli:app_factory"], env) as app_url:
-        cookie = {"Cookie": login_cookie(app_url, "a1", PASSWORD)}
-        with httpx.Client(base_url=app_url, headers=cookie, timeout=120) as client:
-            for slug in PAGES:
-                times, errors = [], 0
-                for n in range(args.requests + 2):
-                    t = time.perf_counter()
-                    answer = client.get(f"/reports/{slug}?{query}")
-                    if n >= 2:
-                        times.append((time.perf_counter() - t) * 1000)
-                    errors += answer.status_code != 200
-                out[slug], out[slug + "_errors"] = statistics.median(times), errors
-    alone = subprocess.run([sys.executable, __file__, "--alone", str(args.requests)], env={**os.environ, **env},
-                           cwd=ROOT, capture_output=True, text=True, check=True)
-    for slug, value in zip(PAGES, alone.stdout.split()[-len(PAGES):], strict=True):
-        out[slug + "_alone"] = float(value)
+    out: dict[str, dict[str, float]] = {"small": {}, "large": {}, "ratio": {}}
+    with server(["--factory", "core.cli:app_factory"], envs["small"]) as small_url, \
+            server(["--factory", "core.cli:app_factory"], envs["large"]) as large_url:
+        clients = {size: httpx.Client(base_url=url, timeout=120,
+                                      headers={"Cookie": login_cookie(url, "a1", PASSWORD)})
+                   for size, url in (("small", small_url), ("large", large_url))}
+        for slug in PAGES:
+            times: dict[str, list[float]] = {"small": [], "large": []}
+            ratios, errors = [], 0
+            for client in clients.values():
+                _timed(client, f"/reports/{slug}?{query}", 2)  # warm-up
+            for n in range(args.rounds):
+                medians = {}
+                for size in (("small", "large") if n % 2 == 0 else ("large", "small")):
+                    found, failed = _timed(clients[size], f"/reports/{slug}?{query}", args.requests)
+                    times[size] += found
+                    medians[size], errors = statistics.median(found), errors + failed
+                ratios.append(medians["large"] / medians["small"])
+            for size in ("small", "large"):
+                out[size][slug] = statistics.median(times[size])
+            out["ratio"][slug] = statistics.median(ratios)
+            out["ratio"][slug + "_spread"] = f"{min(ratios):.2f}-{max(ratios):.2f}"  # type: ignore[assignment]
+            out["large"][slug + "_errors"] = errors
+        for client in clients.values():
+            client.close()
+    for size in ("small", "large"):
+        alone = subprocess.run([sys.executable, __file__, "--alone", str(args.requests * args.rounds)],
+                               env={**os.environ, **envs[size]}, cwd=ROOT, capture_output=True, text=True,
+                               check=True)
+        for slug, value in zip(PAGES, alone.stdout.split()[-len(PAGES):], strict=True):
+            out[size][slug + "_alone"] = float(value)
     return out
 
 
@@ -196,7 +232,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--total", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=5, help="requests per page and size in a round")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of both sizes")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
@@ -208,31 +245,27 @@ def main() -> int:
         asyncio.run(_alone(args.alone))
         return 0
     rows = [["engine", "report page (last 90 days, one dealer)", f"{args.small:,}", f"{args.total:,}",
-             "large / small", "metrics alone small / large", "goal"]]
+             "large / small (rounds' median, range)", "metrics alone small / large", "goal"]]
 
-    def report(engine: str, small: dict[str, float], large: dict[str, float]) -> None:
+    def report(engine: str, found: dict[str, dict[str, Any]]) -> None:
+        small, large, ratio = found["small"], found["large"], found["ratio"]
         for slug in PAGES:
             rows.append([engine, f"{slug} median ms", f"{small[slug]:.1f}", f"{large[slug]:.1f}",
-                         f"{large[slug] / small[slug]:.2f}x",
-                         f"{small[slug + '_alone']:.1f} / {large[slug + '_alone']:.1f}",
-                         "<= 200 ms, <= 1.5x"])
-        rows.append([engine, "errors (non-200)", f"{sum(small[s + '_errors'] for s in PAGES):.0f}",
-                     f"{sum(large[s + '_errors'] for s in PAGES):.0f}", "", "", "0"])
+                         f"{ratio[slug]:.2f}x ({ratio[slug + '_spread']})",
+                         f"{small[slug + '_alone']:.1f} / {large[slug + '_alone']:.1f}", "<= 200 ms, <= 1.5x"])
+        rows.append([engine, "errors (non-200)", "", f"{sum(large[s + '_errors'] for s in PAGES):.0f}", "", "", "0"])
 
+    totals = {"small": args.small, "large": args.total}
     with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        small = measure("SQLite", f"sqlite:///{tmp}/small.sqlite", args.small, args)
-        large = measure("SQLite", f"sqlite:///{tmp}/large.sqlite", args.total, args)
-        report("SQLite", small, large)
+        report("SQLite", measure("SQLite", {size: f"sqlite:///{tmp}/{size}.sqlite" for size in totals}, totals, args))
     if not args.sqlite_only:
-        results = []
-        for size in (args.small, args.total):
-            with throwaway_postgres() as pg_url:
-                if not pg_url:
-                    break
-                results.append(measure("PostgreSQL", pg_url, size, args))
-        if len(results) == 2:
-            report("PostgreSQL", *results)
-    print(f"\nReports (median of {args.requests} sequential requests after 2 warm-ups; 1 worker)\n")
+        with throwaway_postgres() as small_pg, throwaway_postgres() as large_pg:
+            if small_pg and large_pg and small_pg == large_pg:
+                print("(FORECOURT_BENCH_PG_URL names one database: both sizes need their own; PostgreSQL skipped)")
+            elif small_pg and large_pg:
+                report("PostgreSQL", measure("PostgreSQL", {"small": small_pg, "large": large_pg}, totals, args))
+    print(f"\nReports ({args.rounds} alternating rounds of {args.requests} sequential requests per page and size, "
+          "after 2 warm-ups; 1 worker each)\n")
     print(table(rows))
     return 0
 
