@@ -146,3 +146,29 @@ async def test_series_breakdowns_and_filters_of_a_new_style_metric(make_dealer):
     # a median has no value in an empty bucket (its `empty`), a count has 0
     [median] = await compute_metric_series(ctx, period, "month", keys=["leads.response_time"])
     assert median.points == ((dt.date(2026, 3, 1), None), (dt.date(2026, 4, 1), None))
+
+
+async def test_a_memo_loads_once_per_key_shares_failures_and_outlives_a_waiter_that_gives_up():
+    import asyncio
+
+    from forecourt import MetricMemo
+
+    memo, calls = MetricMemo(), []
+
+    async def load():
+        calls.append(1)
+        await asyncio.sleep(0.05)
+        return len(calls)
+
+    async def broken():
+        raise ValueError("no such table")
+
+    impatient = asyncio.ensure_future(asyncio.wait_for(memo.once("rows", load), 0.01))
+    assert await asyncio.gather(memo.once("rows", load), memo.once("rows", load)) == [1, 1]
+    with pytest.raises(asyncio.TimeoutError):
+        await impatient  # it gave up; the load it started went on for the others
+    assert calls == [1] and await memo.once("other rows", load) == 2
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no such table"):
+            await memo.once("broken", broken)
+    assert await MetricMemo().once("rows", load) == 3  # a new call of compute_metrics: a new memo
