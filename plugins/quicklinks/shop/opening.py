@@ -44,7 +44,8 @@ async def open_link(request: Request, token: FromPath[str]) -> Response:
     await uses.record(int(link["dealer_id"]), int(link["id"]), "open", request.headers.get("user-agent", ""))
     response = Response(content=b"", status_code=303, headers={"location": f"{session.PATH}/"})
     response.cookies.append(Cookie(key=session.COOKIE, value=session.cookie_value(link), path=session.PATH,
-                                   httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                                   httponly=True, samesite="lax",
+                                   secure=request.url.scheme == "https" or request.app.state.settings.secure_cookies,
                                    max_age=session.MAX_AGE))
     return response
 
