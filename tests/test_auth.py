@@ -151,31 +151,10 @@ async def test_post_without_csrf_token_is_refused(make_dealer, login):
     assert "form expired" in r.text
 
 
-async def test_cookies_are_https_only_when_the_install_says_so(make_dealer, forecourt_env):
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from forecourt.testing import _free_port
-
+async def test_cookies_are_https_only_when_the_install_says_so(make_dealer, server_with):
     dealer = await make_dealer(modules=[])
     user = dealer.users["manager"]
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-                              env={**os.environ, **forecourt_env, "FORECOURT_SECURE_COOKIES": "1"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    with server_with({"FORECOURT_SECURE_COOKIES": "1"}) as url:
         async with httpx.AsyncClient(base_url=url) as raw:
             form = await raw.get("/login")
             csrf = form.cookies.get("fc_csrf") or re.search(r"fc_csrf=([^;]+)", form.headers["set-cookie"]).group(1)
@@ -185,9 +164,6 @@ async def test_cookies_are_https_only_when_the_install_says_so(make_dealer, fore
         assert r.status_code == 302
         session = next(c for c in r.headers.get_list("set-cookie") if c.startswith("fc_session="))
         assert "secure" in session.lower() and "httponly" in session.lower()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 async def test_parallel_guesses_cannot_outrun_the_lock(make_dealer, forecourt_server):

@@ -365,38 +365,15 @@ async def test_the_menu_counts_the_cart_on_every_page(make_dealer, forecourt_ser
     await client.aclose()
 
 
-async def test_the_shop_cookie_is_https_only_when_the_install_says_so(make_dealer, forecourt_env):
+async def test_the_shop_cookie_is_https_only_when_the_install_says_so(make_dealer, server_with):
     """Behind a TLS proxy the app sees plain http: FORECOURT_SECURE_COOKIES=1 still makes the cookie Secure."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from forecourt.testing import _free_port
-
     w = await world(make_dealer)
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-                              env={**os.environ, **forecourt_env, "FORECOURT_SECURE_COOKIES": "1"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    with server_with({"FORECOURT_SECURE_COOKIES": "1"}) as url:
         client = customer_client(url)
         r = await client.get(f"/quicklinks/o/{w.token}")
         [cookie] = [c.lower() for c in r.headers.get_list("set-cookie") if c.startswith("fc_ql=")]
         assert r.status_code == 303 and "secure" in cookie and "httponly" in cookie
         await client.aclose()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 async def test_every_answer_carries_the_privacy_headers_and_the_cookie_is_tight(make_dealer, forecourt_server):
