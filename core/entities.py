@@ -34,6 +34,7 @@ from core import db
 from core.context import Context
 from core.errors import PluginError, ValidationFailed
 from core.i18n import gettext as _
+from core.inserts import insert_rows
 from core.messages import Message
 from core.registry import registry
 from core.runtime import current
@@ -200,7 +201,7 @@ async def create(
             ctx=ctx, entity=entity, action="create", values=values, entity_id=None,
         )
         row = table.scoped(ctx.dealer_id).new(**values)
-        await row.save()
+        await insert_rows([row])
         if extra is not None:
             await extra(row)
     await reg.call(

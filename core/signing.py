@@ -12,6 +12,7 @@ salted per purpose so a proof for one purpose never opens another).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -20,7 +21,14 @@ from core.runtime import current
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current().settings.secret_key, salt=f"forecourt.{purpose}")
+    return _made(current().settings.secret_key, purpose)
+
+
+@functools.lru_cache(maxsize=64)
+def _made(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    """One serializer per secret and purpose (they hold no state but their settings; making one costs more
+    than checking a proof with it)."""
+    return URLSafeTimedSerializer(secret, salt=f"forecourt.{purpose}")
 
 
 def sign(purpose: str, payload: Any) -> str:

@@ -17,6 +17,15 @@ fixes both once the app's lifespan has called ``start_connection_pool()``
   budget (or meets a busy database) is interrupted and goes to a reader
   connection instead, and its SQL is remembered so it goes there directly
   next time: no request waits behind a long read on the loop.
+* inside a transaction, a statement runs on the writer connection from the
+  loop's own thread as well (the transaction holds the writer and SQLite's
+  write lock since ``BEGIN IMMEDIATE``, so it waits for nobody): a
+  quick-link checkout's ten statements cost the hop to the writer's thread
+  once each otherwise. ``BEGIN`` (which may wait for another process),
+  ``COMMIT`` (which may checkpoint the WAL), a statement with more than
+  :data:`QUICK_WRITE_ARGS` parameters (a batch load) and one that once took
+  longer than :data:`QUICK_WRITE_MS` there (remembered, as the long reads
+  are) go to the writer's thread.
 
 Outside a started pool (CLI commands, migrations) it behaves like the stock
 engine. Use :func:`core.db.transaction` for every write that spans queries.
@@ -27,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from typing import Any
 
 import aiosqlite
@@ -34,10 +44,16 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 from piccolo.querystring import QueryString
 
 _READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+#: statements that begin or end a transaction: only ever on the writer's thread
+_ENDS = ("BEGIN", "COMMIT", "END", "ROLLBACK")
 #: progress-handler calls (each after 1,000 SQLite VM steps) a read may take on the loop's thread
 QUICK_STEPS = 20
 #: how many SQL texts found too long for the loop's thread are remembered (then forgotten, and learnt again)
 SLOW_MEMORY = 2000
+#: a statement in a transaction that took longer than this (ms) on the loop's thread goes to the writer's thread
+QUICK_WRITE_MS = 2.0
+#: a statement with more parameters than this (a batch of rows) goes to the writer's thread at once
+QUICK_WRITE_ARGS = 200
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):
@@ -88,7 +104,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._steps = 0
 
     async def get_connection(self) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        # used from the loop's thread too (the writer, in a transaction), never by two threads at once
+        connection = await aiosqlite.connect(**{**self.connection_kwargs, "check_same_thread": False})
         connection.row_factory = dict_factory  # type: ignore[assignment]
         await connection.execute("PRAGMA foreign_keys = 1")
         await connection.execute("PRAGMA synchronous = NORMAL")
@@ -184,7 +201,27 @@ class PooledSQLiteEngine(SQLiteEngine):
         # The stock engine re-sends "PRAGMA foreign_keys" before every query;
         # our connections set it once when opened. execute_fetchall is one trip
         # to the connection's thread instead of three (execute, fetch, close).
+        if connection is self._writer and (rows := self._write_here(connection, query, args or [])) is not None:
+            return rows
         return await connection.execute_fetchall(query, args or [])
+
+    def _write_here(self, connection: aiosqlite.Connection, query: str, args: list[Any]) -> list[Any] | None:
+        """The rows of a statement of the open transaction, run on this thread; ``None``: for the writer's thread."""
+        raw = connection._conn
+        if not raw.in_transaction or len(args) > QUICK_WRITE_ARGS or query in self._slow:
+            return None  # outside BEGIN IMMEDIATE a write may wait for another process's lock: not on the loop
+        if query.lstrip()[:8].upper().startswith(_ENDS):
+            return None
+        started = time.perf_counter()
+        cursor = raw.execute(query, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+            if time.perf_counter() - started > QUICK_WRITE_MS / 1000:
+                if len(self._slow) >= SLOW_MEMORY:
+                    self._slow.clear()
+                self._slow.add(query)
 
     async def _run(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
         current = self.current_transaction.get()

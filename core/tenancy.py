@@ -13,12 +13,14 @@ must say so in the code: ``Note.unscoped_select(...)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from piccolo.columns import ForeignKey, OnDelete
 from piccolo.table import Table
 
 from core.db import valid_id
+from core.inserts import insert_rows
 from core.tables import Dealer
 
 T = TypeVar("T", bound=Table)
@@ -62,9 +64,16 @@ class Scoped(Generic[T]):
         return self.table(dealer_id=self.dealer_id, **values)
 
     async def insert(self, **values: Any) -> T:
+        """Write one row and return it, saved, with its id (:func:`core.inserts.insert_rows`)."""
         row = self.new(**values)
-        await row.save()
+        await insert_rows([row])
         return row
+
+    async def insert_many(self, rows: Iterable[dict[str, Any]]) -> list[T]:
+        """Write the rows in one statement and return them, saved, with their ids."""
+        made = [self.new(**values) for values in rows]
+        await insert_rows(made)
+        return made
 
     async def get(self, pk: int) -> T | None:
         if not valid_id(pk):

@@ -102,6 +102,60 @@ async def test_short_reads_run_on_the_loop_thread_and_long_ones_on_a_reader(tmp_
         await engine.close_connection_pool()
 
 
+
+async def test_statements_of_a_transaction_run_on_the_loop_thread_except_begin_commit_and_slow_ones(tmp_path):
+    """In a transaction the writer runs short statements on the loop's thread (it holds SQLite's write lock, so
+    they wait for nobody); BEGIN and COMMIT, a write outside a transaction, a batch with many parameters and a
+    statement once found slow go to the writer's thread; a failed statement rolls back all as before."""
+    import sqlite3
+    import threading
+
+    from core.sqlite_pool import QUICK_WRITE_ARGS
+
+    engine = PooledSQLiteEngine(path=str(tmp_path / "writes.sqlite"))
+    await engine.start_connection_pool()
+    loop_thread = threading.get_ident()
+    try:
+        await engine._run("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)", [])
+        seen: list[tuple[bool, str]] = []
+        engine._writer._conn.set_trace_callback(
+            lambda sql: seen.append((threading.get_ident() == loop_thread, sql.split()[0].upper())))
+        await engine._run("INSERT INTO t (v) VALUES (?)", ["outside"])  # autocommit: may wait for a lock
+        assert (True, "INSERT") not in seen
+        seen.clear()
+        async with engine.transaction():
+            assert await engine._run("INSERT INTO t (v) VALUES (?) RETURNING id", ["a"]) == [{"id": 2}]
+            await engine._run("UPDATE t SET v = ? WHERE id = ?", ["b", 2])
+            batch = [f"x{i}" for i in range(QUICK_WRITE_ARGS + 1)]
+            await engine._run("INSERT INTO t (v) VALUES " + ", ".join(["(?)"] * len(batch)), batch)
+        on_loop = [sql for here, sql in seen if here]
+        on_writer = [sql for here, sql in seen if not here]
+        assert on_loop == ["INSERT", "UPDATE"], seen
+        assert on_writer[0] == "BEGIN" and on_writer[-1] == "COMMIT" and "INSERT" in on_writer, seen
+
+        slow = ("INSERT INTO t (v) SELECT 'n' || x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                "FROM c WHERE x < 200000) SELECT x FROM c) WHERE x < ?")
+        async with engine.transaction():
+            await engine._run(slow, [3])  # ran here, took too long: remembered
+        assert slow in engine._slow
+        seen.clear()
+        async with engine.transaction():
+            await engine._run(slow, [0])
+        assert [sql for here, sql in seen if here] == [], seen  # straight to the writer's thread now
+
+        try:
+            async with engine.transaction():
+                await engine._run("INSERT INTO t (v) VALUES (?)", ["c"])
+                await engine._run("INSERT INTO t (v) VALUES (?)", ["c"])  # the unique index refuses it, here
+        except sqlite3.IntegrityError:
+            pass
+        else:
+            raise AssertionError("a duplicate must fail")
+        assert await engine._run("SELECT count(*) AS n FROM t WHERE v = 'c'", []) == [{"n": 0}]  # all rolled back
+        assert await engine._run("SELECT count(*) AS n FROM t", []) == [{"n": 2 + QUICK_WRITE_ARGS + 1 + 2}]
+    finally:
+        await engine.close_connection_pool()
+
 def test_database_urls(tmp_path):
     assert isinstance(build_engine(f"sqlite:///{tmp_path / 'x.sqlite'}"), PooledSQLiteEngine)
     assert pg_config("postgresql://u:p%40ss@db.example:5433/forecourt") == {
@@ -116,3 +170,30 @@ async def test_concurrent_writes_over_http_all_succeed(make_dealer, client_as):
         clients[i % 4].post("/notes/", data={"title": f"note {i}"}) for i in range(40)))
     assert [r.status_code for r in responses] == [302] * 40
     assert await Note.scoped(dealer.id).count() == 40
+
+
+async def test_insert_rows_writes_what_piccolos_save_writes(make_dealer):
+    """The one-statement insert (core.inserts) stores every column as ``row.save()`` does, on either engine."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from plugins.orders.tables import Order
+
+    dealer = await make_dealer(modules=["orders"])
+    scoped = Order.scoped(dealer.id)
+    moment = dt.datetime(2026, 12, 3, 9, 30, 15, 120000, tzinfo=dt.timezone.utc)
+    values = {"total": Decimal("1234.50"), "currency": "CZK", "contact_name": "Jan Novák", "source": "quicklink",
+              "created_at": moment, "updated_at": moment, "note": "a \"quoted\" 'note' {}"}
+    saved = scoped.new(number=1, **values)
+    await saved.save()  # Piccolo's own insert
+    fast = await scoped.insert(number=2, **values)
+    assert isinstance(fast.id, int) and fast.id != saved.id and fast._exists_in_db
+    piccolo_row, our_row = await scoped.select().where(Order.id.is_in([saved.id, fast.id])).order_by(Order.number)
+    assert our_row["id"] == fast.id and our_row["number"] == 2
+    assert {k: v for k, v in our_row.items() if k not in ("id", "number")} == \
+        {k: v for k, v in piccolo_row.items() if k not in ("id", "number")}
+    assert our_row["total"] == Decimal("1234.50") and our_row["created_at"] == moment
+
+    many = await scoped.insert_many({"number": n, **values} for n in (3, 4, 5))  # one statement, an id each
+    stored = {r["id"]: r["number"] for r in await scoped.select(Order.id, Order.number).where(Order.number >= 3)}
+    assert stored == {row.id: row.number for row in many} and len(stored) == 3

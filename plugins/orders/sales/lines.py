@@ -92,6 +92,6 @@ async def write_lines(ctx: Context, order_id: int, rows: Sequence[dict[str, Any]
     if not new:
         await scoped.delete().where(OrderLine.order_id == order_id)
     if rows:
-        await OrderLine.insert(*[scoped.new(order_id=order_id, **row) for row in rows])
+        await scoped.insert_many({"order_id": order_id, **row} for row in rows)
 
 
