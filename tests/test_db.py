@@ -181,7 +181,7 @@ async def test_insert_rows_writes_what_piccolos_save_writes(make_dealer):
 
     dealer = await make_dealer(modules=["orders"])
     scoped = Order.scoped(dealer.id)
-    moment = dt.datetime(2026, 12, 3, 9, 30, 15, 120000, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 12, 3, 9, 30, 15, 120000, tzinfo=dt.UTC)
     values = {"total": Decimal("1234.50"), "currency": "CZK", "contact_name": "Jan Novák", "source": "quicklink",
               "created_at": moment, "updated_at": moment, "note": "a \"quoted\" 'note' {}"}
     saved = scoped.new(number=1, **values)
