@@ -11,23 +11,24 @@ version of the cart it showed. :func:`place`
    source ``quicklink``, the customer, their manager, the prices and
    currency) — all reads, before any lock is taken; a form of an older
    version is answered with the order that version made, if any, else 409;
-2. in ONE transaction claims the key: ``INSERT … ON CONFLICT DO NOTHING``
-   into ``quicklinks_checkout`` (unique per dealer, link and version). A
-   second submit of the same cart finds the key taken — on PostgreSQL a
-   concurrent one waits on the unique index until the first commits — and is
-   answered with the first one's order;
-3. moves the link's ``cart_version`` on from exactly the version read in 1
-   (``UPDATE … WHERE cart_version = v``): if the cart changed since (another
-   tab), nothing is written and the customer sees the cart as it is now (409);
-   so the order is made of exactly the cart that was read and priced;
-4. empties the cart, writes the order (``sales.place``; on PostgreSQL the
+2. in ONE transaction moves the link's ``cart_version`` on from exactly the
+   version read in 1 (``UPDATE … WHERE cart_version = v``): that is the
+   idempotency key's claim. A second submit of the same cart (a double
+   click, a retry, another tab) finds the version moved — on PostgreSQL a
+   concurrent one waits on the link's row until the first commits, then
+   finds it moved — writes nothing and is answered with the first one's
+   order, or, if the cart changed since without an order, sees the cart as
+   it is now (409); so the order is made of exactly the cart that was read
+   and priced;
+3. empties the cart, writes the order (``sales.place``; on PostgreSQL the
    dealer's order number is locked from there to the commit, so the fewest
-   statements come after it), records it on the key, logs the use and
-   reminds the customer's manager.
+   statements come after it), records it under the key in
+   ``quicklinks_checkout`` (unique per dealer, link and version), logs the
+   use and reminds the customer's manager.
 
 Any refusal rolls all of it back: no order, no key, the cart as it was.
 SQLite runs the transaction on its single writer (``BEGIN IMMEDIATE``), so
-concurrent submits queue and the later ones find the key taken; the writer
+concurrent submits queue and the later ones find the version moved; the writer
 is held for the writes alone.
 """
 
@@ -50,17 +51,16 @@ from plugins.quicklinks.tables import CartItem, Checkout, Link
 
 DELIVERY = {"pickup": _l("Pickup at the dealer"), "courier": _l("Courier"), "transport": _l("Transport company")}
 MAX_VERSION = 2**31 - 1
-_CLAIM = ("INSERT INTO quicklinks_checkout (dealer_id, link_id, cart_version, created_at) VALUES ({}, {}, {}, {}) "
-          "ON CONFLICT (dealer_id, link_id, cart_version) DO NOTHING RETURNING id")
+#: the order made of the cart at a version (the version is claimed by ``_MOVE``, so this never meets another)
+_RECORD = ("INSERT INTO quicklinks_checkout (dealer_id, link_id, cart_version, created_at, order_id, order_number) "
+           "VALUES ({}, {}, {}, {}, {}, {})")
 #: the cart's version and items in one statement, so one snapshot (every cart change bumps the version first)
 _CART = ("SELECT l.cart_version AS version, i.id, i.product_id, i.quantity, i.added_at FROM quicklinks_link l "
          "LEFT JOIN quicklinks_cart_item i ON i.dealer_id = l.dealer_id AND i.link_id = l.id "
          "WHERE l.dealer_id = {} AND l.id = {} AND l.revoked_at IS NULL ORDER BY i.added_at, i.id")
-#: the checkout moves the cart on from exactly the version it read, and stamps the link's last use
+#: the checkout claims the cart's version: moves it on from exactly the version it read (and stamps the last use)
 _MOVE = ("UPDATE quicklinks_link SET cart_version = {}, last_used_at = {} "
          "WHERE dealer_id = {} AND id = {} AND cart_version = {} AND revoked_at IS NULL RETURNING id")
-_DONE = ("UPDATE quicklinks_checkout SET order_id = {}, order_number = {} "
-         "WHERE dealer_id = {} AND link_id = {} AND cart_version = {}")
 #: fields of the customer's record the order copies; one the order form refuses is left out rather than block
 _CONTACT = ("contact_name", "contact_phone", "contact_email", "manager_id")
 
@@ -173,22 +173,20 @@ async def place(shop: session.Shop, version: int, values: dict[str, str], user_a
     ctx = await shop.context()
     async with transaction():
         moment = now()
-        if await Checkout.raw(_CLAIM, d, link_id, version, moment):
-            # the cart as read above, unless it changed since: then nothing is written
-            if not await Link.raw(_MOVE, version + 1, moment, d, link_id, version):
-                raise _changed()
+        # the claim: nothing is written unless the cart is still at the version read above
+        if await Link.raw(_MOVE, version + 1, moment, d, link_id, version):
             # before the order: from its number on, the dealer's other checkouts wait (PostgreSQL's number lock)
             await CartItem.raw("DELETE FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}", d, link_id)
             order = await sales.place(ctx, draft)
             order_id, number = int(_field(order, "id")), int(_field(order, "number"))
-            await Checkout.raw(_DONE, order_id, number, d, link_id, version)
+            await Checkout.raw(_RECORD, d, link_id, version, moment, order_id, number)
             await uses.record(d, link_id, "order", user_agent, order_id=order_id, stamp=False)
             manager = _field(order, "manager_id")
             await create_reminder(ctx, Message("New order %(number)s from a quick link", number=number), moment,
                                   user_id=manager, queue=manager is None, entity=sales.ORDER, entity_id=order_id,
                                   url=f"/orders/{order_id}", source="quicklinks")
             return Placed(number, True)
-    return await _placed_before(d, link_id, version)
+    return await _placed_before(d, link_id, version)  # an earlier submit of this cart moved it on, or a change did
 
 
 async def _page(request: Request, shop: session.Shop, values: dict[str, str], errors: dict[str, str],
