@@ -454,6 +454,31 @@ async def test_quantities_change_in_place_with_htmx_and_bad_ones_are_refused(mak
     await client.aclose()
 
 
+
+async def test_adds_sum_up_at_once_and_a_cart_holds_at_most_a_hundred_products(make_dealer, forecourt_server):
+    """Ten adds of one product at once all count (one row, summed in the database); a quantity stops at 10,000;
+    the 101st different product is refused while more of one already in the cart is not."""
+    from plugins.quicklinks.shop.cart import MAX_ITEMS, MAX_QUANTITY
+
+    w = await world(make_dealer, discount="0", prices=tuple(str(10 + i) for i in range(MAX_ITEMS + 1)))
+    client = await opened(forecourt_server, w)
+    first, *others = [p["id"] for p in w.products]
+    await client.get("/quicklinks/shop/")
+    answers = await asyncio.gather(*[add(client, first) for _ in range(10)])
+    assert [r.status_code for r in answers] == [303] * 10
+    items = await CartItem.scoped(w.dealer.id).select().where(CartItem.link_id == w.link["id"])
+    assert [(i["product_id"], i["quantity"]) for i in items] == [(first, 10)]
+    assert (await add(client, first, MAX_QUANTITY)).status_code == 303  # capped, not refused, not past the cap
+    row = await CartItem.scoped(w.dealer.id).select(CartItem.quantity).where(CartItem.product_id == first).first()
+    assert row["quantity"] == MAX_QUANTITY
+    for product in others[:MAX_ITEMS - 1]:
+        assert (await add(client, product)).status_code == 303
+    r = await add(client, others[-1])  # the 101st
+    assert r.status_code == 422 and "at most 100" in r.text
+    assert (await add(client, others[0])).status_code == 303  # more of one that is in the cart
+    assert await CartItem.scoped(w.dealer.id).count().where(CartItem.link_id == w.link["id"]) == MAX_ITEMS
+    await client.aclose()
+
 async def test_a_links_session_reaches_only_its_own_customer_and_nothing_of_the_staff_ui(
         make_dealer, forecourt_server):
     from core.runtime import current

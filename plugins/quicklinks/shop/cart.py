@@ -101,32 +101,47 @@ def quantity_of(raw: Any, minimum: int) -> int:
     return int(text)
 
 
-async def _bump(shop: session.Shop) -> None:
-    """Count a change of the cart (and lock the link's row until the transaction ends)."""
-    done = await Link.scoped(shop.dealer_id).update({Link.cart_version: Link.cart_version + 1}).where(
-        (Link.id == shop.link_id) & Link.revoked_at.is_null()).returning(Link.id)
+_BUMP = ("UPDATE quicklinks_link SET cart_version = cart_version + 1{} "
+         "WHERE dealer_id = {{}} AND id = {{}} AND revoked_at IS NULL RETURNING id")
+#: the cart's number of products, and whether this one is among them
+_PLACES = ("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN product_id = {} THEN 1 ELSE 0 END), 0) AS here "
+           "FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}")
+#: more of a product: a new row, or added to its row (one per link and product), never past MAX_QUANTITY
+_ADD = ("INSERT INTO quicklinks_cart_item (dealer_id, link_id, product_id, quantity, added_at) "
+        "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (dealer_id, link_id, product_id) DO UPDATE SET quantity = "
+        "CASE WHEN quicklinks_cart_item.quantity + excluded.quantity > {} THEN {} "
+        "ELSE quicklinks_cart_item.quantity + excluded.quantity END")
+
+
+async def _bump(shop: session.Shop, used_at: Any = None) -> None:
+    """Count a change of the cart (and lock the link's row until the transaction ends); ``used_at`` also
+    stamps the link's last use, in the same statement."""
+    if used_at is None:
+        done = await Link.raw(_BUMP.format(""), shop.dealer_id, shop.link_id)
+    else:
+        done = await Link.raw(_BUMP.format(", last_used_at = {}"), used_at, shop.dealer_id, shop.link_id)
     if not done:
         raise CartRefused(_("This link no longer opens the shop."))
 
 
 async def add(shop: session.Shop, product_id: int, quantity: int) -> None:
-    """Put ``quantity`` more of the product into the cart."""
+    """Put ``quantity`` more of the product into the cart.
+
+    The link's row is locked first (``_bump``), so the count of products
+    and the write after it cannot race another change of this cart.
+    """
     product = await catalogue.get(shop.dealer_id, product_id)
     if product is None or not product["active"]:
         raise CartRefused(_("This product is no longer offered."))
+    d, link_id = shop.dealer_id, shop.link_id
     async with transaction():
-        await _bump(shop)
-        row = await CartItem.scoped(shop.dealer_id).select().where(
-            (CartItem.link_id == shop.link_id) & (CartItem.product_id == product_id)).first()
-        if row is not None:
-            await CartItem.scoped(shop.dealer_id).update(
-                {CartItem.quantity: min(MAX_QUANTITY, int(row["quantity"]) + quantity)}).where(CartItem.id == row["id"])
-        else:
-            if len(await items(shop.dealer_id, shop.link_id)) >= MAX_ITEMS:
-                raise CartRefused(_("A cart holds at most %(n)s different products.") % {"n": MAX_ITEMS})
-            await CartItem.scoped(shop.dealer_id).insert(link_id=shop.link_id, product_id=product_id,
-                                                         quantity=quantity, added_at=now())
-        await uses.record(shop.dealer_id, shop.link_id, "cart", shop.extra.get("user_agent", ""))
+        moment = now()
+        await _bump(shop, used_at=moment)
+        held = (await CartItem.raw(_PLACES, product_id, d, link_id))[0]
+        if not int(held["here"]) and int(held["n"]) >= MAX_ITEMS:
+            raise CartRefused(_("A cart holds at most %(n)s different products.") % {"n": MAX_ITEMS})
+        await CartItem.raw(_ADD, d, link_id, product_id, quantity, moment, MAX_QUANTITY, MAX_QUANTITY)
+        await uses.record(d, link_id, "cart", shop.extra.get("user_agent", ""), stamp=False)
 
 
 async def put(shop: session.Shop, product_id: int, quantity: int) -> None:
