@@ -51,7 +51,8 @@ async def _load() -> tuple[dict, dict, list]:
 
 
 CONTEXT, ORDER, LINES = asyncio.run(_load())
-NUMBERS = itertools.count(10**8 + os.getpid() % 1000 * 10**5)
+#: negative, so the app's next number (the largest + 1), measured in alternation on the same base, never meets them
+NUMBERS = itertools.count(-1 - os.getpid() % 1000 * 10**5, -1)
 ORDER_COLUMNS = [c._meta.db_column_name for c in Order._meta.columns if c._meta.db_column_name != "id"]
 LINE_COLUMNS = [c._meta.db_column_name for c in OrderLine._meta.columns if c._meta.db_column_name != "id"]
 ORDER_SQL = (f"INSERT INTO orders_order ({', '.join(ORDER_COLUMNS)}) VALUES "

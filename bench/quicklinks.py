@@ -13,7 +13,8 @@ PostgreSQL, one uvicorn worker on one core and the load on the other:
   check, the idempotency key, pricing again from the catalogue, the order
   through the sales service, the reminder. Against ``bench/bare_quicklinks.py``
   answering 50 concurrent ``POST /checkout`` with a multi-row INSERT of the
-  same order row and lines (goal: checkout >= 50 % of the bare orders/s);
+  same order row and lines (goal: checkout >= 50 % of the bare orders/s), in alternating blocks
+  (``--blocks`` of ``--checkout-rounds`` each; medians, the share as the median of the paired ratios);
 * **catalogue**: the first page of the shop (50 products priced for the
   customer) with wrk against the bare page rendering the same template with
   the same rows from memory (goal: p50 <= 1.5x the bare page).
@@ -28,6 +29,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,29 +108,38 @@ async def _seed(products: int, clients: int, tokens_file: str) -> None:
         Path(tokens_file).write_text(json.dumps(tokens[:clients]))
 
 
-async def _checkouts(url: str, tokens: list[str], rounds: int, bare: bool) -> float:
-    """Checkouts per second at ``len(tokens)`` concurrent customers (only the checkout requests timed)."""
+async def _checkouts(url: str, tokens: list[str], rounds: int, bare: bool, block: int = 0) -> float:
+    """Checkouts per second at ``len(tokens)`` concurrent customers (only the checkout requests timed).
+
+    ``block`` numbers the alternating block this drive is: each opens the links from addresses of its own
+    (the opening is rate-limited per address) and reads each cart's version from its checkout page.
+    """
     # uvicorn closes a connection idle for 5 s: reuse one for at most 2 s, or a request meets a closed socket
     clients = [httpx.AsyncClient(base_url=url, timeout=120, transport=httpx.AsyncHTTPTransport(
-        local_address=f"127.{1 + n // 250}.{n % 250}.{7 + rounds}", limits=httpx.Limits(keepalive_expiry=2)))
+        local_address=f"127.{1 + n // 250}.{n % 250}.{7 + block}", limits=httpx.Limits(keepalive_expiry=2)))
         for n in range(len(tokens))]
-    versions = [0] * len(tokens)  #: a new link's cart is at version 0; each add and checkout moves it on
+    versions = [0] * len(tokens)  #: the carts' versions: each add and checkout moves one on
     product = 0
     if not bare:
-        for client, token in zip(clients, tokens, strict=True):
+        for n, (client, token) in enumerate(zip(clients, tokens, strict=True)):
             r = await client.get(f"/quicklinks/o/{token}")
             if r.status_code != 303:
                 sys.exit(f"bench: the link did not open ({r.status_code})")
             page = (await client.get("/quicklinks/shop/")).text
             product = int(re.search(r'name="product_id" value="(\d+)"', page).group(1))  # type: ignore[union-attr]
+            # the first round's product, and the cart's version read off the checkout form it shows
+            await client.post("/quicklinks/shop/cart", data={"product_id": str(product), "quantity": "1"},
+                              headers={"x-csrftoken": client.cookies.get("fc_csrf", "")})
+            form = (await client.get("/quicklinks/shop/checkout")).text
+            versions[n] = int(re.search(r'name="cart_version" value="(\d+)"', form).group(1))  # type: ignore[union-attr]
 
     def csrf(client: httpx.AsyncClient) -> dict[str, str]:
         return {"x-csrftoken": client.cookies.get("fc_csrf", "")}
 
     spent = 0.0
     done = 0
-    for _ in range(rounds):
-        if not bare:
+    for round_ in range(rounds):
+        if not bare and round_:
             added = await asyncio.gather(*[c.post("/quicklinks/shop/cart", data={"product_id": str(product),
                                                                                  "quantity": "1"}, headers=csrf(c))
                                            for c in clients])
@@ -176,13 +187,19 @@ def measure(engine: str, database_url: str, args: argparse.Namespace) -> dict[st
             load = median_load(loads)
             out[label], out[label + "_rps"], out[label + "_errors"] = load.p50_ms, load.rps, load.errors
         out["ratio"] = paired_ratio(runs["catalogue"], runs["bare"])
-        for label, url, bare in (("checkout", app_url, False), ("bare_checkout", bare_url, True)):
-            made = subprocess.run(pinned(LOAD_CPU, [sys.executable, __file__, "--drive", url, "--rounds",
-                                                    str(args.checkout_rounds), *(["--bare"] if bare else [])]),
-                                  input=json.dumps(tokens), capture_output=True, text=True, cwd=ROOT)
-            if made.returncode:
-                sys.exit(f"bench: {label}: {made.stdout[-500:]} {made.stderr[-1500:]}")
-            out[label] = float(made.stdout.split()[-1])
+        rates: dict[str, list[float]] = {"checkout": [], "bare_checkout": []}
+        for block in range(args.blocks):  # alternating blocks: drift hits both sides alike
+            for label, url, bare in (("checkout", app_url, False), ("bare_checkout", bare_url, True)):
+                made = subprocess.run(pinned(LOAD_CPU, [
+                    sys.executable, __file__, "--drive", url, "--rounds", str(args.checkout_rounds),
+                    "--block", str(block), *(["--bare"] if bare else [])]),
+                    input=json.dumps(tokens), capture_output=True, text=True, cwd=ROOT)
+                if made.returncode:
+                    sys.exit(f"bench: {label}: {made.stdout[-500:]} {made.stderr[-1500:]}")
+                rates[label].append(float(made.stdout.split()[-1]))
+        for label, values in rates.items():
+            out[label] = statistics.median(values)
+        out["share"] = statistics.median(a / b for a, b in zip(rates["checkout"], rates["bare_checkout"], strict=True))
     return out
 
 
@@ -193,7 +210,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternating wrk runs per page; medians reported")
-    parser.add_argument("--checkout-rounds", type=int, default=6, help="rounds of 50 concurrent checkouts")
+    parser.add_argument("--checkout-rounds", type=int, default=3, help="rounds of 50 concurrent checkouts per block")
+    parser.add_argument("--blocks", type=int, default=3, help="alternating blocks of checkout rounds (app, bare)")
+    parser.add_argument("--block", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tokens", help=argparse.SUPPRESS)
     parser.add_argument("--drive", help=argparse.SUPPRESS)
@@ -204,7 +223,8 @@ def main() -> int:
         asyncio.run(_seed(args.seed, args.clients, args.tokens))
         return 0
     if args.drive:
-        print(f"{asyncio.run(_checkouts(args.drive, json.loads(sys.stdin.read()), args.rounds, args.bare)):.1f}")
+        rate = asyncio.run(_checkouts(args.drive, json.loads(sys.stdin.read()), args.rounds, args.bare, args.block))
+        print(f"{rate:.1f}")
         return 0
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="fc-bench-ql-") as tmp:
@@ -218,7 +238,7 @@ def main() -> int:
              "ratio (goal <= 1.5x)", "catalogue rps", "errors"]]
     for engine, r in results.items():
         rows.append([engine, f"{r['checkout']:.0f}", f"{r['bare_checkout']:.0f}",
-                     f"{100 * r['checkout'] / r['bare_checkout']:.0f} %", f"{r['catalogue']:.2f}", f"{r['bare']:.2f}",
+                     f"{100 * r['share']:.0f} %", f"{r['catalogue']:.2f}", f"{r['bare']:.2f}",
                      f"{r['ratio']:.2f}x", f"{r['catalogue_rps']:.0f}",
                      f"{r['catalogue_errors'] + r['bare_errors']:.0f}"])
     print(f"\nquick links: {args.products:,} products, {args.clients} concurrent customers "
