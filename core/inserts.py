@@ -55,8 +55,10 @@ async def insert_rows(rows: Sequence[Table]) -> None:
         if type(row) is not table:
             raise TypeError("insert_rows writes rows of one table at a time")
         values = [_value(getattr(row, attr), column, is_json) for attr, column, is_json in columns]
-        if isinstance(getattr(row, key), int) or any(isinstance(v, QueryString) for v in values):
-            await table.insert(*rows)  # a chosen id, or a value that is SQL: Piccolo's insert writes those
+        if not isinstance(getattr(row, key), QueryString) or any(isinstance(v, QueryString) for v in values):
+            # a key the row already has (a chosen id, a UUID made in Python) or a value that is SQL:
+            # Piccolo's insert writes those (an unsaved serial key is its DEFAULT / NULL placeholder)
+            await table.insert(*rows)
             return
         args.extend(values)
     names = ", ".join(f'"{column._meta.db_column_name}"' for _, column, _ in columns)
