@@ -423,3 +423,25 @@ async def test_the_order_form_names_its_inquiry_by_the_dealers_number_not_the_ro
     form = (await manager.get(f"/orders/new?inquiry={inquiry_id}")).text
     link = re.search(r'<a href="/orders/inquiries/(\d+)" data-inquiry="\d+">([^<]+)</a>', form)
     assert link and int(link[1]) == inquiry_id and link[2] == "Inquiry #1", link
+
+
+async def test_lines_take_the_product_rows_a_caller_just_read_and_only_its_dealers(make_dealer, client_as):
+    """``resolve_lines(products=...)`` (quick links' checkout prices the cart, then prepares the order) uses the
+    rows it is given instead of reading them again; a row of another dealer is not one of this dealer's
+    products; rows that do not cover every line are read from the catalogue as usual."""
+    from plugins.orders import services as catalogue
+    from plugins.orders.sales import services
+
+    dealer, other = await make_dealer(modules=MODULES), await make_dealer(modules=MODULES)
+    s, t = await shop(dealer, client_as), await shop(other, client_as)
+    read = await catalogue.products_by_id(dealer.id, [s["product"], t["product"]])
+    assert list(read) == [s["product"]]  # the other dealer's product is not among this dealer's
+    spec = [{"product_id": str(s["product"]), "quantity": "2", "discount_pct": "0"}]
+    given = {s["product"]: {**read[s["product"]], "name": "As read a moment ago"}}
+    rows, errors = await services.resolve_lines(dealer.id, spec, products=given)
+    assert not errors and rows[0]["name"] == "As read a moment ago" and rows[0]["line_total"] == Decimal("2000.00")
+    foreign = {s["product"]: {**read[s["product"]], "dealer_id": other.id}}
+    _rows, errors = await services.resolve_lines(dealer.id, spec, products=foreign)
+    assert "lines-0-product" in errors
+    rows, errors = await services.resolve_lines(dealer.id, spec, products={})  # not covered: read as usual
+    assert not errors and rows[0]["name"] == "Engine oil 5W-30"

@@ -20,12 +20,15 @@ from plugins.orders.tables import Order, OrderLine, Product
 MAX_AMOUNT = Decimal(10) ** (Order.subtotal.digits[0] - Order.subtotal.digits[1])
 
 
-async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[dict[int, Any], dict[str, Any]]:
+async def _products(dealer_id: int, specs: Sequence[dict[str, Any]],
+                    given: Mapping[int, Any] | None = None) -> tuple[dict[int, Any], dict[str, Any]]:
     ids = [i for i in (read_id(str(s.get("product_id") or "")) for s in specs) if i]
     skus = [fold(str(s.get("sku") or "")) for s in specs if s.get("sku") and not s.get("product_id")]
     by_id: dict[int, Any] = {}
     by_sku: dict[str, Any] = {}
-    if ids:
+    if ids and given is not None and all(i in given for i in ids):
+        by_id = {i: given[i] for i in ids if int(given[i]["dealer_id"]) == dealer_id}  # the caller's read
+    elif ids:
         wanted = sorted(set(ids))
         by_id = {r["id"]: r for r in await Product.raw(  # hand-written: every new order reads its products
             f"SELECT * FROM orders_product WHERE dealer_id = {{}} AND id IN ({', '.join(['{}'] * len(wanted))})",
@@ -38,7 +41,8 @@ async def _products(dealer_id: int, specs: Sequence[dict[str, Any]]) -> tuple[di
 
 async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
                         kept: Sequence[dict[str, Any]] = (),
-                        prices: Mapping[int, Decimal] | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+                        prices: Mapping[int, Decimal] | None = None,
+                        products: Mapping[int, Any] | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Line rows from what was sent, and ``lines-<i>-<field>`` -> message for what is wrong.
 
     Each spec names its product by ``product_id`` or ``sku`` (the dealer's
@@ -48,12 +52,15 @@ async def resolve_lines(dealer_id: int, specs: Sequence[dict[str, Any]],
     ``prices`` (``product_id`` -> unit price) replaces the catalogue's base
     price of those products: for a service that prices the catalogue itself
     (quick links convert it into the customer's currency) — never a price a
-    form or a client sent.
+    form or a client sent. ``products`` (``product_id`` -> the product's row,
+    every column, as :func:`plugins.orders.services.products_by_id` gives
+    it) are rows the caller read a moment ago: used instead of reading them
+    again when they cover every ``product_id``.
     """
     errors: dict[str, str] = {}
     if len(specs) > fields.MAX_LINES:
         return [], {"lines": _("An order has at most %(n)s items.") % {"n": fields.MAX_LINES}}
-    by_id, by_sku = await _products(dealer_id, specs)
+    by_id, by_sku = await _products(dealer_id, specs, products)
     old = {int(line["id"]): line for line in kept}
     rows: list[dict[str, Any]] = []
     for i, spec in enumerate(specs):

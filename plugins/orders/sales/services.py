@@ -130,17 +130,19 @@ class Draft:
 
 
 async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
-                  source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "") -> Draft:
+                  source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "",
+                  products: Mapping[int, Any] | None = None) -> Draft:
     """Check a new order as :func:`create` does and return it unwritten; raises ``ValidationFailed``.
 
     Reads only: a caller that must hold a lock while it writes (quick links'
     checkout) prepares first and then calls :func:`place` inside its
     transaction, so the lock is held for the writes alone. What was checked
     (the customer, the products, the manager) is checked as of this moment,
-    as with any form that is read before it is saved.
+    as with any form that is read before it is saved. ``products``: the
+    product rows the caller read this moment (see :func:`resolve_lines`).
     """
     cleaned, errors = await _clean(ctx, values, None)
-    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices)
+    rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices, products=products)
     errors.update(line_errors)
     if errors:
         raise ValidationFailed(errors)

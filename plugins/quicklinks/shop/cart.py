@@ -80,8 +80,9 @@ async def current(shop: session.Shop) -> Cart:
 async def priced(shop: session.Shop, rows: list[dict[str, Any]], version: int) -> Cart:
     lines: list[dict[str, Any]] = []
     totals: dict[str, Decimal] = {}
+    found = await catalogue.products_by_id(shop.dealer_id, (int(row["product_id"]) for row in rows))
     for row in rows:
-        product = await catalogue.get(shop.dealer_id, int(row["product_id"]))
+        product = found.get(int(row["product_id"]))
         if product is None or not product["active"]:
             lines.append({"item": row, "product": product, "gone": True})
             continue

@@ -108,18 +108,19 @@ def _order_values(shop: session.Shop, values: dict[str, str]) -> dict[str, str]:
 
 
 async def _draft(shop: session.Shop, values: dict[str, str], specs: list[dict[str, Any]],
-                 prices: dict[int, Any], currency: str) -> sales.Draft:
+                 prices: dict[int, Any], currency: str, products: dict[int, Any]) -> sales.Draft:
     """The order, checked; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
     ctx = await shop.context()
+    terms = {"source": "quicklink", "prices": prices, "currency": currency, "products": products}
     try:
-        return await sales.prepare(ctx, values, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.prepare(ctx, values, specs, **terms)
     except ValidationFailed as exc:
         refused = set(exc.errors or {}) & set(_CONTACT)
         if not refused:
             raise
         # once more without them: what is still wrong then is about the cart, which the customer can act on
         kept = {k: ("" if k in refused else v) for k, v in values.items()}
-        return await sales.prepare(ctx, kept, specs, source="quicklink", prices=prices, currency=currency)
+        return await sales.prepare(ctx, kept, specs, **terms)
 
 
 def _field(row: Any, name: str) -> Any:
@@ -146,8 +147,9 @@ async def _prepared(shop: session.Shop, version: int, values: dict[str, str]) ->
     specs = [{"product_id": str(line["product"]["id"]), "quantity": str(line["item"]["quantity"]),
               "discount_pct": str(line["price"].discount_pct)} for line in cart.lines]
     prices = {int(line["product"]["id"]): line["price"].unit for line in cart.lines}
+    products = {int(line["product"]["id"]): line["product"] for line in cart.lines}  # read by the pricing above
     try:
-        return await _draft(shop, _order_values(shop, values), specs, prices, cart.currency)
+        return await _draft(shop, _order_values(shop, values), specs, prices, cart.currency, products)
     except ValidationFailed as exc:
         raise Refused(422, dict(exc.errors)) from exc
 
