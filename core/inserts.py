@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,13 +30,25 @@ from piccolo.utils.sql_values import convert_to_sql_value
 _PLAIN = frozenset({str, int, float, bool, type(None), Decimal, dt.datetime, dt.date})
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What every insert into a table needs: its columns but the key, and the statement's fixed parts."""
+
+    key: str  #: the key's attribute
+    columns: tuple[tuple[str, Any, bool], ...]  #: attribute, column, is-JSON
+    head: str  #: ``INSERT INTO "t" ("a", "b")``
+    one: str  #: one row's placeholders, ``({}, {})``
+    returning: str  #: ``RETURNING "id" AS id``
+
+
 @functools.cache
-def _shape(table: type[Table]) -> tuple[str, str, tuple[tuple[str, Any, bool], ...]]:
-    """The table's quoted name, its key's name and, per other column: attribute, column, is-JSON."""
+def _shape(table: type[Table]) -> _Shape:
     key = table._meta.primary_key
     columns = tuple((c._meta.name, c, isinstance(c, (JSON, JSONB)))
                     for c in table._meta.columns if c is not key)
-    return table._meta.get_formatted_tablename(), key._meta.name, columns
+    names = ", ".join(f'"{column._meta.db_column_name}"' for _, column, _ in columns)
+    return _Shape(key._meta.name, columns, f"INSERT INTO {table._meta.get_formatted_tablename()} ({names})",
+                  "(" + ", ".join(["{}"] * len(columns)) + ")", f'RETURNING "{key._meta.db_column_name}" AS id')
 
 
 def _value(value: Any, column: Any, is_json: bool) -> Any:
@@ -49,22 +62,19 @@ async def insert_rows(rows: Sequence[Table]) -> None:
     if not rows:
         return
     table = type(rows[0])
-    name, key, columns = _shape(table)
+    shape = _shape(table)
     args: list[Any] = []
     for row in rows:
         if type(row) is not table:
             raise TypeError("insert_rows writes rows of one table at a time")
-        values = [_value(getattr(row, attr), column, is_json) for attr, column, is_json in columns]
-        if not isinstance(getattr(row, key), QueryString) or any(isinstance(v, QueryString) for v in values):
+        values = [_value(getattr(row, attr), column, is_json) for attr, column, is_json in shape.columns]
+        if not isinstance(getattr(row, shape.key), QueryString) or any(isinstance(v, QueryString) for v in values):
             # a key the row already has (a chosen id, a UUID made in Python) or a value that is SQL:
             # Piccolo's insert writes those (an unsaved serial key is its DEFAULT / NULL placeholder)
             await table.insert(*rows)
             return
         args.extend(values)
-    names = ", ".join(f'"{column._meta.db_column_name}"' for _, column, _ in columns)
-    one = "(" + ", ".join(["{}"] * len(columns)) + ")"
-    made = await table.raw(f"INSERT INTO {name} ({names}) VALUES {', '.join([one] * len(rows))} "
-                           f'RETURNING "{table._meta.primary_key._meta.db_column_name}" AS id', *args)
+    made = await table.raw(f"{shape.head} VALUES {', '.join([shape.one] * len(rows))} {shape.returning}", *args)
     for row, written in zip(rows, made, strict=True):  # in insertion order, as Piccolo's insert assumes too
-        setattr(row, key, written["id"])
+        setattr(row, shape.key, written["id"])
         row._exists_in_db = True

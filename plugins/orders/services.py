@@ -57,7 +57,10 @@ async def get(dealer_id: int, product_id: int) -> dict[str, Any] | None:
 
 
 async def products_by_id(dealer_id: int, product_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The dealer's products among ``product_ids`` (every column, active or not), by id, in one read."""
+    """The dealer's products among ``product_ids`` (every column, active or not), by id, in one read.
+
+    Hand-written: every new order and every cart reads its products.
+    """
     wanted = sorted({int(i) for i in product_ids})
     if not wanted:
         return {}

@@ -11,6 +11,7 @@ from typing import Any
 
 from forecourt import Context, fold, read_id
 from forecourt import gettext as _
+from plugins.orders import services as catalogue
 from plugins.orders.sales import fields
 from plugins.orders.sales.totals import line_total, order_totals
 from plugins.orders.tables import Order, OrderLine, Product
@@ -29,10 +30,7 @@ async def _products(dealer_id: int, specs: Sequence[dict[str, Any]],
     if ids and given is not None and all(i in given for i in ids):
         by_id = {i: given[i] for i in ids if int(given[i]["dealer_id"]) == dealer_id}  # the caller's read
     elif ids:
-        wanted = sorted(set(ids))
-        by_id = {r["id"]: r for r in await Product.raw(  # hand-written: every new order reads its products
-            f"SELECT * FROM orders_product WHERE dealer_id = {{}} AND id IN ({', '.join(['{}'] * len(wanted))})",
-            dealer_id, *wanted)}
+        by_id = await catalogue.products_by_id(dealer_id, ids)
     if skus:
         by_sku = {r["sku_key"]: r for r in await Product.scoped(dealer_id).select().where(
             Product.sku_key.is_in(skus))}

@@ -102,8 +102,11 @@ def quantity_of(raw: Any, minimum: int) -> int:
     return int(text)
 
 
-_BUMP = ("UPDATE quicklinks_link SET cart_version = cart_version + 1{} "
-         "WHERE dealer_id = {{}} AND id = {{}} AND revoked_at IS NULL RETURNING id")
+_BUMP = ("UPDATE quicklinks_link SET cart_version = cart_version + 1 "
+         "WHERE dealer_id = {} AND id = {} AND revoked_at IS NULL RETURNING id")
+#: the same, stamping the link's last use too
+_BUMP_USED = ("UPDATE quicklinks_link SET cart_version = cart_version + 1, last_used_at = {} "
+              "WHERE dealer_id = {} AND id = {} AND revoked_at IS NULL RETURNING id")
 #: the cart's number of products, and whether this one is among them
 _PLACES = ("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN product_id = {} THEN 1 ELSE 0 END), 0) AS here "
            "FROM quicklinks_cart_item WHERE dealer_id = {} AND link_id = {}")
@@ -118,9 +121,9 @@ async def _bump(shop: session.Shop, used_at: Any = None) -> None:
     """Count a change of the cart (and lock the link's row until the transaction ends); ``used_at`` also
     stamps the link's last use, in the same statement."""
     if used_at is None:
-        done = await Link.raw(_BUMP.format(""), shop.dealer_id, shop.link_id)
+        done = await Link.raw(_BUMP, shop.dealer_id, shop.link_id)
     else:
-        done = await Link.raw(_BUMP.format(", last_used_at = {}"), used_at, shop.dealer_id, shop.link_id)
+        done = await Link.raw(_BUMP_USED, used_at, shop.dealer_id, shop.link_id)
     if not done:
         raise CartRefused(_("This link no longer opens the shop."))
 
