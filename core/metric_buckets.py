@@ -7,9 +7,11 @@ PostgreSQL session zone is not the dealer's. So :class:`Buckets` works out
 in Python where the zone's UTC offset changes inside the period (daylight
 saving: at most a few times a year) and hands the metric an SQL expression
 that shifts a stored UTC timestamp by the offset valid at that moment and
-truncates it to the bucket. The result is the bucket's first local day as
-text ``YYYY-MM-DD`` — identical on both engines — which :meth:`Buckets.day`
-turns back into a :class:`datetime.date`.
+truncates it to the bucket (PostgreSQL), or finds the bucket among the UTC
+moments the buckets start at with a balanced ``CASE`` (SQLite, whose date
+functions parse the stored text anew for every row). The result is the
+bucket's first local day as text ``YYYY-MM-DD`` — identical on both engines
+— which :meth:`Buckets.day` turns back into a :class:`datetime.date`.
 
 Weeks start on Monday (ISO). A bucket is named by its first day even when
 the period starts later (a period from a Wednesday puts its first days in
@@ -117,6 +119,8 @@ class Buckets:
         the bucket's first local day, ``YYYY-MM-DD`` text; group by it (e.g.
         ``GROUP BY 1``) and put the parameters before those of the WHERE.
         """
+        if self.engine == "sqlite":
+            return self._search(column, self.days())
         changes = offsets(self.start, self.end, self.tz)
         params: tuple[Any, ...] = ()
         if len(changes) == 1:
@@ -128,6 +132,25 @@ class Buckets:
                 params += (until,)
             local = f"CASE {' '.join(parts)} ELSE {self._shift(column, changes[-1][1])} END"
         return self._truncate(local), params
+
+    def _search(self, column: str, days: list[dt.date]) -> tuple[str, tuple[Any, ...]]:
+        """SQLite: the bucket of ``column`` found by comparing it with the UTC moments the buckets start at.
+
+        A balanced ``CASE`` (a binary search: log2 of the buckets
+        comparisons of the stored text a row) instead of parsing each
+        timestamp twice (``datetime()``, then ``date()``) — the parse was
+        most of a series' time at a thousand rows. A bucket starts at its
+        first day's local midnight (or the first moment after it, where the
+        zone skips midnight); a row before the second bucket's start is in
+        the first (the WHERE keeps rows to the period).
+        """
+        if len(days) == 1:
+            return f"'{days[0].isoformat()}'", ()
+        middle = len(days) // 2
+        low, low_params = self._search(column, days[:middle])
+        high, high_params = self._search(column, days[middle:])
+        start = dt.datetime.combine(days[middle], dt.time(), self.tz).astimezone(dt.UTC)
+        return f"CASE WHEN {column} < {{}} THEN {low} ELSE {high} END", (start, *low_params, *high_params)
 
     def _shift(self, column: str, seconds: int) -> str:
         if self.engine == "sqlite":

@@ -58,6 +58,10 @@ async def test_every_lead_figure_equals_an_sql_count(make_dealer):
     figures = {f.metric.key: f.value for f in await compute_metrics(ctx, period)}
     mine = {f.metric.key: f.value for f in await compute_metrics(ctx, period, filters={"user_id": me,
                                                                                         "source": "web"})}
+    # without breakdowns (the efficiency page): grouped by fewer keys, the same totals and per-manager parts
+    for f in await compute_metrics(ctx, period, breakdowns=()):
+        assert (f.value.total, dict(f.value.by_user), f.value.by) == (
+            figures[f.metric.key].total, dict(figures[f.metric.key].by_user), {}), f.metric.key
     weekly = {s.metric.key: s.points for s in await compute_metric_series(ctx, period, "week")}
     cohort = "dealer_id = {} AND created_at >= {} AND created_at < {}"
     base = (dealer.id, period.start, period.end)

@@ -75,6 +75,31 @@ async def test_a_bucket_is_the_dealers_local_day_on_this_engine(make_dealer, buc
     assert set(got) <= set(buckets.days())
 
 
+@pytest.mark.parametrize("bucket", ["day", "week"])
+async def test_a_bucket_is_right_where_the_zone_skips_or_repeats_local_midnight(make_dealer, bucket):
+    """Santiago de Chile changes its clocks at midnight: on 2026-09-06 the day starts at 01:00, and on
+    2026-04-04 the hour before midnight comes twice."""
+    santiago = ZoneInfo("America/Santiago")
+    dealer = await make_dealer(modules=["leads"])
+    moments = [dt.datetime(2026, 4, 5, 2, 59, tzinfo=UTC), dt.datetime(2026, 4, 5, 3, 0, tzinfo=UTC),
+               dt.datetime(2026, 4, 5, 3, 59, 59, tzinfo=UTC), dt.datetime(2026, 4, 5, 4, 0, tzinfo=UTC),
+               dt.datetime(2026, 9, 6, 3, 59, 59, tzinfo=UTC), dt.datetime(2026, 9, 6, 4, 0, tzinfo=UTC),
+               dt.datetime(2026, 9, 7, 2, 59, tzinfo=UTC), dt.datetime(2026, 9, 7, 3, 0, tzinfo=UTC)]
+    for moment in moments:
+        await _lead(dealer.id, moment)
+    period = Period.days(dt.date(2026, 4, 1), dt.date(2026, 9, 30), santiago)
+    expr, params = Buckets(bucket, period.start, period.end, santiago, engine_kind()).sql("created_at")
+    rows = await Lead.raw(f"SELECT {expr} AS bucket, COUNT(*) AS n FROM leads_lead WHERE dealer_id = {{}} "
+                          "AND created_at >= {} AND created_at < {} GROUP BY 1", *params, dealer.id,
+                          period.start, period.end)
+    expected: dict[dt.date, int] = {}
+    for moment in moments:
+        day = moment.astimezone(santiago).date()
+        first = day if bucket == "day" else day - dt.timedelta(days=day.weekday())
+        expected[first] = expected.get(first, 0) + 1
+    assert {Buckets.day(row["bucket"]): row["n"] for row in rows} == expected
+
+
 async def _recorded(dealer_id: int, plugin: str) -> set[tuple[str, str]]:
     rows = await HookFailure.select(HookFailure.hook, HookFailure.error).where(
         (HookFailure.dealer_id == dealer_id) & (HookFailure.plugin == plugin))

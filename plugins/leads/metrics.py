@@ -52,13 +52,9 @@ from plugins.leads.tables import Lead
 #: a new lead should be contacted within this time (speed to lead)
 CONTACT_WITHIN = dt.timedelta(days=1)
 WITHIN_SECONDS = CONTACT_WITHIN.total_seconds()
-#: the seconds from arrival to first contact, to the millisecond, computed by the engine (no timestamps to parse)
-WAIT_SQL = {
-    "sqlite": "ROUND((julianday(contacted_at) - julianday(created_at)) * 86400, 3)",
-    "postgres": "CAST(ROUND(CAST(EXTRACT(EPOCH FROM (contacted_at - created_at)) AS NUMERIC), 3) AS DOUBLE PRECISION)",
-}
-#: a group's waits as one text, comma-separated (both render a float so that it reads back the same)
-WAIT_LIST = {"sqlite": "GROUP_CONCAT({wait})", "postgres": "STRING_AGG(CAST({wait} AS TEXT), ',')"}
+#: a group's waits to first contact as one text, comma-separated (both render a float so that it reads back the
+#: same); ``contact_wait`` is the seconds to the millisecond, kept by the engine (migration 2026-12-04T04:10)
+WAIT_LIST = {"sqlite": "GROUP_CONCAT(contact_wait)", "postgres": "STRING_AGG(CAST(contact_wait AS TEXT), ',')"}
 OPPORTUNITY = ("qualified", "test_drive", "offer", "negotiation", "won", "lost")
 OPEN = ("new", "awaiting_visit", "contract_signed", "postponed", "watching", "qualified", "test_drive", "offer",
         "negotiation")
@@ -120,6 +116,10 @@ STEPS: dict[str, Where] = {
 }
 
 
+#: what the period's passes group by: per assignee and source, or (no breakdown by source asked) per assignee
+_GROUPS = {True: "assignee_id, source", False: "assignee_id"}
+
+
 def _memo_key(kind: str, ctx: Context, period: Period | None, filters: Filters, bucket: Any = None) -> Any:
     return kind, ctx.dealer_id, period, tuple(sorted((filters or {}).items())), bucket
 
@@ -136,22 +136,23 @@ def _counts(cases: Mapping[str, Where], group: Where, where: Where, by: str = ""
 
 
 async def _tally(ctx: Context, period: Period, filters: Filters, memo: MetricMemo | None,
-                 bucket: Where | None = None) -> list[dict[str, Any]]:
+                 bucket: Where | None = None, sources: bool = True) -> list[dict[str, Any]]:
     """Every cohort step counted per assignee and source (or per ``bucket``), and for the in-time share:
 
     ``in_time``, the leads whose first contact came within a day (their
     wait as :func:`_waits` measures it), and ``fresh``, those not contacted
     and received less than a day ago — left out of the share (they still
-    have time).
+    have time). ``sources`` ``False`` (no breakdown by source asked): per
+    assignee only — a grouping key less to sort the period's leads by.
     """
     async def load() -> list[dict[str, Any]]:
         cases = {**STEPS, "fresh": ("contacted_at IS NULL AND created_at > {}", (now() - CONTACT_WITHIN,)),
-                 "in_time": (f"contacted_at IS NOT NULL AND {WAIT_SQL[engine_kind()]} <= {{}}", (WITHIN_SECONDS,))}
+                 "in_time": ("contact_wait <= {}", (WITHIN_SECONDS,))}
         where = _where(ctx, period, filters)
-        sql, values = _counts(cases, ("assignee_id, source", ()), where) if bucket is None \
+        sql, values = _counts(cases, (_GROUPS[sources], ()), where) if bucket is None \
             else _counts(cases, (f"{bucket[0]} AS b", bucket[1]), where, by="1")
         return await Lead.raw(sql, *values)
-    return await (memo or MetricMemo()).once(_memo_key("tally", ctx, period, filters, bucket), load)
+    return await (memo or MetricMemo()).once(_memo_key("tally", ctx, period, filters, (bucket, sources)), load)
 
 
 def _parts(rows: Iterable[Mapping[str, Any]], name: str) -> tuple[dict[Any, int], dict[Any, int]]:
@@ -161,7 +162,7 @@ def _parts(rows: Iterable[Mapping[str, Any]], name: str) -> tuple[dict[Any, int]
     for row in rows:
         if row[name]:
             by_user[row["assignee_id"]] = by_user.get(row["assignee_id"], 0) + row[name]
-            by_source[row["source"]] = by_source.get(row["source"], 0) + row[name]
+            by_source[row.get("source")] = by_source.get(row.get("source"), 0) + row[name]
     return by_user, by_source
 
 
@@ -169,7 +170,7 @@ def _cohort(name: str) -> tuple[Any, Any]:
     """``(compute, series)`` counting the leads received that reached step ``name`` of :data:`STEPS`."""
     async def compute(ctx: Context, period: Period, filters: Filters = None, breakdowns: tuple[str, ...] = BREAKDOWNS,
                       memo: MetricMemo | None = None) -> MetricValue:
-        by_user, by_source = _parts(await _tally(ctx, period, filters, memo), name)
+        by_user, by_source = _parts(await _tally(ctx, period, filters, memo, sources="source" in breakdowns), name)
         return MetricValue(sum(by_user.values()), by_user, {"source": by_source} if "source" in breakdowns else {})
 
     async def series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Filters = None,
@@ -186,27 +187,26 @@ def p90(values: list[float]) -> float:
 
 
 async def _waits(ctx: Context, period: Period, filters: Filters, memo: MetricMemo | None,
-                 bucket: Where | None = None) -> list[dict[str, Any]]:
+                 bucket: Where | None = None, sources: bool = True) -> list[dict[str, Any]]:
     """Per assignee and source (or per ``bucket``, ``b``): ``waits``, the seconds to first contact of each lead.
 
     The leads received and contacted, read from the index alone
     (leads_lead_created covers these columns), each group's waits joined
     by the engine into one text (a dealer's quarter is ten rows, not a
-    thousand). SQLite's julianday arithmetic is exact to well under a
-    millisecond over the span of a wait, hence the rounding on both engines.
+    thousand). The wait is the stored ``contact_wait`` (to the millisecond,
+    kept by the engine), not computed from the stamps per query.
     """
     async def load() -> list[dict[str, Any]]:
         where = _where(ctx, period, filters, ("contacted_at IS NOT NULL", ()))
-        kind = engine_kind()
-        listed = WAIT_LIST[kind].format(wait=WAIT_SQL[kind])
-        group, params, by = ("assignee_id, source", (), "assignee_id, source") if bucket is None else (
+        listed = WAIT_LIST[engine_kind()]
+        group, params, by = (_GROUPS[sources], (), _GROUPS[sources]) if bucket is None else (
             f"{bucket[0]} AS b", bucket[1], "1")
         rows = await Lead.raw(f"SELECT {group}, {listed} AS waits FROM leads_lead WHERE {where[0]} GROUP BY {by}",
                               *params, *where[1])
         for row in rows:
             row["waits"] = [float(wait) for wait in row["waits"].split(",")]
         return rows
-    return await (memo or MetricMemo()).once(_memo_key("waits", ctx, period, filters, bucket), load)
+    return await (memo or MetricMemo()).once(_memo_key("waits", ctx, period, filters, (bucket, sources)), load)
 
 
 def _spread(rows: Iterable[Mapping[str, Any]], key: str, measure: Any) -> dict[Any, Any]:
@@ -220,7 +220,7 @@ def _response(measure: Any) -> tuple[Any, Any]:
     """``(compute, series)`` of ``measure`` (median, p90) of the seconds from arrival to first contact."""
     async def compute(ctx: Context, period: Period, filters: Filters = None, breakdowns: tuple[str, ...] = BREAKDOWNS,
                       memo: MetricMemo | None = None) -> MetricValue:
-        found = await _waits(ctx, period, filters, memo)
+        found = await _waits(ctx, period, filters, memo, sources="source" in breakdowns)
         waits = [wait for row in found for wait in row["waits"]]
         by = {"source": _spread(found, "source", measure)} if "source" in breakdowns else {}
         return MetricValue(measure(waits) if waits else None, _spread(found, "assignee_id", measure), by)
@@ -247,7 +247,7 @@ def _shares(tally: Iterable[Mapping[str, Any]], key: str | None) -> dict[Any, fl
 async def _contacted_in_time(ctx: Context, period: Period, filters: Filters = None,
                              breakdowns: tuple[str, ...] = BREAKDOWNS, memo: MetricMemo | None = None) -> MetricValue:
     """Share (%) of the leads received whose first contact came within a day; a lead not yet due is left out."""
-    tally = await _tally(ctx, period, filters, memo)
+    tally = await _tally(ctx, period, filters, memo, sources="source" in breakdowns)
     by = {"source": _shares(tally, "source")} if "source" in breakdowns else {}
     return MetricValue(_shares(tally, None).get(None), _shares(tally, "assignee_id"), by)
 

@@ -50,6 +50,8 @@ MONEY_BREAKDOWNS = (*ORDER_BREAKDOWNS, "currency")
 LABELS = {"status": {state.key: state.label for state in ORDER_MACHINE.states}, "source": SOURCES,
           "category": KINDS, "method": PAYMENT_METHODS, "desk": {"cash": _l("Cash desk"), "bank": _l("Bank account")}}
 
+#: dimensions of a table's groups that figures only break down by (status and currency decide what they count)
+DROPPABLE = ("source",)
 Compute = Callable[..., Awaitable[MetricValue]]
 Group = Mapping[str, Any]
 #: which of a table's groups a figure counts (its status, source …)
@@ -81,14 +83,23 @@ async def _in_money(ctx: Context, groups: list[Group], memo: MetricMemo) -> tupl
     return [g for g in groups if in_currency(g, chosen, own)], chosen, codes
 
 
-def _figure(rows: Rows, keep: Keep, is_money: bool, offered: tuple[str, ...]) -> tuple[Compute, Any]:
-    """``(compute, series)`` counting (or summing ``amount`` of) the groups of ``rows`` that ``keep`` keeps."""
+def _unread(reads: tuple[str, ...], breakdowns: tuple[str, ...] = ()) -> frozenset[str]:
+    """The dimensions a figure can do without: ``source`` unless its rule (``reads``) or a breakdown needs it."""
+    return frozenset(d for d in DROPPABLE if d not in reads and d not in breakdowns)
+
+
+def _figure(rows: Rows, keep: Keep, is_money: bool, offered: tuple[str, ...],
+            reads: tuple[str, ...]) -> tuple[Compute, Any]:
+    """``(compute, series)`` counting (or summing ``amount`` of) the groups of ``rows`` that ``keep`` keeps.
+
+    ``reads``: the dimensions ``keep`` looks at.
+    """
     pick = 1 if is_money else 0
 
     async def compute(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
                       breakdowns: tuple[str, ...] = offered, memo: MetricMemo | None = None) -> MetricValue:
         memo = memo or MetricMemo()
-        mine = [g for g in await rows.groups(ctx, period, filters, memo) if keep(g)]
+        mine = [g for g in await rows.groups(ctx, period, filters, memo, drop=_unread(reads, breakdowns)) if keep(g)]
         chosen, codes = "", {}
         if is_money:
             mine, chosen, codes = await _in_money(ctx, mine, memo)
@@ -117,7 +128,8 @@ def _figure(rows: Rows, keep: Keep, is_money: bool, offered: tuple[str, ...]) ->
     async def series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Mapping[str, Any] | None = None,
                      memo: MetricMemo | None = None) -> SeriesValue:
         memo = memo or MetricMemo()
-        mine = [g for g in await rows.groups(ctx, period, filters, memo, buckets.sql(rows.moment)) if keep(g)]
+        mine = [g for g in await rows.groups(ctx, period, filters, memo, buckets.sql(rows.moment), drop=_unread(reads))
+                if keep(g)]
         chosen = ""
         if is_money:
             mine, chosen, _codes = await _in_money(ctx, mine, memo)
@@ -126,8 +138,8 @@ def _figure(rows: Rows, keep: Keep, is_money: bool, offered: tuple[str, ...]) ->
 
 
 def _metric(key: str, label: Any, rows: Rows, description: Any, keep: Keep = _every, is_money: bool = False,
-            offered: tuple[str, ...] = (), **extra: Any) -> Metric:
-    compute, series = _figure(rows, keep, is_money, offered)
+            offered: tuple[str, ...] = (), reads: tuple[str, ...] = (), **extra: Any) -> Metric:
+    compute, series = _figure(rows, keep, is_money, offered, reads)
     return Metric(key, label, compute, unit="money" if is_money else "count", description=description,
                   breakdowns=offered, filters=FILTERS, series=series, memo=True,
                   labels={name: LABELS[name] for name in offered if name in LABELS}, **extra)
@@ -140,8 +152,8 @@ def _averages(groups: list[Group], key: str) -> dict[Any, float]:
 async def _average(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
                    breakdowns: tuple[str, ...] = ("source",), memo: MetricMemo | None = None) -> MetricValue:
     memo = memo or MetricMemo()
-    sold, chosen, _codes = await _in_money(
-        ctx, [g for g in await ORDERS.groups(ctx, period, filters, memo) if _sold(g)], memo)
+    groups = await ORDERS.groups(ctx, period, filters, memo, drop=_unread((), breakdowns))
+    sold, chosen, _codes = await _in_money(ctx, [g for g in groups if _sold(g)], memo)
     count, revenue = sum(g["n"] for g in sold), sum(g["amount"] for g in sold)
     by = {"source": _averages(sold, "source")} if "source" in breakdowns else {}
     return MetricValue(round(revenue / count, 2) if count else None, _averages(sold, "who"), by, chosen)
@@ -150,7 +162,7 @@ async def _average(ctx: Context, period: Period, filters: Mapping[str, Any] | No
 async def _average_series(ctx: Context, period: Period, buckets: MetricBuckets,
                           filters: Mapping[str, Any] | None = None, memo: MetricMemo | None = None) -> SeriesValue:
     memo = memo or MetricMemo()
-    groups = await ORDERS.groups(ctx, period, filters, memo, buckets.sql(ORDERS.moment))
+    groups = await ORDERS.groups(ctx, period, filters, memo, buckets.sql(ORDERS.moment), drop=_unread(()))
     sold, chosen, _codes = await _in_money(ctx, [g for g in groups if _sold(g)], memo)
     return SeriesValue(_averages(sold, "b"), chosen)
 
@@ -213,10 +225,11 @@ def _declare() -> tuple[Metric, ...]:
                                _where("status", state.key), is_money=True))
     for key, label in SOURCES.items():
         metrics.append(_metric(f"orders.source.{key}", _label(_l("Orders from: %(part)s"), label), ORDERS,
-                               _l("Orders placed in the period that came from this source."), _where("source", key)))
+                               _l("Orders placed in the period that came from this source."), _where("source", key),
+                               reads=("source",)))
         metrics.append(_metric(f"orders.revenue.source.{key}", _label(_l("Revenue from: %(part)s"), label), ORDERS,
                                _l("Revenue of the orders placed in the period that came from this source."),
-                               _where("source", key, sold=True), is_money=True))
+                               _where("source", key, sold=True), is_money=True, reads=("source",)))
     for state in INQUIRY_MACHINE.states:
         metrics.append(_metric(f"orders.inquiries.status.{state.key}",
                                _label(_l("Inquiries: %(part)s"), state.label), INQUIRIES,
