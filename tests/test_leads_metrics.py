@@ -5,7 +5,7 @@ import datetime as dt
 from test_leads import act, new_lead
 
 from core.context import system_context
-from forecourt import Period, compute_metrics
+from forecourt import Period, compute_metric_series, compute_metrics
 from plugins.leads.tables import Lead
 
 
@@ -41,6 +41,12 @@ async def test_lead_funnel_speed_to_lead_and_workload(make_dealer, client_as):
     assert 0 <= week["leads.response_time"].total < 600 and set(week["leads.response_time"].by_user) == {me}
     # of the leads due for a first contact, two were reached in time and one was not; the rest still have time
     assert week["leads.contacted_in_time"].total == round(100 * 2 / 3, 1)
+    assert week["leads.contacted_in_time"].by_user == {me: round(100 * 2 / 3, 1)}  # the unassigned one has time
+    ctx = system_context(dealer.id, frozenset(dealer.modules))
+    daily = {s.metric.key: dict(s.points) for s in await compute_metric_series(
+        ctx, Period.days(today - dt.timedelta(days=6), today), "day", ["leads.contacted_in_time"])}
+    assert {d: v for d, v in daily["leads.contacted_in_time"].items() if v is not None} == {
+        today - dt.timedelta(days=2): 0.0, today: 100.0}  # today's two fresh ones are not due yet
     assert week["leads.open"].total == 4 and week["leads.open"].by_user == {me: 3, None: 1}
     assert week["leads.waiting"].total == 1 and week["leads.waiting"].by_user == {me: 1}
 

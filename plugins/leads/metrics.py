@@ -99,14 +99,16 @@ def _where(ctx: Context, period: Period | None, filters: Filters, condition: Whe
 
 def _visited() -> Where:
     statuses, params = _in("status", VISITED)
-    return (f"contract_signed_at IS NOT NULL OR {statuses} OR (status = {{}} AND contacted_at IS NOT NULL)",
+    return (f"contract_signed_at IS NOT NULL OR {statuses} OR (status = {{}} AND contact_wait IS NOT NULL)",
             (*params, "refused"))
 
 
-#: what each cohort step counts among the leads received (the figure ``leads.<name>``)
+#: what each cohort step counts among the leads received (the figure ``leads.<name>``); ``contact_wait`` is set
+#: exactly when ``contacted_at`` is, and it is the column the figures read (a number, not a text timestamp: the
+#: smaller the values a grouped pass carries per lead, the faster the engine sorts them)
 STEPS: dict[str, Where] = {
     "received": ("1 = 1", ()),
-    "contacted": ("contacted_at IS NOT NULL", ()),
+    "contacted": ("contact_wait IS NOT NULL", ()),
     "visited": _visited(),
     "contract_signed": ("contract_signed_at IS NOT NULL", ()),
     "handled": ("status <> {}", ("new",)),
@@ -120,16 +122,21 @@ STEPS: dict[str, Where] = {
 _GROUPS = {True: "assignee_id, source", False: "assignee_id"}
 
 
+def _group_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The key of a grouped pass's row: its bucket, or its assignee (and source)."""
+    return (row["b"],) if "b" in row else (row["assignee_id"], row.get("source"))
+
+
 def _memo_key(kind: str, ctx: Context, period: Period | None, filters: Filters, bucket: Any = None) -> Any:
     return kind, ctx.dealer_id, period, tuple(sorted((filters or {}).items())), bucket
 
 
 def _counts(cases: Mapping[str, Where], group: Where, where: Where, by: str = "") -> Where:
-    """One query counting each of ``cases`` (``SUM(CASE …)``) per ``group`` (columns, or an expression with its
-    parameters, then grouped ``by`` its position)."""
+    """One query counting each of ``cases`` (``COUNT(*) FILTER``, both engines) per ``group`` (columns, or an
+    expression with its parameters, then grouped ``by`` its position)."""
     select, params = [], list(group[1])
     for name, (condition, values) in cases.items():
-        select.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}")
+        select.append(f"COUNT(*) FILTER (WHERE {condition}) AS {name}")
         params += values
     return (f"SELECT {group[0]}, {', '.join(select)} FROM leads_lead WHERE {where[0]} GROUP BY {by or group[0]}",
             (*params, *where[1]))
@@ -144,14 +151,25 @@ async def _tally(ctx: Context, period: Period, filters: Filters, memo: MetricMem
     and received less than a day ago — left out of the share (they still
     have time). ``sources`` ``False`` (no breakdown by source asked): per
     assignee only — a grouping key less to sort the period's leads by.
+    The fresh are counted by a second query over the last day alone (none
+    when the period ended before it), so that the pass over the period
+    reads no timestamp but the one its range is on.
     """
     async def load() -> list[dict[str, Any]]:
-        cases = {**STEPS, "fresh": ("contacted_at IS NULL AND created_at > {}", (now() - CONTACT_WITHIN,)),
-                 "in_time": ("contact_wait <= {}", (WITHIN_SECONDS,))}
-        where = _where(ctx, period, filters)
-        sql, values = _counts(cases, (_GROUPS[sources], ()), where) if bucket is None \
-            else _counts(cases, (f"{bucket[0]} AS b", bucket[1]), where, by="1")
-        return await Lead.raw(sql, *values)
+        group = (_GROUPS[sources], (), "") if bucket is None else (f"{bucket[0]} AS b", bucket[1], "1")
+        cases = {**STEPS, "in_time": ("contact_wait <= {}", (WITHIN_SECONDS,))}
+        sql, values = _counts(cases, group[:2], _where(ctx, period, filters), by=group[2])
+        rows = await Lead.raw(sql, *values)
+        cutoff = now() - CONTACT_WITHIN
+        fresh: dict[Any, int] = {}
+        if cutoff < period.end:
+            last_day = Period(max(period.start, cutoff), period.end)
+            sql, values = _counts({"fresh": ("1 = 1", ())}, group[:2], _where(
+                ctx, last_day, filters, ("contact_wait IS NULL AND created_at > {}", (cutoff,))), by=group[2])
+            fresh = {_group_of(row): row["fresh"] for row in await Lead.raw(sql, *values)}
+        for row in rows:
+            row["fresh"] = fresh.get(_group_of(row), 0)
+        return rows
     return await (memo or MetricMemo()).once(_memo_key("tally", ctx, period, filters, (bucket, sources)), load)
 
 
@@ -197,7 +215,7 @@ async def _waits(ctx: Context, period: Period, filters: Filters, memo: MetricMem
     kept by the engine), not computed from the stamps per query.
     """
     async def load() -> list[dict[str, Any]]:
-        where = _where(ctx, period, filters, ("contacted_at IS NOT NULL", ()))
+        where = _where(ctx, period, filters, ("contact_wait IS NOT NULL", ()))
         listed = WAIT_LIST[engine_kind()]
         group, params, by = (_GROUPS[sources], (), _GROUPS[sources]) if bucket is None else (
             f"{bucket[0]} AS b", bucket[1], "1")
