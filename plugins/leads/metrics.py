@@ -131,13 +131,15 @@ def _memo_key(kind: str, ctx: Context, period: Period | None, filters: Filters, 
     return kind, ctx.dealer_id, period, tuple(sorted((filters or {}).items())), bucket
 
 
-def _counts(cases: Mapping[str, Where], group: Where, where: Where, by: str = "") -> Where:
+def _counts(cases: Mapping[str, Where], group: Where, where: Where, by: str = "", extra: str = "") -> Where:
     """One query counting each of ``cases`` (``COUNT(*) FILTER``, both engines) per ``group`` (columns, or an
-    expression with its parameters, then grouped ``by`` its position)."""
+    expression with its parameters, then grouped ``by`` its position); ``extra``: more aggregates selected."""
     select, params = [], list(group[1])
     for name, (condition, values) in cases.items():
         select.append(f"COUNT(*) FILTER (WHERE {condition}) AS {name}")
         params += values
+    if extra:
+        select.append(extra)
     return (f"SELECT {group[0]}, {', '.join(select)} FROM leads_lead WHERE {where[0]} GROUP BY {by or group[0]}",
             (*params, *where[1]))
 
@@ -153,13 +155,22 @@ async def _tally(ctx: Context, period: Period, filters: Filters, memo: MetricMem
     assignee only — a grouping key less to sort the period's leads by.
     The fresh are counted by a second query over the last day alone (none
     when the period ended before it), so that the pass over the period
-    reads no timestamp but the one its range is on.
+    reads no timestamp but the one its range is on. Per assignee and
+    source it also joins each group's ``waits`` (as :func:`_waits`): the
+    page that breaks the funnel down by source shows the speed to lead
+    too, and one pass over the period is cheaper than two.
     """
+    with_waits = bucket is None and sources
+
     async def load() -> list[dict[str, Any]]:
         group = (_GROUPS[sources], (), "") if bucket is None else (f"{bucket[0]} AS b", bucket[1], "1")
         cases = {**STEPS, "in_time": ("contact_wait <= {}", (WITHIN_SECONDS,))}
-        sql, values = _counts(cases, group[:2], _where(ctx, period, filters), by=group[2])
+        sql, values = _counts(cases, group[:2], _where(ctx, period, filters), by=group[2],
+                              extra=f"{WAIT_LIST[engine_kind()]} AS waits" if with_waits else "")
         rows = await Lead.raw(sql, *values)
+        if with_waits:
+            for row in rows:
+                row["waits"] = _parsed(row["waits"])
         cutoff = now() - CONTACT_WITHIN
         fresh: dict[Any, int] = {}
         if cutoff < period.end:
@@ -199,6 +210,12 @@ def _cohort(name: str) -> tuple[Any, Any]:
 
 
 
+def _parsed(waits: str | None) -> list[float]:
+    """A group's waits as the engine joined them (``None``: none), sorted once: the median, p90 and the spreads
+    over several groups (runs of sorted values) sort them again in linear time."""
+    return sorted(map(float, waits.split(","))) if waits else []
+
+
 def p90(values: list[float]) -> float:
     """The 90th percentile (inclusive method); a single value is its own."""
     return values[0] if len(values) == 1 else statistics.quantiles(values, n=10, method="inclusive")[8]
@@ -214,6 +231,9 @@ async def _waits(ctx: Context, period: Period, filters: Filters, memo: MetricMem
     thousand). The wait is the stored ``contact_wait`` (to the millisecond,
     kept by the engine), not computed from the stamps per query.
     """
+    if bucket is None and sources:
+        return [row for row in await _tally(ctx, period, filters, memo, sources=True) if row["waits"]]
+
     async def load() -> list[dict[str, Any]]:
         where = _where(ctx, period, filters, ("contact_wait IS NOT NULL", ()))
         listed = WAIT_LIST[engine_kind()]
@@ -222,7 +242,7 @@ async def _waits(ctx: Context, period: Period, filters: Filters, memo: MetricMem
         rows = await Lead.raw(f"SELECT {group}, {listed} AS waits FROM leads_lead WHERE {where[0]} GROUP BY {by}",
                               *params, *where[1])
         for row in rows:
-            row["waits"] = [float(wait) for wait in row["waits"].split(",")]
+            row["waits"] = _parsed(row["waits"])
         return rows
     return await (memo or MetricMemo()).once(_memo_key("waits", ctx, period, filters, (bucket, sources)), load)
 
