@@ -4,14 +4,15 @@ A series must group its rows by the local day (or week, month) they fall
 on, in one grouped query, the same on SQLite and PostgreSQL. Neither engine
 can be trusted with the zone: SQLite knows no zones at all, and the
 PostgreSQL session zone is not the dealer's. So :class:`Buckets` works out
-in Python where the zone's UTC offset changes inside the period (daylight
-saving: at most a few times a year) and hands the metric an SQL expression
-that shifts a stored UTC timestamp by the offset valid at that moment and
-truncates it to the bucket (PostgreSQL), or finds the bucket among the UTC
-moments the buckets start at with a balanced ``CASE`` (SQLite, whose date
-functions parse the stored text anew for every row). The result is the
-bucket's first local day as text ``YYYY-MM-DD`` — identical on both engines
-— which :meth:`Buckets.day` turns back into a :class:`datetime.date`.
+in Python the UTC moment each bucket starts at (its first day's local
+midnight, daylight saving and all) and hands the metric a balanced ``CASE``
+that finds a row's bucket among them: a binary search of a few comparisons
+a row, where shifting and truncating each timestamp with the engine's date
+functions cost a microsecond a row on both engines (SQLite parses the
+stored text anew each time; PostgreSQL's ``date_trunc`` and ``to_char``) —
+most of a series' time at a thousand rows. The result is the bucket's first
+local day as text ``YYYY-MM-DD`` — identical on both engines — which
+:meth:`Buckets.day` turns back into a :class:`datetime.date`.
 
 Weeks start on Monday (ISO). A bucket is named by its first day even when
 the period starts later (a period from a Wednesday puts its first days in
@@ -21,7 +22,6 @@ the week of the Monday before); only rows inside the period are counted.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,37 +30,6 @@ from typing import Any
 BUCKETS = ("day", "week", "month")
 #: a series may have at most this many buckets (a day-by-day series of more than ~3 years is refused)
 MAX_BUCKETS = 1200
-
-
-def _offset(moment: dt.datetime, tz: dt.tzinfo) -> int:
-    return int((moment.astimezone(tz).utcoffset() or dt.timedelta()).total_seconds())
-
-
-def offsets(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> list[tuple[dt.datetime, int]]:
-    """``[(from, offset seconds), ...]``: from each UTC moment on (up to the next), ``tz`` is ``offset`` ahead of UTC.
-
-    The first entry starts at ``start``. Found by looking every six hours
-    and narrowing each change down to the second — offsets change on whole
-    minutes in every real zone, and never twice within six hours.
-    """
-    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    found = [(start, _offset(start, tz))]
-    step = dt.timedelta(hours=6)
-    moment = start
-    while moment < end:
-        following = min(moment + step, end)
-        if _offset(following, tz) != found[-1][1]:
-            low, high = moment, following  # offset(low) == last, offset(high) differs
-            while high - low > dt.timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if _offset(middle, tz) == found[-1][1]:
-                    low = middle
-                else:
-                    high = middle
-            high = high.replace(microsecond=0)
-            found.append((high, _offset(high, tz)))
-        moment = following
-    return found
 
 
 def _first_day(day: dt.date, bucket: str) -> dt.date:
@@ -83,7 +52,8 @@ def _next_day(day: dt.date, bucket: str) -> dt.date:
 class Buckets:
     """The buckets of one series: ``bucket`` (day, week, month) of ``start``..``end`` in zone ``tz``.
 
-    ``engine`` is ``"sqlite"`` or ``"postgres"`` (:func:`core.db.engine_kind`).
+    ``engine`` is ``"sqlite"`` or ``"postgres"`` (:func:`core.db.engine_kind`); the expression is the same
+    on both today (a partner's metric may still branch on it).
     """
 
     bucket: str
@@ -119,30 +89,15 @@ class Buckets:
         the bucket's first local day, ``YYYY-MM-DD`` text; group by it (e.g.
         ``GROUP BY 1``) and put the parameters before those of the WHERE.
         """
-        if self.engine == "sqlite":
-            return self._search(column, self.days())
-        changes = offsets(self.start, self.end, self.tz)
-        params: tuple[Any, ...] = ()
-        if len(changes) == 1:
-            local = self._shift(column, changes[0][1])
-        else:
-            parts = []
-            for (_since, seconds), (until, _next) in itertools.pairwise(changes):
-                parts.append(f"WHEN {column} < {{}} THEN {self._shift(column, seconds)}")
-                params += (until,)
-            local = f"CASE {' '.join(parts)} ELSE {self._shift(column, changes[-1][1])} END"
-        return self._truncate(local), params
+        return self._search(column, self.days())
 
     def _search(self, column: str, days: list[dt.date]) -> tuple[str, tuple[Any, ...]]:
-        """SQLite: the bucket of ``column`` found by comparing it with the UTC moments the buckets start at.
+        """The bucket of ``column`` among ``days``, by comparing it with the UTC moments the buckets start at.
 
-        A balanced ``CASE`` (a binary search: log2 of the buckets
-        comparisons of the stored text a row) instead of parsing each
-        timestamp twice (``datetime()``, then ``date()``) — the parse was
-        most of a series' time at a thousand rows. A bucket starts at its
-        first day's local midnight (or the first moment after it, where the
-        zone skips midnight); a row before the second bucket's start is in
-        the first (the WHERE keeps rows to the period).
+        A bucket starts at its first day's local midnight (or the first
+        moment after it, where the zone skips midnight); a row before the
+        second bucket's start is in the first (the WHERE keeps rows to the
+        period).
         """
         if len(days) == 1:
             return f"'{days[0].isoformat()}'", ()
@@ -151,17 +106,6 @@ class Buckets:
         high, high_params = self._search(column, days[middle:])
         start = dt.datetime.combine(days[middle], dt.time(), self.tz).astimezone(dt.UTC)
         return f"CASE WHEN {column} < {{}} THEN {low} ELSE {high} END", (start, *low_params, *high_params)
-
-    def _shift(self, column: str, seconds: int) -> str:
-        if self.engine == "sqlite":
-            return f"datetime({column}, '{seconds:+d} seconds')"
-        return f"(({column} AT TIME ZONE 'UTC') + interval '{seconds:d} seconds')"
-
-    def _truncate(self, local: str) -> str:
-        if self.engine == "sqlite":
-            return {"day": f"date({local})", "week": f"date({local}, 'weekday 0', '-6 days')",
-                    "month": f"strftime('%Y-%m-01', {local})"}[self.bucket]
-        return f"to_char(date_trunc('{self.bucket}', {local}), 'YYYY-MM-DD')"
 
     @staticmethod
     def day(value: Any) -> dt.date:

@@ -10,7 +10,7 @@ import pytest
 
 from core.context import system_context
 from core.db import engine_kind
-from core.metric_buckets import Buckets, offsets
+from core.metric_buckets import Buckets
 from core.tables import HookFailure
 from forecourt import Period, compute_metric_series, compute_metrics
 from plugins.leads.tables import Lead
@@ -24,14 +24,6 @@ async def _lead(dealer_id: int, at: dt.datetime, **values) -> int:
                request_type="test_drive", created_at=at, updated_at=at, name_key="novák", **values)
     await row.save()
     return row.id
-
-
-def test_offsets_find_the_daylight_saving_changes_of_a_zone():
-    start = dt.datetime(2026, 1, 1, tzinfo=UTC)
-    found = offsets(start, dt.datetime(2027, 1, 1, tzinfo=UTC), PRAGUE)
-    assert found == [(start, 3600), (dt.datetime(2026, 3, 29, 1, tzinfo=UTC), 7200),
-                     (dt.datetime(2026, 10, 25, 1, tzinfo=UTC), 3600)]
-    assert offsets(start, dt.datetime(2026, 2, 1, tzinfo=UTC), UTC) == [(start, 0)]
 
 
 def test_buckets_list_every_bucket_of_the_period_by_its_first_local_day():
