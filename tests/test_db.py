@@ -2,8 +2,10 @@
 
 import asyncio
 
+import pytest
 from fc_notes.tables import Note
 
+from core import db
 from core.db import PooledSQLiteEngine, build_engine, pg_config
 
 
@@ -197,3 +199,36 @@ async def test_insert_rows_writes_what_piccolos_save_writes(make_dealer):
     many = await scoped.insert_many({"number": n, **values} for n in (3, 4, 5))  # one statement, an id each
     stored = {r["id"]: r["number"] for r in await scoped.select(Order.id, Order.number).where(Order.number >= 3)}
     assert stored == {row.id: row.number for row in many} and len(stored) == 3
+
+
+async def test_a_pooled_postgres_connection_goes_back_without_the_reset_round_trip(make_dealer):
+    """A query outside a transaction is one round trip: the pool sends nothing after it (core.db._keep_session).
+
+    ``pg_stat_activity`` shows each backend's last statement: ours, not
+    asyncpg's ``SELECT pg_advisory_unlock_all(); CLOSE ALL; ...``. A
+    transaction left open on a released connection is still rolled back
+    (its transaction-scoped lock is free at once).
+    """
+    import asyncpg
+
+    await make_dealer()  # the app booted
+    if db.engine_kind() != "postgres":
+        pytest.skip("PostgreSQL's connection pool")
+    engine = db.engine()
+    marker = "SELECT pg_backend_pid() /* forecourt: a pooled query */"
+    async with db.lifespan_pool():  # the pool as the server opens it
+        async with engine.pool.acquire() as plain:  # type: ignore[attr-defined]
+            plain_pid = await plain.fetchval(marker)
+            async with engine.pool.acquire() as left_open:  # type: ignore[attr-defined]
+                await left_open.execute("BEGIN; SELECT pg_advisory_xact_lock(424242)")
+                open_pid = await left_open.fetchval("SELECT pg_backend_pid()")
+        observer = await asyncpg.connect(**engine.config)  # type: ignore[attr-defined]
+        try:
+            last = dict(await observer.fetch("SELECT pid, query FROM pg_stat_activity WHERE pid = ANY($1::int[])",
+                                             [plain_pid, open_pid]))
+            free = await observer.fetchval("SELECT pg_try_advisory_xact_lock(424242)")
+        finally:
+            await observer.close()
+    assert plain_pid != open_pid
+    assert last == {plain_pid: marker, open_pid: "ROLLBACK"}
+    assert free is True
