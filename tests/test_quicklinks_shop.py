@@ -505,7 +505,11 @@ async def test_a_links_session_reaches_only_its_own_customer_and_nothing_of_the_
     assert r.status_code == 303  # a's own (empty) cart: b's line stays
     assert len(await CartItem.scoped(a.dealer.id).select().where(CartItem.link_id == b.link["id"])) == 1
     # a tampered or another install's cookie is no session
-    for forged in ("x", client.cookies["fc_ql"][:-2] + "AA", "eyJsIjoxLCJkIjoxfQ.aaaa.bbbb"):
+    real = client.cookies["fc_ql"]
+    # a changed signature character well inside it (the last one carries bits base64 ignores: 1 in 1024
+    # of "…AA" endings decode to the same signature)
+    flipped = real[:-6] + ("B" if real[-6] != "B" else "C") + real[-5:]
+    for forged in ("x", flipped, "eyJsIjoxLCJkIjoxfQ.aaaa.bbbb"):
         stranger = customer_client(forecourt_server, cookies={"fc_ql": forged})
         assert (await stranger.get("/quicklinks/shop/")).status_code == 404
         await stranger.aclose()
