@@ -282,7 +282,8 @@ async def test_cross_dealer_actions_need_the_searchs_own_proof(make_dealer, clie
     search = {"surname": "Kuzmina", "first_name": "Olga", "email": "olga@mail.example"}
     proof = proof_in((await b_manager.get("/leads/search-all", params=search)).text, lead_id)
     admins_proof = proof_in((await b_admin.get("/leads/search-all", params=search)).text, lead_id)
-    for target, body in [(lead_id, {}), (lead_id, {"proof": "forged"}), (lead_id, {"proof": proof[:-3] + "abc"}),
+    tampered = proof[:-6] + ("B" if proof[-6] != "B" else "C") + proof[-5:]  # inside the signature
+    for target, body in [(lead_id, {}), (lead_id, {"proof": "forged"}), (lead_id, {"proof": tampered}),
                          (lead_id, {"proof": admins_proof}), (other_id, {"proof": proof}),
                          (999_999_999, {"proof": proof})]:
         for action in ("contract", "transfer"):
