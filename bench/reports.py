@@ -1,6 +1,7 @@
 """Benchmark: each report page for one dealer at 10,000 and at 1,000,000 leads + orders over 100 dealers.
 
-Run: ``.venv/bin/python bench/reports.py [--total 1000000] [--small 10000] [--rounds 5] [--requests 5]``
+Run: ``.venv/bin/python bench/reports.py [--total 1000000] [--small 10000] [--rounds 5] [--requests 5]
+[--sqlite-only] [--keep DIR]``
 
 Seeds 100 dealers (leads, orders, customers and reports switched on; an
 administrator each) with ``total`` leads and ``total`` orders spread over the
@@ -235,6 +236,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=5, help="requests per page and size in a round")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of both sizes")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="SQLite bases in DIR, named for their size (10000.sqlite "
+                        "...): seeded once, reused by later runs (seeding a million takes minutes)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--alone", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,7 +260,10 @@ def main() -> int:
 
     totals = {"small": args.small, "large": args.total}
     with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        report("SQLite", measure("SQLite", {size: f"sqlite:///{tmp}/{size}.sqlite" for size in totals}, totals, args))
+        where = Path(args.keep).resolve() if args.keep else Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        urls = {size: f"sqlite:///{where}/{totals[size]}.sqlite" for size in totals}
+        report("SQLite", measure("SQLite", urls, totals, args))
     if not args.sqlite_only:
         with throwaway_postgres() as small_pg, throwaway_postgres() as large_pg:
             if small_pg and large_pg and small_pg == large_pg:

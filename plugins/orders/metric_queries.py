@@ -114,6 +114,7 @@ class Rows:
             for row in rows:
                 row["amount"] = money(row["amount"])
             return rows
+        drop = drop & {name for name, _sql in self.dims}  # a dimension it has not drops nothing: one read
         return await memo.once((self, period, tuple(sorted((filters or {}).items())), bucket, lines, drop), load)
 
 
