@@ -99,17 +99,19 @@ def old_tree(rev: str) -> Iterator[Path | None]:
 
 
 @contextlib.contextmanager
-def server(argv: list[str], env: dict[str, str], health: str = "/health", tree: Path | None = None) -> Iterator[str]:
+def server(argv: list[str], env: dict[str, str], health: str = "/health", tree: Path | None = None,
+           as_then: bool = True) -> Iterator[str]:
     """Run a uvicorn server (one worker, no access log) on the server core; yield its base URL.
 
     It runs on the loop and HTTP parser ``forecourt serve`` uses (:func:`core.server.loop_and_parser`);
-    with ``tree`` (see :func:`old_tree`) it runs that tree's code on plain asyncio and h11, as it was served.
+    with ``tree`` (see :func:`old_tree`) it runs that tree's code on plain asyncio and h11, as it was served
+    before issue 14 (``as_then=False``: on today's loop and parser, to compare a recent commit).
     """
     from core.server import loop_and_parser
 
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it until we stop it
-    loop, http = ("asyncio", "h11") if tree else loop_and_parser()
+    loop, http = ("asyncio", "h11") if tree and as_then else loop_and_parser()
     cmd = pinned(SERVER_CPU, [sys.executable, "-m", "uvicorn", *argv, "--host", "127.0.0.1",
                               "--port", str(port), "--no-access-log", "--log-level", "warning",
                               "--loop", loop, "--http", http])

@@ -176,8 +176,11 @@ def measure(engine: str, url: str, total: int, args: argparse.Namespace) -> dict
             contextlib.ExitStack() as stack:
         before = stack.enter_context(old_tree(args.before)) if args.before else None
         if before:
-            old_url = stack.enter_context(server(["--factory", "core.cli:app_factory"], env, tree=before))
-            old_bare = stack.enter_context(server(["--app-dir", "bench", "bare_leads:app"], env, tree=before))
+            then = not args.before_as_now
+            old_url = stack.enter_context(server(["--factory", "core.cli:app_factory"], env, tree=before,
+                                                 as_then=then))
+            old_bare = stack.enter_context(server(["--app-dir", "bench", "bare_leads:app"], env, tree=before,
+                                                  as_then=then))
             old_cookie = {"Cookie": login_cookie(old_url, "m1", PASSWORD)}
         cookie = {"Cookie": login_cookie(app_url, "m1", PASSWORD)}
         surname, first, tail = _a_known_lead(app_url, cookie)
@@ -251,6 +254,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per page; medians are reported")
     parser.add_argument("--before", default=FLOOR_BEFORE,
                         help="the commit whose list and bare page are the 'before' rows ('' for none)")
+    parser.add_argument("--before-as-now", action="store_true",
+                        help="serve the 'before' commit on today's loop and HTTP parser (a recent commit)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--search-alone", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()

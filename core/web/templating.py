@@ -77,6 +77,8 @@ def _page_gettext(context: Context, message: str, **variables: Any) -> str:
     """
     cats = i18n._installed()
     text = message if cats is None else cats.text(cats.template_domain(context.name), i18n.get_locale(), message)
+    if not variables and "%" not in text:  # nothing to format: a page's labels, the same result without Markup's %
+        return Markup(text) if context.eval_ctx.autoescape else text
     if context.eval_ctx.autoescape:
         text = Markup(text)
     return text % variables
