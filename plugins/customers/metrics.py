@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from forecourt import Context, Metric, MetricBuckets, MetricValue, Period, SeriesValue, now
+from forecourt import Context, Metric, MetricBuckets, MetricMemo, MetricValue, Period, SeriesValue, now
 from forecourt import lazy_gettext as _l
 from plugins.customers.fields import METHODS, SOURCES, TEMPERATURES
 from plugins.customers.machine import CUSTOMER
@@ -142,8 +142,15 @@ def _stored(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-async def _outcomes(ctx: Context, period: Period, filters: Mapping[str, Any] | None) -> list[tuple[Any, str]]:
-    """``[(owner, "on_time" | "overdue" | "pending"), ...]`` for each follow-up due in the period (two queries)."""
+async def _outcomes(ctx: Context, period: Period, filters: Mapping[str, Any] | None,
+                    memo: MetricMemo | None = None) -> list[tuple[Any, str]]:
+    """``[(owner, "on_time" | "overdue" | "pending"), ...]`` for each follow-up due in the period (two queries).
+
+    With the call's ``memo`` the three figures counting them (on time, overdue, the share) read them once.
+    """
+    if memo is not None:
+        key = ("follow-up outcomes", period, tuple(sorted((filters or {}).items())))
+        return await memo.once(key, lambda: _outcomes(ctx, period, filters))
     due = await Customer.raw(f"SELECT f.customer_id AS customer, f.at AS at, f.next_at AS due, c.owner_id AS owner "
                              f"FROM {_FOLLOWUPS} WHERE {_due_where(ctx, period, filters)[0]}",
                              *_due_where(ctx, period, filters)[1])
@@ -167,18 +174,20 @@ async def _outcomes(ctx: Context, period: Period, filters: Mapping[str, Any] | N
 
 
 def _tally(outcome: str) -> Any:
-    async def compute(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None) -> MetricValue:
+    async def compute(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
+                      memo: MetricMemo | None = None) -> MetricValue:
         by_user: dict[Any, int] = {}
-        for owner, result in await _outcomes(ctx, period, filters):
+        for owner, result in await _outcomes(ctx, period, filters, memo):
             if result == outcome:
                 by_user[owner] = by_user.get(owner, 0) + 1
         return MetricValue(sum(by_user.values()), by_user)
     return compute
 
 
-async def _on_time_share(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None) -> MetricValue:
+async def _on_time_share(ctx: Context, period: Period, filters: Mapping[str, Any] | None = None,
+                         memo: MetricMemo | None = None) -> MetricValue:
     tally: dict[Any, list[int]] = {}
-    for owner, result in await _outcomes(ctx, period, filters):
+    for owner, result in await _outcomes(ctx, period, filters, memo):
         if result != "pending":
             tally.setdefault(owner, [0, 0])[0 if result == "on_time" else 1] += 1
     good, late = sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())
@@ -213,12 +222,12 @@ METRICS = (
            description=_l("Follow-ups recorded in the period, by who recorded them.")),
     Metric("customers.followups_due", _l("Follow-ups due"), _due, filters=FILTERS, series=_due_series,
            description=_l("Planned follow-ups whose time fell in the period, by the customer's owner.")),
-    Metric("customers.followups_on_time", _l("Follow-ups done on time"), _tally("on_time"), filters=FILTERS,
+    Metric("customers.followups_on_time", _l("Follow-ups done on time"), _tally("on_time"), filters=FILTERS, memo=True,
            description=_l("Of the follow-ups due in the period, those made by a day after their time.")),
-    Metric("customers.followups_overdue", _l("Follow-ups overdue"), _tally("overdue"), filters=FILTERS,
+    Metric("customers.followups_overdue", _l("Follow-ups overdue"), _tally("overdue"), filters=FILTERS, memo=True,
            description=_l("Of the follow-ups due in the period, those not made by a day after their time.")),
     Metric("customers.followups_on_time_share", _l("Follow-ups on time"), _on_time_share, unit="percent",
-           filters=FILTERS, empty=None,
+           filters=FILTERS, empty=None, memo=True,
            description=_l("Share of the follow-ups due in the period that were made on time.")),
     Metric("customers.followups_overdue_now", _l("Customers with an overdue follow-up"), _overdue_now,
            snapshot=True, breakdowns=BREAKDOWNS, filters=FILTERS, labels=LABELS,
