@@ -43,6 +43,8 @@ import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
+from core import sqlite_convert
+
 _READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 #: statements that begin or end a transaction: only ever on the writer's thread
 _ENDS = ("BEGIN", "COMMIT", "END", "ROLLBACK")
@@ -94,6 +96,7 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str, readers: int = 4, **kwargs: Any) -> None:
         super().__init__(path=path, timeout=15, **kwargs)
+        sqlite_convert.install()
         self._reader_count = readers
         self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._writer: aiosqlite.Connection | None = None
