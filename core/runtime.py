@@ -55,6 +55,8 @@ class Runtime:
     engine: Engine
     #: a static file's path -> (mtime, content hash), for versioned URLs (a cache, filled as pages render)
     static_hashes: dict[Path, tuple[float, str]] = field(default_factory=dict)
+    #: a template's (static root, path) -> (when looked at, its versioned URL), see core.web.static.static_url
+    static_urls: dict[tuple[Path, str], tuple[float, str]] = field(default_factory=dict)
     #: bulk imports this process is running (core.bulk): run id -> (rows done, rows), and -> its asyncio task
     import_progress: dict[int, tuple[int, int]] = field(default_factory=dict)
     import_tasks: dict[int, Any] = field(default_factory=dict)

@@ -71,3 +71,21 @@ async def test_logged_in_answers_are_not_stored(make_dealer, client_as, anon):
     # static files stay cacheable for a logged-in user; the public login page is not per-user
     assert "immutable" not in (await client.get("/static/css/forecourt.css")).headers["cache-control"]
     assert "no-store" not in (await anon.get("/login")).headers.get("cache-control", "")
+
+
+def test_a_static_url_follows_its_file_within_the_recheck_time(forecourt_registry, tmp_path, monkeypatch):
+    """The URL is reused for RECHECK seconds (a page links several), then a changed file gets a new one."""
+    import os
+
+    from core.web import static
+
+    (tmp_path / "app.css").write_text("body { color: black }")
+    first = static.static_url(tmp_path, "app.css")
+    assert first.startswith("/static/app.css?v=")
+    (tmp_path / "app.css").write_text("body { color: navy }")
+    os.utime(tmp_path / "app.css", (1, 1))  # another mtime, whatever the file system's resolution
+    assert static.static_url(tmp_path, "app.css") == first  # within the window: the URL kept
+    monkeypatch.setattr(static, "RECHECK", 0.0)
+    changed = static.static_url(tmp_path, "app.css")
+    assert changed.startswith("/static/app.css?v=") and changed != first
+    assert static.static_url(tmp_path, "missing.css") == "/static/missing.css"

@@ -11,6 +11,7 @@ so an old office PC on a slow line downloads htmx and the CSS once.
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -22,6 +23,8 @@ from core import runtime
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
+#: seconds a template's static URL is reused before its file is looked at again
+RECHECK = 2.0
 
 
 def file_hash(root: Path, path: str) -> str | None:
@@ -41,9 +44,22 @@ def file_hash(root: Path, path: str) -> str | None:
 
 
 def static_url(root: Path, path: str) -> str:
-    """The versioned URL of a static file, the ``static()`` of every template."""
+    """The versioned URL of a static file, the ``static()`` of every template.
+
+    A page links a few (~25 µs each to resolve and stat the file): the URL is
+    kept for :data:`RECHECK` seconds, so a file changed on disk gets its new
+    URL within that time. Keyed by the templates' own paths (a bounded set,
+    never a client's).
+    """
+    urls = runtime.current().static_urls
+    moment = time.monotonic()
+    known = urls.get((root, path))
+    if known is not None and moment - known[0] < RECHECK:
+        return known[1]
     digest = file_hash(root, path)
-    return f"/static/{path}?v={digest}" if digest else f"/static/{path}"
+    url = f"/static/{path}?v={digest}" if digest else f"/static/{path}"
+    urls[(root, path)] = (moment, url)
+    return url
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
