@@ -168,3 +168,21 @@ async def test_every_order_figure_equals_an_sql_count(make_dealer):
         [float(sums.get(d, 0)) for d, _v in weekly["orders.revenue"].points], abs=0.01)
     assert weekly["orders.revenue"].currency == "CZK"
     assert sum(v for _d, v in weekly["orders.payments_received"].points) == pytest.approx(payments.total, abs=0.01)
+
+
+def test_money_rounds_sums_of_cents_as_decimal_arithmetic_does():
+    """The figures' money() (a float fast path) gives what exact decimal arithmetic gives, on both engines' types."""
+    import random
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    from plugins.orders.metric_queries import money
+
+    rng = random.Random(2026)
+    for _ in range(2000):
+        cents = [rng.randint(-50_000_00, 5_000_000_00) for _ in range(rng.randint(1, 400))]
+        exact = Decimal(sum(cents)) / 100
+        as_float = sum(c / 100 for c in cents)  # what SQLite's SUM over REAL amounts returns
+        assert money(as_float) == float(exact), cents
+        assert money(exact) == float(exact)  # PostgreSQL's numeric SUM
+    assert money(None) == 0.0 and money(12) == 12.0 and money(Decimal("2.675")) == 2.68
+    assert money(Decimal("2.665")) == float(Decimal("2.665").quantize(Decimal("0.01"), ROUND_HALF_EVEN))

@@ -33,7 +33,16 @@ NONE: Where = ("", ())
 
 
 def money(value: Any) -> float:
-    return float(round(Decimal(str(value or 0)), 2))
+    """A sum of amounts in cents as a float with two decimals: ``Decimal`` on PostgreSQL, int or float on SQLite.
+
+    A float sum of cent amounts is within ~1e-9 of a whole number of cents, so ``round(x, 2)`` is that number
+    (what ``Decimal(str(x))`` rounded gives, at a tenth of its cost: one per group a page reads).
+    """
+    if value is None:
+        return 0.0
+    if isinstance(value, Decimal):
+        return float(round(value, 2))
+    return round(float(value), 2)
 
 
 def in_(column: str, values: tuple[str, ...]) -> Where:
