@@ -90,6 +90,16 @@ async def test_a_bucket_is_right_where_the_zone_skips_or_repeats_local_midnight(
         first = day if bucket == "day" else day - dt.timedelta(days=day.weekday())
         expected[first] = expected.get(first, 0) + 1
     assert {Buckets.day(row["bucket"]): row["n"] for row in rows} == expected
+    # the same buckets as UTC ranges (a query per bucket): every moment in the range of its own bucket
+    ranges = Buckets(bucket, period.start, period.end, santiago, engine_kind()).ranges()
+    assert ranges[0][1] is None and ranges[-1][2] is None
+    assert all(ranges[n][2] == ranges[n + 1][1] for n in range(len(ranges) - 1))
+    for moment in moments:
+        found = [day for day, since, until in ranges
+                 if (since is None or moment >= since) and (until is None or moment < until)]
+        local = moment.astimezone(santiago).date()
+        first = local if bucket == "day" else local - dt.timedelta(days=local.weekday())
+        assert found == [first.isoformat()], moment
 
 
 async def _recorded(dealer_id: int, plugin: str) -> set[tuple[str, str]]:

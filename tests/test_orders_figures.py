@@ -72,7 +72,7 @@ def _monday(value) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-async def test_every_order_figure_equals_an_sql_count(make_dealer):
+async def test_every_order_figure_equals_an_sql_count(make_dealer, monkeypatch):
     dealer, other = await make_dealer(modules=["orders"]), await make_dealer(modules=["orders"])
     await Dealer.update({Dealer.currency: "CZK"}).where(Dealer.id == dealer.id)
     me, boss = dealer.users["manager"].id, dealer.users["dealer_admin"].id
@@ -168,6 +168,21 @@ async def test_every_order_figure_equals_an_sql_count(make_dealer):
         [float(sums.get(d, 0)) for d, _v in weekly["orders.revenue"].points], abs=0.01)
     assert weekly["orders.revenue"].currency == "CZK"
     assert sum(v for _d, v in weekly["orders.payments_received"].points) == pytest.approx(payments.total, abs=0.01)
+    # by local day (28 buckets across the change to summer time), and each series read over the bucket's CASE
+    # (PostgreSQL's way, SQLite's for long series) equal to the one read as a range per bucket
+    daily = {s.metric.key: s.points for s in await compute_metric_series(ctx, period, "day")}
+    by_day: dict[dt.date, int] = {}
+    for r in rows:
+        local = _aware(r["created_at"]).astimezone(PRAGUE).date()
+        by_day[local] = by_day.get(local, 0) + 1
+    assert len(daily["orders.placed"]) == 28 and dict(daily["orders.placed"]) == {
+        d: by_day.get(d, 0) for d, _v in daily["orders.placed"]}
+    import plugins.orders.metric_queries as queries
+
+    monkeypatch.setattr(queries, "UNION_BUCKETS", 0)
+    assert {s.metric.key: s.points for s in await compute_metric_series(ctx, period, "week")} == {
+        key: series.points for key, series in weekly.items()}
+    assert {s.metric.key: s.points for s in await compute_metric_series(ctx, period, "day")} == daily
 
 
 def test_money_rounds_sums_of_cents_as_decimal_arithmetic_does():

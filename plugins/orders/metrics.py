@@ -128,7 +128,7 @@ def _figure(rows: Rows, keep: Keep, is_money: bool, offered: tuple[str, ...],
     async def series(ctx: Context, period: Period, buckets: MetricBuckets, filters: Mapping[str, Any] | None = None,
                      memo: MetricMemo | None = None) -> SeriesValue:
         memo = memo or MetricMemo()
-        mine = [g for g in await rows.groups(ctx, period, filters, memo, buckets.sql(rows.moment), drop=_unread(reads))
+        mine = [g for g in await rows.groups(ctx, period, filters, memo, buckets, drop=_unread(reads))
                 if keep(g)]
         chosen = ""
         if is_money:
@@ -162,7 +162,7 @@ async def _average(ctx: Context, period: Period, filters: Mapping[str, Any] | No
 async def _average_series(ctx: Context, period: Period, buckets: MetricBuckets,
                           filters: Mapping[str, Any] | None = None, memo: MetricMemo | None = None) -> SeriesValue:
     memo = memo or MetricMemo()
-    groups = await ORDERS.groups(ctx, period, filters, memo, buckets.sql(ORDERS.moment), drop=_unread(()))
+    groups = await ORDERS.groups(ctx, period, filters, memo, buckets, drop=_unread(()))
     sold, chosen, _codes = await _in_money(ctx, [g for g in groups if _sold(g)], memo)
     return SeriesValue(_averages(sold, "b"), chosen)
 
@@ -184,7 +184,7 @@ async def _conversion(ctx: Context, period: Period, filters: Mapping[str, Any] |
 
 async def _conversion_series(ctx: Context, period: Period, buckets: MetricBuckets,
                              filters: Mapping[str, Any] | None = None, memo: MetricMemo | None = None) -> SeriesValue:
-    groups = await INQUIRIES.groups(ctx, period, filters, memo or MetricMemo(), buckets.sql(INQUIRIES.moment))
+    groups = await INQUIRIES.groups(ctx, period, filters, memo or MetricMemo(), buckets)
     return SeriesValue(_shares(groups, "b"))
 
 
