@@ -104,7 +104,7 @@ class Buckets:
         smaller sorts), but an arm per bucket (SQLite takes at most 500).
         """
         days = self.days()
-        starts = [dt.datetime.combine(day, dt.time(), self.tz).astimezone(dt.UTC) for day in days]
+        starts = [self._start(day) for day in days]
         return [(day.isoformat(), starts[n] if n else None, starts[n + 1] if n + 1 < len(days) else None)
                 for n, day in enumerate(days)]
 
@@ -121,8 +121,12 @@ class Buckets:
         middle = len(days) // 2
         low, low_params = self._search(column, days[:middle])
         high, high_params = self._search(column, days[middle:])
-        start = dt.datetime.combine(days[middle], dt.time(), self.tz).astimezone(dt.UTC)
+        start = self._start(days[middle])
         return f"CASE WHEN {column} < {{}} THEN {low} ELSE {high} END", (start, *low_params, *high_params)
+
+    def _start(self, day: dt.date) -> dt.datetime:
+        """The UTC moment the bucket of local ``day`` starts: its midnight, or the first moment after it."""
+        return dt.datetime.combine(day, dt.time(), self.tz).astimezone(dt.UTC)
 
     @staticmethod
     def day(value: Any) -> dt.date:

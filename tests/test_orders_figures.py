@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import plugins.orders.metric_queries as queries
 from core.tables import Dealer
 from forecourt import Period, compute_metric_series, compute_metrics, system_context
 from plugins.orders.tables import Inquiry, Order, OrderLine, Payment, Product
@@ -177,8 +178,6 @@ async def test_every_order_figure_equals_an_sql_count(make_dealer, monkeypatch):
         by_day[local] = by_day.get(local, 0) + 1
     assert len(daily["orders.placed"]) == 28 and dict(daily["orders.placed"]) == {
         d: by_day.get(d, 0) for d, _v in daily["orders.placed"]}
-    import plugins.orders.metric_queries as queries
-
     monkeypatch.setattr(queries, "UNION_BUCKETS", 0)
     assert {s.metric.key: s.points for s in await compute_metric_series(ctx, period, "week")} == {
         key: series.points for key, series in weekly.items()}
