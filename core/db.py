@@ -2,7 +2,7 @@
 
 SQLite runs on :class:`core.sqlite_pool.PooledSQLiteEngine` (long-lived
 reader connections, one serialised writer, short reads on the event loop's
-own thread); PostgreSQL on Piccolo's ``PostgresEngine`` and its pool. Both
+own thread); PostgreSQL on Piccolo's ``PostgresEngine`` with a pool of our own (:mod:`core.pg_pool`). Both
 open their connections in the app's lifespan (:func:`lifespan_pool`). Use
 :func:`transaction` for every write that spans queries: it picks the right
 transaction type for the engine, and :func:`after_commit` waits for it.
@@ -22,6 +22,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from core import runtime
+from core.pg_pool import PooledPostgresEngine
 from core.sqlite_pool import PooledSQLiteEngine as PooledSQLiteEngine  # the SQLite engine, used here and by tests
 
 MAX_ID = 2**31 - 1  #: a ``Serial`` primary key's largest value on PostgreSQL (as core.fields.MAX_ID)
@@ -58,7 +59,7 @@ def build_engine(url: str, pgbouncer: bool = False) -> Engine:
         config: dict[str, Any] = pg_config(url)
         if pgbouncer:
             config["statement_cache_size"] = 0
-        return PostgresEngine(config=config, extensions=())
+        return PooledPostgresEngine(config=config, extensions=())
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
 
 
@@ -171,29 +172,13 @@ def in_transaction() -> bool:
     return db.current_transaction.get() is not None
 
 
-async def _keep_session(_connection: Any) -> None:
-    """The pool's reset of a released connection: nothing beyond asyncpg's own.
-
-    asyncpg's default reset sends ``SELECT pg_advisory_unlock_all(); CLOSE
-    ALL; UNLISTEN *; RESET ALL`` on every release, a round trip after every
-    query run outside a transaction (0.4 ms of a 0.5 ms small query here).
-    Given a reset of our own, asyncpg still rolls back a transaction left open
-    and drops its listeners first. The rest undoes session state, which
-    Forecourt never leaves on a pooled connection, as behind pgbouncer in
-    transaction mode: settings are ``SET LOCAL`` and locks
-    ``pg_advisory_xact_lock`` inside a transaction, and the one session lock
-    (:mod:`core.locks`) holds a connection of its own. docs/plugins.md says
-    the same to plugins.
-    """
-
-
 @contextlib.asynccontextmanager
 async def lifespan_pool() -> AsyncIterator[None]:
     """Open the engine's connections for the app's lifetime (PostgreSQL: at most the configured pool)."""
     db = engine()
     if isinstance(db, PostgresEngine):
         pool = runtime.current().settings.db_pool
-        await db.start_connection_pool(min_size=min(2, pool), max_size=pool, reset=_keep_session)
+        await db.start_connection_pool(min_size=min(2, pool), max_size=pool)
     else:
         await db.start_connection_pool()
     try:

@@ -202,7 +202,7 @@ async def test_insert_rows_writes_what_piccolos_save_writes(make_dealer):
 
 
 async def test_a_pooled_postgres_connection_goes_back_without_the_reset_round_trip(make_dealer):
-    """A query outside a transaction is one round trip: the pool sends nothing after it (core.db._keep_session).
+    """A query outside a transaction is one round trip: the pool sends nothing after it (core.pg_pool).
 
     ``pg_stat_activity`` shows each backend's last statement: ours, not
     asyncpg's ``SELECT pg_advisory_unlock_all(); CLOSE ALL; ...``. A
