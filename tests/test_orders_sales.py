@@ -7,7 +7,9 @@ import html
 import re
 from decimal import Decimal
 
-from forecourt import dealer_users
+import pytest
+
+from forecourt import ValidationFailed, dealer_users
 from plugins.orders.machines import ORDER_STAMPS
 from plugins.orders.tables import Order, OrderLine, Stock
 
@@ -445,3 +447,34 @@ async def test_lines_take_the_product_rows_a_caller_just_read_and_only_its_deale
     assert "lines-0-product" in errors
     rows, errors = await services.resolve_lines(dealer.id, spec, products={})  # not covered: read as usual
     assert not errors and rows[0]["name"] == "Engine oil 5W-30"
+
+
+async def test_an_order_takes_the_customer_a_caller_just_read_and_only_its_dealers(make_dealer, client_as):
+    """``prepare(customer=...)`` (quick links' session read the customer a moment ago) takes that row for the
+    ``customer_id`` it names instead of asking the customers plugin again, refuses it when it is marked invalid
+    (as ``customers_get`` does), and a row of another dealer or of another id is not taken: the id is looked up."""
+    from forecourt import system_context
+    from plugins.customers import services as customers
+    from plugins.customers.tables import Customer
+    from plugins.orders.sales import services
+
+    dealer, other = await make_dealer(modules=MODULES), await make_dealer(modules=MODULES)
+    s = await shop(dealer, client_as)
+    ctx = system_context(dealer.id, frozenset(MODULES), "Dealer", "cs")
+    mine = await customers.create(ctx, {"name": "Jana Nováková", "phone": "+420 601 111 222", "source": "other"})
+    row = await customers.get(dealer.id, mine.id)
+    spec = [{"product_id": str(s["product"]), "quantity": "1", "discount_pct": "0"}]
+    values = {"customer_id": str(mine.id), "contact_name": "Jana", "delivery_method": "pickup"}
+    draft = await services.prepare(ctx, values, spec, customer=row)
+    assert draft.values["customer_id"] == mine.id
+    # the row says invalid (the customer was marked so as the caller read it): refused like the hook refuses
+    refused = {**row, "invalid": True}
+    with pytest.raises(ValidationFailed) as refusal:
+        await services.prepare(ctx, values, spec, customer=refused)
+    assert "customer_id" in refusal.value.errors
+    # a row of another dealer under the same id is not taken: the id is looked up among this dealer's customers
+    await Customer.scoped(dealer.id).update({Customer.invalid: True}).where(Customer.id == mine.id)
+    for stranger in ({**row, "dealer_id": other.id, "invalid": False}, {**row, "id": mine.id + 1, "invalid": False}):
+        with pytest.raises(ValidationFailed) as refusal:
+            await services.prepare(ctx, values, spec, customer=stranger)
+        assert "customer_id" in refusal.value.errors  # looked up: this dealer's customer is invalid now

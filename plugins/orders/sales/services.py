@@ -70,10 +70,14 @@ async def lines(dealer_id: int, order_id: int) -> list[dict[str, Any]]:
 # --- the order's own fields ----------------------------------------------------------------------------
 
 
-async def _choices(dealer_id: int) -> tuple[set[int], set[int]]:
-    managers = {u["id"] for u in await dealer_managers(dealer_id)}
+async def _choices(dealer_id: int, raw: Mapping[str, Any]) -> tuple[set[int], set[int]]:
+    """The dealer's manager and warehouse ids the form may name; each read only when the form names one."""
+    def named(key: str) -> bool:
+        return isinstance(raw.get(key), str) and bool(raw[key].strip())
+
+    managers = {u["id"] for u in await dealer_managers(dealer_id)} if named("manager_id") else set()
     warehouses = {w["id"] for w in await Warehouse.raw("SELECT id FROM orders_warehouse WHERE dealer_id = {}",
-                                                       dealer_id)}
+                                                       dealer_id)} if named("warehouse_id") else set()
     return managers, warehouses
 
 
@@ -90,14 +94,19 @@ async def customer(ctx: Context, customer_id: Any) -> dict[str, Any] | None:
     return await call_hook("customers_get", ctx=ctx, customer_id=chosen)
 
 
-async def _clean(ctx: Context, raw: dict[str, Any],
-                 current: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
-    managers, warehouses = await _choices(ctx.dealer_id)
+async def _clean(ctx: Context, raw: dict[str, Any], current: dict[str, Any] | None,
+                 known: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The order's fields and what is wrong with them; ``known``: the dealer's customer the caller read this moment
+    (taken when ``customer_id`` names it and it is this dealer's, instead of asking the customers plugin again)."""
+    managers, warehouses = await _choices(ctx.dealer_id, raw)
     values, errors = fields.clean_order(raw, ctx.dealer_language, managers=managers, warehouses=warehouses,
                                         keep_legal=current)
     typed = raw.get("customer_id")
     if typed and isinstance(typed, str) and typed.strip() and customers_on(ctx):
-        found = await customer(ctx, typed)
+        if known is not None and str(known.get("id")) == typed.strip() and known.get("dealer_id") == ctx.dealer_id:
+            found: dict[str, Any] | None = None if known.get("invalid") else dict(known)  # as customers_get
+        else:
+            found = await customer(ctx, typed)
         if found is None:
             errors["customer_id"] = _("Choose one of your customers.")
         values["customer_id"] = found["id"] if found else None
@@ -131,7 +140,7 @@ class Draft:
 
 async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dict[str, Any]],
                   source: str = "form", *, prices: Mapping[int, Decimal] | None = None, currency: str = "",
-                  products: Mapping[int, Any] | None = None) -> Draft:
+                  products: Mapping[int, Any] | None = None, customer: Mapping[str, Any] | None = None) -> Draft:
     """Check a new order as :func:`create` does and return it unwritten; raises ``ValidationFailed``.
 
     Reads only: a caller that must hold a lock while it writes (quick links'
@@ -139,9 +148,12 @@ async def prepare(ctx: Context, values: dict[str, Any], line_specs: Sequence[dic
     transaction, so the lock is held for the writes alone. What was checked
     (the customer, the products, the manager) is checked as of this moment,
     as with any form that is read before it is saved. ``products``: the
-    product rows the caller read this moment (see :func:`resolve_lines`).
+    product rows the caller read this moment (see :func:`resolve_lines`);
+    ``customer``: the row of the dealer's customer ``values["customer_id"]``
+    names, as the caller read it this moment through the customers
+    plugin's service (it is not read again).
     """
-    cleaned, errors = await _clean(ctx, values, None)
+    cleaned, errors = await _clean(ctx, values, None, customer)
     rows, line_errors = await resolve_lines(ctx.dealer_id, line_specs, prices=prices, products=products)
     errors.update(line_errors)
     if errors:

@@ -111,7 +111,8 @@ async def _draft(shop: session.Shop, values: dict[str, str], specs: list[dict[st
                  prices: dict[int, Any], currency: str, products: dict[int, Any]) -> sales.Draft:
     """The order, checked; a contact detail of the customer's record the order form refuses is dropped, not fatal."""
     ctx = await shop.context()
-    terms = {"source": "quicklink", "prices": prices, "currency": currency, "products": products}
+    terms = {"source": "quicklink", "prices": prices, "currency": currency, "products": products,
+             "customer": shop.customer}  # read by this request's session check
     try:
         return await sales.prepare(ctx, values, specs, **terms)
     except ValidationFailed as exc:
