@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from plugins.orders.sales.totals import line_total, money
 
@@ -33,9 +33,9 @@ class Terms:
     rates: Mapping[tuple[str, str], Decimal]
 
 
-@dataclass(frozen=True)
-class Price:
-    """A product's price for this customer."""
+class Price(NamedTuple):
+    """A product's price for this customer (a named tuple: a catalogue page makes 50, a frozen dataclass costs
+    3x)."""
 
     unit: Decimal  #: the unit price in ``currency`` before the discount: the order line's unit price
     discount_pct: Decimal
