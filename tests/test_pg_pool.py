@@ -164,3 +164,25 @@ def test_sizes_are_checked():
         ConnectionPool(never, 2, 1)
     with pytest.raises(ValueError):
         ConnectionPool(never, 0, 0)
+
+
+async def test_the_engine_runs_queries_and_transactions_on_it_within_its_size(connect):
+    """The app's engine opens this pool (not asyncpg's); forty concurrent requests' worth of plain reads and
+    transactions all finish on at most ``max_size`` connections, and every connection comes back idle."""
+    from core.tables import Dealer
+
+    engine = db.engine()
+    async with db.lifespan_pool():
+        pool = engine.pool  # type: ignore[attr-defined]
+        assert isinstance(pool, ConnectionPool)
+
+        async def request(n: int) -> int:
+            await Dealer.raw("SELECT id FROM core_dealer WHERE id = {}", n)
+            async with db.transaction():
+                await Dealer.raw("SELECT pg_advisory_xact_lock(424244, {})", n % 3)
+                rows = await Dealer.raw("SELECT {}::int AS n", n)
+            return int(rows[0]["n"])
+
+        assert await asyncio.gather(*[request(n) for n in range(40)]) == list(range(40))
+        assert pool.size <= pool.max_size and not pool._busy
+        assert all(not con.is_in_transaction() for con in pool._idle)
