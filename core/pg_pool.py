@@ -136,12 +136,18 @@ class ConnectionPool:
 
     async def release(self, con: Any) -> None:
         """Give ``con`` back: to the longest waiter, else to the idle ones (or closed: see the module doc)."""
-        self._busy.discard(con)
+        if con not in self._busy:
+            if con.is_closed():
+                return  # it broke in use and its place was freed already (see _forget_closed_busy)
+            raise ValueError("release() of a connection this pool did not hand out, or released twice")
         if self._closed:
+            self._busy.discard(con)
             with contextlib.suppress(Exception):
                 await con.close(timeout=5)
             return
-        if not await self._usable(con):
+        usable = await self._usable(con)  # still counted while a rollback runs: the size never goes past max
+        self._busy.discard(con)
+        if not usable:
             con.terminate()
             self._hand_on(None)
             return

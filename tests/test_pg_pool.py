@@ -186,3 +186,19 @@ async def test_the_engine_runs_queries_and_transactions_on_it_within_its_size(co
         assert await asyncio.gather(*[request(n) for n in range(40)]) == list(range(40))
         assert pool.size <= pool.max_size and not pool._busy
         assert all(not con.is_in_transaction() for con in pool._idle)
+
+
+async def test_a_connection_released_twice_is_refused_not_shared(connect):
+    pool = ConnectionPool(connect, 1, 2)
+    await pool.open()
+    try:
+        con = await pool.acquire()
+        await pool.release(con)
+        with pytest.raises(ValueError):
+            await pool.release(con)
+        a, b = await pool.acquire(), await pool.acquire()
+        assert a is not b  # the connection is not handed to two callers
+        await pool.release(a)
+        await pool.release(b)
+    finally:
+        await pool.close()
