@@ -236,6 +236,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=5, help="requests per page and size in a round")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of both sizes")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--keep", metavar="DIR", help="SQLite bases in DIR, named for their size (10000.sqlite "
                         "...): seeded once, reused by later runs (seeding a million takes minutes)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -259,11 +260,12 @@ def main() -> int:
         rows.append([engine, "errors (non-200)", "", f"{sum(large[s + '_errors'] for s in PAGES):.0f}", "", "", "0"])
 
     totals = {"small": args.small, "large": args.total}
-    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        where = Path(args.keep).resolve() if args.keep else Path(tmp)
-        where.mkdir(parents=True, exist_ok=True)
-        urls = {size: f"sqlite:///{where}/{totals[size]}.sqlite" for size in totals}
-        report("SQLite", measure("SQLite", urls, totals, args))
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
+            where = Path(args.keep).resolve() if args.keep else Path(tmp)
+            where.mkdir(parents=True, exist_ok=True)
+            urls = {size: f"sqlite:///{where}/{totals[size]}.sqlite" for size in totals}
+            report("SQLite", measure("SQLite", urls, totals, args))
     if not args.sqlite_only:
         with throwaway_postgres() as small_pg, throwaway_postgres() as large_pg:
             if small_pg and large_pg and small_pg == large_pg:
