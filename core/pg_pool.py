@@ -14,10 +14,11 @@ statement run outside a transaction pays it, ten on a customer's checkout.
   server went away), is still inside a transaction (a rollback that failed)
   or is still cancelling a query is dropped (terminated), and its place is
   free for a new one; one in use that closes is noticed as well;
-* no session state is reset on release, as behind pgbouncer in transaction
-  mode (a transaction left open is rolled back): Forecourt never leaves any on a pooled connection (``SET LOCAL``,
-  ``pg_advisory_xact_lock``; the one session lock, :mod:`core.locks`, holds
-  a connection of its own) — docs/plugins.md says the same to plugins;
+* no session state is reset on release (a transaction left open is rolled
+  back), as behind pgbouncer in transaction mode: Forecourt never leaves any
+  on a pooled connection (``SET LOCAL``, ``pg_advisory_xact_lock``; the one
+  session lock, :mod:`core.locks`, holds a connection of its own) —
+  docs/plugins.md says the same to plugins;
 * :meth:`close` closes the idle ones at once and every other on release.
 
 The engine (:class:`PooledPostgresEngine`) runs a statement outside a

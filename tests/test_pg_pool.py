@@ -7,12 +7,24 @@ left open is rolled back, and a closed pool refuses.
 """
 
 import asyncio
+import contextlib
 
 import asyncpg
 import pytest
 
 from core import db
 from core.pg_pool import ConnectionPool, PoolClosed
+
+
+@contextlib.asynccontextmanager
+async def opened(connect, min_size: int, max_size: int):
+    """A pool with its ``min_size`` connections open, closed at the end of the block."""
+    pool = ConnectionPool(connect, min_size, max_size)
+    await pool.open()
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 @pytest.fixture
@@ -25,9 +37,7 @@ async def connect(make_dealer):
 
 
 async def test_at_most_max_size_connections_and_waiters_are_served_in_turn(connect):
-    pool = ConnectionPool(connect, 1, 2)
-    await pool.open()
-    try:
+    async with opened(connect, 1, 2) as pool:
         a, b = await pool.acquire(), await pool.acquire()
         first = asyncio.ensure_future(pool.acquire())
         second = asyncio.ensure_future(pool.acquire())
@@ -46,14 +56,10 @@ async def test_at_most_max_size_connections_and_waiters_are_served_in_turn(conne
 
         assert await asyncio.gather(*[query(n) for n in range(60)]) == list(range(60))
         assert pool.size == 2
-    finally:
-        await pool.close()
 
 
 async def test_a_waiter_that_gives_up_loses_nobody_a_connection(connect):
-    pool = ConnectionPool(connect, 1, 1)
-    await pool.open()
-    try:
+    async with opened(connect, 1, 1) as pool:
         held = await pool.acquire()
         gave_up = asyncio.ensure_future(pool.acquire())
         await asyncio.sleep(0.02)
@@ -73,14 +79,10 @@ async def test_a_waiter_that_gives_up_loses_nobody_a_connection(connect):
             await waiting
         assert await asyncio.wait_for(after, 2) is held
         await pool.release(held)
-    finally:
-        await pool.close()
 
 
 async def test_a_broken_connection_is_dropped_and_its_place_reopened(connect):
-    pool = ConnectionPool(connect, 1, 1)
-    await pool.open()
-    try:
+    async with opened(connect, 1, 1) as pool:
         con = await pool.acquire()
         pid = await con.fetchval("SELECT pg_backend_pid()")
         waiter = asyncio.ensure_future(pool.acquire())
@@ -98,8 +100,6 @@ async def test_a_broken_connection_is_dropped_and_its_place_reopened(connect):
         assert fresh is not con and await fresh.fetchval("SELECT pg_backend_pid()") != pid
         assert pool.size == 1
         await pool.release(fresh)
-    finally:
-        await pool.close()
 
 
 async def test_a_failed_connect_frees_its_place(connect):
@@ -122,9 +122,7 @@ async def test_a_failed_connect_frees_its_place(connect):
 
 
 async def test_a_transaction_left_open_is_rolled_back_and_the_connection_kept(connect):
-    pool = ConnectionPool(connect, 1, 1)
-    await pool.open()
-    try:
+    async with opened(connect, 1, 1) as pool:
         con = await pool.acquire()
         await con.execute("BEGIN; SELECT pg_advisory_xact_lock(424243)")
         await pool.release(con)
@@ -136,8 +134,6 @@ async def test_a_transaction_left_open_is_rolled_back_and_the_connection_kept(co
         finally:
             await observer.close()
         await pool.release(again)
-    finally:
-        await pool.close()
 
 
 async def test_a_closed_pool_refuses_and_closes_what_comes_back(connect):
@@ -189,9 +185,7 @@ async def test_the_engine_runs_queries_and_transactions_on_it_within_its_size(co
 
 
 async def test_a_connection_released_twice_is_refused_not_shared(connect):
-    pool = ConnectionPool(connect, 1, 2)
-    await pool.open()
-    try:
+    async with opened(connect, 1, 2) as pool:
         con = await pool.acquire()
         await pool.release(con)
         with pytest.raises(ValueError):
@@ -200,5 +194,3 @@ async def test_a_connection_released_twice_is_refused_not_shared(connect):
         assert a is not b  # the connection is not handed to two callers
         await pool.release(a)
         await pool.release(b)
-    finally:
-        await pool.close()
